@@ -1,0 +1,446 @@
+"""Every table of the product. Plain data: no rules and no commits live here.
+
+States are stored as lowercase strings (see matching.workflow.states); only the workflow
+layer changes them. Every workflow row has a `version` column that SQLAlchemy checks on
+update, so a lost update becomes a conflict instead of silently overwriting.
+"""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    UniqueConstraint,
+    text,
+)
+from sqlmodel import Field, SQLModel
+
+
+def _version_column() -> Column:  # type: ignore[type-arg]
+    return Column("version", Integer, nullable=False, default=1)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(nullable: bool = False) -> Any:
+    if nullable:
+        return Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
+    return Field(default_factory=_utcnow, sa_type=DateTime(timezone=True), nullable=False)
+
+
+# --- organisations, users, reference data -------------------------------------------------
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    kind: str = Field(max_length=20, index=True)  # corporation, agency, care_provider, municipality
+    active: bool = True
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    role: str = Field(max_length=20)  # corporation, matcher, care_provider, analyst, admin
+    # Beter Wonen divides the year over the care providers; matchers and admins may too.
+    contingent_manager: bool = False
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = True
+    created_at: datetime = _timestamp()
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
+    created_at: datetime = _timestamp()
+    revoked_at: datetime | None = _timestamp(nullable=True)
+
+
+class TargetGroup(SQLModel, table=True):
+    __tablename__ = "target_group"
+
+    code: str = Field(primary_key=True, max_length=40)
+    label_nl: str = Field(max_length=120)
+    label_en: str = Field(max_length=120)
+    phase: str = Field(max_length=10)  # instroom or uitstroom
+    sort_order: int = 0
+
+
+class ReasonCode(SQLModel, table=True):
+    __tablename__ = "reason_code"
+
+    code: str = Field(primary_key=True, max_length=60)
+    kind: str = Field(max_length=10)  # landlord or candidate
+    label_nl: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    needs_motivation: bool = False
+    vera_status: str | None = Field(default=None, max_length=20)
+    active: bool = True
+
+
+class District(SQLModel, table=True):
+    __tablename__ = "district"
+
+    name: str = Field(primary_key=True, max_length=60)
+    kind: str = Field(max_length=10)  # wijk (Utrecht city) or u16 (regional municipality)
+    social_stock_share_pct: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(5, 2), nullable=True)
+    )
+
+
+class YearParameter(SQLModel, table=True):
+    """One named value of a year plan; it holds until a later year names it again."""
+
+    __tablename__ = "year_parameter"
+
+    year: int = Field(primary_key=True)
+    name: str = Field(primary_key=True, max_length=60)
+    value: Decimal = Field(sa_column=Column(Numeric(14, 4), nullable=False))
+    is_assumption: bool = False
+    source: str = Field(default="", max_length=300)
+
+
+class CorporationWeight(SQLModel, table=True):
+    __tablename__ = "corporation_weight"
+
+    year: int = Field(primary_key=True)
+    corporation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    weight: Decimal = Field(sa_column=Column(Numeric(6, 4), nullable=False))
+    is_assumption: bool = False
+    source: str = Field(default="", max_length=300)
+
+
+class AllocationTarget(SQLModel, table=True):
+    """A line of the verdeelbesluit: places for a group in a year."""
+
+    __tablename__ = "allocation_target"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    group: str = Field(max_length=120)
+    target_group: str | None = Field(default=None, foreign_key="target_group.code")
+    places: int
+    requested_from_corporations: bool = True
+    source: str = Field(default="", max_length=300)
+
+    __table_args__ = (UniqueConstraint("year", "group"),)
+
+
+class StatushouderTask(SQLModel, table=True):
+    __tablename__ = "statushouder_task"
+
+    half_year: str = Field(primary_key=True, max_length=6)  # e.g. 2022H1
+    task: int
+    backlog_start: int | None = None
+    realised: int | None = None
+    source: str = Field(default="", max_length=300)
+
+
+class InstitutionFlipTarget(SQLModel, table=True):
+    __tablename__ = "institution_flip_target"
+
+    year: int = Field(primary_key=True)
+    care_provider_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    target: int
+    source: str = Field(default="", max_length=300)
+
+
+class Contingent(SQLModel, table=True):
+    """The number of dwellings of a year that Beter Wonen assigns to one care provider."""
+
+    __tablename__ = "contingent"
+
+    year: int = Field(primary_key=True)
+    care_provider_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    contingent: int
+    manual: bool = False
+
+
+class ContingentChange(SQLModel, table=True):
+    """The log of every contingent set or edited, by whom and why."""
+
+    __tablename__ = "contingent_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    care_provider_id: int = Field(foreign_key="organisation.id")
+    old_value: int | None = None
+    new_value: int
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    reason: str = Field(default="", max_length=500)
+    at: datetime = _timestamp()
+
+
+# --- workflow objects ------------------------------------------------------------------------
+
+_dwelling_version = _version_column()
+
+
+class Dwelling(SQLModel, table=True):
+    __tablename__ = "dwelling"
+
+    id: int | None = Field(default=None, primary_key=True)
+    corporation_id: int = Field(foreign_key="organisation.id", index=True)
+    address: str = Field(max_length=200)
+    postcode: str = Field(max_length=7)
+    wijk: str = Field(foreign_key="district.name", max_length=60)
+    complex_code: str | None = Field(default=None, max_length=40)
+    rooms: int
+    floor_area_m2: int
+    rent: Decimal = Field(sa_column=Column(Numeric(8, 2), nullable=False))
+    floor: int = 0
+    has_lift: bool = False
+    accessible: bool = False
+    senior_label: bool = False
+    designation: str = Field(max_length=10)  # uitstroom or instroom
+    lease_type: str = Field(max_length=10)  # direct, flip, campus
+    available_from: date
+    state: str = Field(default="draft", max_length=20, index=True)
+    version: int = Field(default=1, sa_column=_dwelling_version)
+    quarter: str | None = Field(default=None, max_length=6, index=True)  # e.g. 2019Q3
+    submitted_at: datetime | None = _timestamp(nullable=True)
+    matched_client_id: int | None = Field(default=None, foreign_key="client.id")
+    created_at: datetime = _timestamp()
+
+    __mapper_args__ = {"version_id_col": _dwelling_version}
+    __table_args__ = (
+        # A client is matched to at most one dwelling, whatever the application does.
+        Index(
+            "uq_dwelling_matched_client",
+            "matched_client_id",
+            unique=True,
+            sqlite_where=text("matched_client_id IS NOT NULL"),
+            postgresql_where=text("matched_client_id IS NOT NULL"),
+        ),
+    )
+
+
+class DwellingEarmark(SQLModel, table=True):
+    """A care provider for whose clients a (new-build) dwelling is reserved."""
+
+    __tablename__ = "dwelling_earmark"
+
+    dwelling_id: int = Field(foreign_key="dwelling.id", primary_key=True)
+    care_provider_id: int = Field(foreign_key="organisation.id", primary_key=True)
+
+
+_client_version = _version_column()
+
+
+class Client(SQLModel, table=True):
+    """A referral: the care provider's pseudonymous reference and what matching needs."""
+
+    __tablename__ = "client"
+
+    id: int | None = Field(default=None, primary_key=True)
+    care_provider_id: int = Field(foreign_key="organisation.id", index=True)
+    reference: str = Field(max_length=40)
+    target_group: str = Field(foreign_key="target_group.code", max_length=40)
+    adults: int = 1
+    children: int = 0
+    birth_year: int
+    annual_income: int
+    needs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    excluded_wijken: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    preferred_wijken: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    flip_lease_ok: bool = False
+    support_confirmed: bool = False
+    phase: str = Field(default="uitstroom", max_length=10)  # instroom or uitstroom
+    registered_on: date
+    waiting_since: date | None = None
+    state: str = Field(default="registered", max_length=20, index=True)
+    version: int = Field(default=1, sa_column=_client_version)
+    created_at: datetime = _timestamp()
+
+    __mapper_args__ = {"version_id_col": _client_version}
+    __table_args__ = (UniqueConstraint("care_provider_id", "reference"),)
+
+
+_proposal_version = _version_column()
+
+
+class Proposal(SQLModel, table=True):
+    """A round of candidates proposed for one dwelling."""
+
+    __tablename__ = "proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dwelling_id: int = Field(foreign_key="dwelling.id", index=True)
+    round_no: int
+    state: str = Field(default="open", max_length=20, index=True)
+    version: int = Field(default=1, sa_column=_proposal_version)
+    policy_version: str = Field(default="manual", max_length=40)
+    motivation: str | None = Field(default=None, max_length=2000)
+    deviates: bool = False
+    opened_at: datetime = _timestamp()
+    deadline: date | None = None
+    closed_at: datetime | None = _timestamp(nullable=True)
+    proposed_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+    __mapper_args__ = {"version_id_col": _proposal_version}
+    __table_args__ = (
+        UniqueConstraint("dwelling_id", "round_no"),
+        # One open round per dwelling.
+        Index(
+            "uq_proposal_open_per_dwelling",
+            "dwelling_id",
+            unique=True,
+            sqlite_where=text("state IN ('open', 'overdue')"),
+            postgresql_where=text("state IN ('open', 'overdue')"),
+        ),
+    )
+
+
+_candidate_version = _version_column()
+
+
+class Candidate(SQLModel, table=True):
+    """One client proposed in a round, with the corporation's decision."""
+
+    __tablename__ = "candidate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    dwelling_id: int = Field(foreign_key="dwelling.id", index=True)
+    position: int
+    score: float | None = None
+    explanation: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    state: str = Field(default="pending", max_length=20)
+    version: int = Field(default=1, sa_column=_candidate_version)
+    reason_code: str | None = Field(default=None, foreign_key="reason_code.code")
+    motivation: str | None = Field(default=None, max_length=2000)
+    decided_at: datetime | None = _timestamp(nullable=True)
+    decided_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+    __mapper_args__ = {"version_id_col": _candidate_version}
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "client_id"),
+        # A client is on at most one open round.
+        Index(
+            "uq_candidate_pending_client",
+            "client_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+        # One accepted candidate per round.
+        Index(
+            "uq_candidate_accepted_per_round",
+            "proposal_id",
+            unique=True,
+            sqlite_where=text("state = 'accepted'"),
+            postgresql_where=text("state = 'accepted'"),
+        ),
+    )
+
+
+_lease_version = _version_column()
+
+
+class Lease(SQLModel, table=True):
+    """A lease: direct, flip (care provider is tenant until the transfer) or campus."""
+
+    __tablename__ = "lease"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Institution dwellings are registered as flip leases without a matching history.
+    dwelling_id: int | None = Field(default=None, foreign_key="dwelling.id", unique=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    corporation_id: int = Field(foreign_key="organisation.id", index=True)
+    tenant_care_provider_id: int | None = Field(
+        default=None, foreign_key="organisation.id", index=True
+    )
+    care_provider_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    lease_type: str = Field(max_length=10)
+    is_institution: bool = False
+    address: str | None = Field(default=None, max_length=200)
+    start_on: date
+    review_on: date | None = None
+    end_on: date | None = None
+    transferred_on: date | None = None
+    ended_on: date | None = None
+    state: str = Field(default="active", max_length=20, index=True)
+    version: int = Field(default=1, sa_column=_lease_version)
+    created_at: datetime = _timestamp()
+
+    __mapper_args__ = {"version_id_col": _lease_version}
+
+
+# --- event history: one table per workflow, one row per transition ----------------------------
+
+
+class _EventBase(SQLModel):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    trigger: str = Field(max_length=40)
+    from_state: str | None = Field(default=None, max_length=20)
+    to_state: str = Field(max_length=20)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class DwellingEvent(_EventBase, table=True):
+    __tablename__ = "dwelling_event"
+    dwelling_id: int = Field(foreign_key="dwelling.id", index=True)
+
+
+class ClientEvent(_EventBase, table=True):
+    __tablename__ = "client_event"
+    client_id: int = Field(foreign_key="client.id", index=True)
+
+
+class ProposalEvent(_EventBase, table=True):
+    __tablename__ = "proposal_event"
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+
+
+class CandidateEvent(_EventBase, table=True):
+    __tablename__ = "candidate_event"
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+
+
+class LeaseEvent(_EventBase, table=True):
+    __tablename__ = "lease_event"
+    lease_id: int = Field(foreign_key="lease.id", index=True)
+
+
+class AccessLog(SQLModel, table=True):
+    """Every read of a client record: who, which record, when, from which organisation, why."""
+
+    __tablename__ = "access_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    client_id: int = Field(foreign_key="client.id", index=True)
+    purpose: str = Field(max_length=200)
+
+
+class TimerRun(SQLModel, table=True):
+    """A record that `matching tick` fired one due thing, so a second run skips it."""
+
+    __tablename__ = "timer_run"
+
+    key: str = Field(primary_key=True, max_length=120)
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

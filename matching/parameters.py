@@ -1,0 +1,57 @@
+"""Year parameters: a value applies from its year until a later year names it again."""
+
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from matching.models import YearParameter
+
+
+@dataclass(frozen=True)
+class YearParameters:
+    """The policy values in force in one year. Defaults hold when the reference data is silent."""
+
+    year: int
+    mobw_task: int = 385
+    instroom_share_pct: Decimal = Decimal("20")
+    candidates_per_round: int = 3
+    aftoppingsgrens_low: Decimal = Decimal("597.30")
+    aftoppingsgrens_high: Decimal = Decimal("640.14")
+    kwaliteitskortingsgrens: Decimal = Decimal("424.44")
+    flip_review_months: int = 24
+    flip_review_notice_months: int = 3
+    flip_extension_max_months: int = 12
+    campus_max_years: int = 5
+    campus_notice_months: int = 6
+    decision_working_days: int = 5
+    decision_reminder_working_days: int = 3
+    offer_answer_working_days: int = 5
+    at_risk_working_days: int = 20
+    release_working_days: int = 30
+    waiting_ambition_months: int = 3
+    # For each value: the year whose row supplied it (None: the built-in default).
+    supplied_by: dict[str, int | None] = field(default_factory=dict, compare=False)
+
+    @property
+    def carried_forward(self) -> dict[str, int]:
+        """The values that come from an earlier year than this one."""
+        return {k: y for k, y in self.supplied_by.items() if y is not None and y < self.year}
+
+
+_FIELD_TYPES = {f.name: f.type for f in fields(YearParameters) if f.name not in ("year", "supplied_by")}
+
+
+def year_parameters(session: Session, year: int) -> YearParameters:
+    """Resolve the parameters for `year` from the latest row per name at or before it."""
+    rows = session.exec(
+        select(YearParameter).where(YearParameter.year <= year).order_by(YearParameter.year)
+    ).all()
+    values: dict[str, object] = {}
+    supplied: dict[str, int | None] = dict.fromkeys(_FIELD_TYPES)
+    for row in rows:  # ascending years: later rows replace earlier ones
+        if row.name in _FIELD_TYPES:
+            kind = _FIELD_TYPES[row.name]
+            values[row.name] = int(row.value) if kind in (int, "int") else Decimal(row.value)
+            supplied[row.name] = row.year
+    return YearParameters(year=year, supplied_by=supplied, **values)  # type: ignore[arg-type]

@@ -1,0 +1,224 @@
+"""Split year tasks into quotas, instroom quotas, backlogs and contingents (product.md section 3).
+
+Pure module: standard library only. Weights are read as exact Decimals (a float through its
+shortest repr, so 0.1 means 0.1) and every share is an exact Fraction of them, so no result
+depends on float or Decimal rounding.
+
+Decisions:
+- Largest-remainder ties go to the larger weight first, then to the lower index.
+- ``default_contingents`` splits the total evenly when no provider has waiting clients, so
+  contingents always add up to the year's dwellings.
+- Instroom cells never exceed their quota cell. With realistic numbers the instroom table is
+  also consistent (floor/ceil cells, largest-remainder rows and columns). Only if that is
+  impossible (a corporation so small that ``(task - instroom) * weight < 1``, or a share near
+  100%) it keeps the quarter totals and the year total and lets corporation totals deviate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+Weight = Decimal | float | int
+QUARTERS: tuple[int, ...] = (1, 1, 1, 1)  # a year has four equal quarters
+
+
+@dataclass(frozen=True)
+class QuarterQuota:
+    """Hold one corporation's quota and instroom quota for one quarter."""
+
+    corporation: str
+    quarter: int
+    quota: int
+    instroom_quota: int
+
+
+def _exact(value: Weight) -> Fraction:
+    """Return a finite number as an exact Fraction, reading floats through their repr."""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"weight must be finite, got {value!r}")
+    return Fraction(number)
+
+
+def _shares(weights: Sequence[Weight]) -> list[Fraction]:
+    """Return each weight's exact share of the sum (all zero when the weights are all zero)."""
+    if len(weights) == 0:
+        raise ValueError("weights must not be empty")
+    exact = [_exact(w) for w in weights]
+    if any(w < 0 for w in exact):
+        raise ValueError("weights must not be negative")
+    whole = sum(exact, Fraction(0))
+    return [w / whole for w in exact] if whole else [Fraction(0)] * len(exact)
+
+
+def largest_remainder(total: int, weights: Sequence[Weight]) -> list[int]:
+    """Split a non-negative integer total over the weights by the largest-remainder method."""
+    if total < 0:
+        raise ValueError(f"total must not be negative, got {total}")
+    shares = _shares(weights)
+    if total > 0 and not any(shares):
+        raise ValueError("cannot split a positive total over all-zero weights")
+    exact = [total * s for s in shares]
+    parts = [math.floor(e) for e in exact]
+    # Largest remainder: parts add up to the total (product.md section 3); equal remainders
+    # go to the larger weight first, then to the lower index, so the result is deterministic.
+    order = sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], -shares[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+Cell = tuple[int, int]
+
+
+def _flow(
+    rows: list[int], cols: list[int], cap: list[list[int]], order: list[Cell]
+) -> list[list[int]]:
+    """Return a maximum flow from rows to columns within row, column and cell capacities."""
+    x = [[0] * len(cols) for _ in rows]
+    row_left, col_left = list(rows), list(cols)
+    for i, j in order:  # greedy first pass over the preferred cells
+        step = min(row_left[i], col_left[j], cap[i][j])
+        x[i][j] += step
+        row_left[i] -= step
+        col_left[j] -= step
+    while True:  # augmenting paths: row -> column on spare capacity, column -> row on flow
+        row_from: dict[int, int | None] = {i: None for i, n in enumerate(row_left) if n > 0}
+        col_from: dict[int, int] = {}
+        queue, end = deque(row_from), None
+        while queue and end is None:
+            i = queue.popleft()
+            for j in range(len(cols)):
+                if j in col_from or x[i][j] >= cap[i][j]:
+                    continue
+                col_from[j] = i
+                if col_left[j] > 0:
+                    end = j
+                    break
+                for k in range(len(rows)):
+                    if k not in row_from and x[k][j] > 0:
+                        row_from[k] = j
+                        queue.append(k)
+        if end is None:
+            return x
+        col_left[end] -= 1
+        j = end
+        while True:  # walk the path back, adding on forward and removing on backward cells
+            i = col_from[j]
+            x[i][j] += 1
+            back = row_from[i]
+            if back is None:
+                row_left[i] -= 1
+                break
+            x[i][back] -= 1
+            j = back
+
+
+def _add(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
+    """Return the cell-by-cell sum of two tables."""
+    return [[x + y for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
+
+
+def _round(
+    exact: list[list[Fraction]],
+    rows: list[int],
+    cols: list[int],
+    cap: list[list[int]],
+    keep_rows: bool = True,
+) -> list[list[int]] | None:
+    """Round cells up from their floors within cap so the totals are met, or return None."""
+    floor = [[math.floor(e) for e in row] for row in exact]
+    # Controlled rounding: a cell gets at most one unit above its floor; the flow hands out the
+    # row and column deficits, trying the largest fractional parts first (then row, column).
+    # Without keep_rows (instroom fallback) a cell may rise up to its cap and rows are free.
+    spare = [
+        [min(int(e != f), c - f) if keep_rows else c - f for e, f, c in zip(*cell, strict=True)]
+        for cell in zip(exact, floor, cap, strict=True)
+    ]
+    need = [r - sum(fr) for r, fr in zip(rows, floor, strict=True)]
+    row_need = need if keep_rows else [sum(sr) for sr in spare]
+    col_need = [c - sum(fr[j] for fr in floor) for j, c in enumerate(cols)]
+    cells = [(i, j) for i in range(len(rows)) for j in range(len(cols))]
+    order = sorted(cells, key=lambda c: (floor[c[0]][c[1]] - exact[c[0]][c[1]], c))
+    extra = _flow(row_need, col_need, spare, order)
+    if [sum(column) for column in zip(*extra, strict=True)] != col_need:
+        return None
+    if keep_rows and [sum(row) for row in extra] != row_need:
+        return None
+    return _add(floor, extra)
+
+
+def _products(total: int, rows: Sequence[Weight], cols: Sequence[Weight]) -> list[list[Fraction]]:
+    """Return each cell's exact share: total times row share times column share."""
+    return [[total * r * c for c in _shares(cols)] for r in _shares(rows)]
+
+
+def consistent_table(
+    total: int, row_weights: Sequence[Weight], column_weights: Sequence[Weight]
+) -> list[list[int]]:
+    """Split a total over rows and columns so cells, rows and columns all round consistently."""
+    rows = largest_remainder(total, row_weights)
+    cols = largest_remainder(total, column_weights)
+    exact = _products(total, row_weights, column_weights)
+    table = _round(exact, rows, cols, [[total] * len(cols) for _ in rows])
+    if table is None:  # pragma: no cover - a feasible fractional flow always has an integral one
+        raise ArithmeticError("no consistent rounding found")
+    return table
+
+
+def instroom_total(task: int, share_pct: Weight) -> int:
+    """Return the year's instroom total: task times share percent, rounded half up."""
+    share = Decimal(repr(share_pct)) if isinstance(share_pct, float) else Decimal(share_pct)
+    if task < 0 or not 0 <= share <= 100:
+        raise ValueError("task must be >= 0 and the instroom share between 0 and 100 percent")
+    return int((task * share / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def quarter_quotas(
+    task: int, weights: Mapping[str, Weight], instroom_share_pct: Weight
+) -> list[QuarterQuota]:
+    """Split the year task into quotas and instroom quotas per corporation per quarter."""
+    names, values = list(weights), list(weights.values())
+    quota = consistent_table(task, values, QUARTERS)
+    total = instroom_total(task, instroom_share_pct)
+    rows, cols = largest_remainder(total, values), largest_remainder(total, QUARTERS)
+    exact = _products(total, values, QUARTERS)
+    # Instroom is a part of the quota: no instroom cell may exceed its quota cell.
+    instroom = _round(exact, rows, cols, quota)
+    if instroom is None:  # tiny corporation or share near 100%: keep quarter and year totals
+        instroom = _round(exact, rows, cols, quota, keep_rows=False)
+    assert instroom is not None  # each quarter's instroom total fits in its quota total
+    return [
+        QuarterQuota(name, q + 1, quota[i][q], instroom[i][q])
+        for i, name in enumerate(names)
+        for q in range(len(QUARTERS))
+    ]
+
+
+def backlogs(quotas: Sequence[int], submitted: Sequence[int]) -> list[int]:
+    """Return the backlog carried into each quarter of one year from earlier shortfalls."""
+    if not 1 <= len(quotas) <= len(QUARTERS) or len(submitted) != len(quotas):
+        raise ValueError("give 1 to 4 quarters, with as many submitted counts as quotas")
+    if any(n < 0 for n in (*quotas, *submitted)):
+        raise ValueError("quotas and submitted counts must not be negative")
+    # Shortfall carries to the next quarter of the same year; surplus does not (section 3).
+    carried = [0]
+    for quota, done in zip(quotas[:-1], submitted[:-1], strict=True):
+        carried.append(max(0, quota + carried[-1] - done))
+    return carried
+
+
+def default_contingents(total: int, waiting_by_provider: Mapping[str, int]) -> dict[str, int]:
+    """Split the year's dwellings over providers in proportion to their waiting clients."""
+    waiting = list(waiting_by_provider.values())
+    if any(n < 0 for n in waiting):
+        raise ValueError("waiting counts must not be negative")
+    # Largest remainder over approved waiting clients on 1 January (section 3); when nobody
+    # waits, split evenly rather than leave dwellings without a contingent.
+    weights = waiting if any(waiting) else [1] * len(waiting)
+    return dict(zip(waiting_by_provider, largest_remainder(total, weights), strict=True))

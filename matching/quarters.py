@@ -1,0 +1,43 @@
+"""Quarters (`2019Q3`) and half-years (`2022H1`) as the API writes them."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_day(self) -> date:
+        if self.number == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.number + 1, 1) - timedelta(days=1)
+
+    @property
+    def label_nl(self) -> str:
+        return f"K{self.number} {self.year}"
+
+
+def parse_quarter(text: str) -> Quarter:
+    """Parse `2019Q3`; raise ValueError with a readable message otherwise."""
+    match = _QUARTER.match(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a quarter; write it like 2019Q3")
+    return Quarter(int(match.group(1)), int(match.group(2)))
+
+
+def quarter_of(day: date) -> str:
+    """Return the quarter a date falls in, written like 2019Q3."""
+    return str(Quarter(day.year, (day.month - 1) // 3 + 1))

@@ -1,0 +1,73 @@
+"""Input shapes for creating and editing dwellings and clients, validated before any write."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from matching.services.errors import ValidationFailed
+
+NEEDS = ("ground_floor", "lift", "wheelchair")
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DwellingInput(_Input):
+    address: Annotated[str, Field(min_length=3, max_length=200)]
+    postcode: Annotated[str, Field(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")]
+    wijk: Annotated[str, Field(min_length=2, max_length=60)]
+    complex_code: Annotated[str | None, Field(max_length=40)] = None
+    rooms: Annotated[int, Field(ge=1, le=12)]
+    floor_area_m2: Annotated[int, Field(ge=10, le=400)]
+    rent: Annotated[Decimal, Field(gt=0, le=5000, decimal_places=2)]
+    floor: Annotated[int, Field(ge=-1, le=60)] = 0
+    has_lift: bool = False
+    accessible: bool = False
+    senior_label: bool = False
+    designation: Annotated[str, Field(pattern=r"^(uitstroom|instroom)$")] = "uitstroom"
+    lease_type: Annotated[str, Field(pattern=r"^(direct|flip|campus)$")] = "direct"
+    available_from: date
+    earmarked_care_provider_ids: list[int] = []
+
+    @field_validator("postcode")
+    @classmethod
+    def _normalise_postcode(cls, value: str) -> str:
+        return value.replace(" ", "")
+
+
+class ClientInput(_Input):
+    reference: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._/-]+$")]
+    target_group: Annotated[str, Field(min_length=2, max_length=40)]
+    adults: Annotated[int, Field(ge=1, le=6)] = 1
+    children: Annotated[int, Field(ge=0, le=12)] = 0
+    birth_year: Annotated[int, Field(ge=1900, le=2030)]
+    annual_income: Annotated[int, Field(ge=0, le=500_000)]
+    needs: list[str] = []
+    excluded_wijken: list[str] = []
+    preferred_wijken: list[str] = []
+    flip_lease_ok: bool = False
+    support_confirmed: bool = False
+    registered_on: date
+
+    @field_validator("needs")
+    @classmethod
+    def _known_needs(cls, value: list[str]) -> list[str]:
+        unknown = [n for n in value if n not in NEEDS]
+        if unknown:
+            raise ValueError(f"unknown need(s) {', '.join(unknown)}; use {', '.join(NEEDS)}")
+        return sorted(set(value))
+
+
+def parse(model: type[_Input], data: dict) -> _Input:  # type: ignore[type-arg]
+    """Validate `data` against `model`, raising ValidationFailed that names every bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems: dict[str, str] = {}
+        for item in error.errors():
+            name = ".".join(str(part) for part in item["loc"]) or "body"
+            problems.setdefault(name, item["msg"])
+        raise ValidationFailed(problems) from None

@@ -1,0 +1,187 @@
+"""Clients (referrals by a care provider): register, edit, approve, hold, resume, withdraw."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from matching.models import AccessLog, Candidate, Client, District, Dwelling, TargetGroup
+from matching.schemas import ClientInput, parse
+from matching.services.access import check_client_visible, require_role
+from matching.services.errors import NotFound, ValidationFailed
+from matching.services.unit_of_work import commit, get_or_404
+from matching.workflow import fire
+from matching.workflow.engine import record_creation, utcnow
+from matching.workflow.states import CandidateState, ClientState, Role
+
+
+def _check_references(session: Session, values: ClientInput) -> TargetGroup:
+    problems: dict[str, str] = {}
+    group = session.get(TargetGroup, values.target_group)
+    if group is None:
+        problems["target_group"] = f"'{values.target_group}' is not a known target group"
+    for name in ("excluded_wijken", "preferred_wijken"):
+        unknown = [w for w in getattr(values, name) if session.get(District, w) is None]
+        if unknown:
+            problems[name] = f"unknown district(s): {', '.join(unknown)}"
+    if problems:
+        raise ValidationFailed(problems)
+    assert group is not None
+    return group
+
+
+def register_client(
+    session: Session, *, data: dict[str, Any], actor: Any, now: datetime | None = None
+) -> Client:
+    """Register a referral for the actor's care provider (state `registered`)."""
+    require_role(actor, Role.CARE_PROVIDER)
+    values = parse(ClientInput, data)
+    assert isinstance(values, ClientInput)
+    group = _check_references(session, values)
+    taken = session.exec(
+        select(Client.id).where(
+            Client.care_provider_id == actor.organisation_id,
+            Client.reference == values.reference,
+        )
+    ).first()
+    if taken is not None:
+        raise ValidationFailed({"reference": "your organisation already uses this reference"})
+    client = Client(care_provider_id=actor.organisation_id, phase=group.phase, **values.model_dump())
+    if now is not None:
+        client.created_at = now
+    session.add(client)
+    record_creation(client, actor=actor, now=now)
+    commit(session)
+    return client
+
+
+def update_client(
+    session: Session, *, client_id: int, data: dict[str, Any], actor: Any
+) -> Client:
+    """Edit a client's matching details (not their state)."""
+    require_role(actor, Role.CARE_PROVIDER, Role.MATCHER)
+    client = get_or_404(session, Client, client_id)
+    check_client_visible(actor, client)
+    values = parse(ClientInput, data)
+    assert isinstance(values, ClientInput)
+    group = _check_references(session, values)
+    clash = session.exec(
+        select(Client.id).where(
+            Client.care_provider_id == client.care_provider_id,
+            Client.reference == values.reference,
+            Client.id != client.id,
+        )
+    ).first()
+    if clash is not None:
+        raise ValidationFailed({"reference": "your organisation already uses this reference"})
+    for name, value in values.model_dump().items():
+        setattr(client, name, value)
+    client.phase = group.phase
+    commit(session)
+    return client
+
+
+def read_client(session: Session, *, client_id: int, actor: Any, purpose: str) -> Client:
+    """Return a client the actor may see, and write the read to the access log."""
+    require_role(actor, Role.CARE_PROVIDER, Role.MATCHER)
+    client = get_or_404(session, Client, client_id)
+    check_client_visible(actor, client)
+    session.add(
+        AccessLog(
+            at=utcnow(), user_id=actor.id, organisation_id=actor.organisation_id,
+            client_id=client.id, purpose=purpose[:200],
+        )
+    )
+    commit(session)
+    return client
+
+
+def approve_client(
+    session: Session,
+    *,
+    client_id: int,
+    actor: Any,
+    waiting_since: date | None = None,
+    now: datetime | None = None,
+) -> Client:
+    """Approve a referral: the client starts waiting (from approval, or the given date)."""
+    require_role(actor, Role.MATCHER)
+    client = get_or_404(session, Client, client_id, lock=True)
+    moment = now or utcnow()
+    if waiting_since is not None and waiting_since > moment.date():
+        raise ValidationFailed({"waiting_since": "cannot lie in the future"})
+    fire(client, "approve", actor=actor, now=moment, waiting_since=waiting_since)
+    commit(session)
+    return client
+
+
+def _own_or_agency(session: Session, client_id: int, actor: Any) -> Client:
+    require_role(actor, Role.CARE_PROVIDER, Role.MATCHER)
+    client = get_or_404(session, Client, client_id, lock=True)
+    check_client_visible(actor, client)
+    return client
+
+
+def hold_client(
+    session: Session, *, client_id: int, actor: Any, reason: str = "", now: datetime | None = None
+) -> Client:
+    """Pause a waiting client (for example a stay in a clinic)."""
+    client = _own_or_agency(session, client_id, actor)
+    fire(client, "hold", actor=actor, now=now, reason=reason.strip())
+    commit(session)
+    return client
+
+
+def resume_client(
+    session: Session, *, client_id: int, actor: Any, now: datetime | None = None
+) -> Client:
+    """Put a paused client back in the queue."""
+    client = _own_or_agency(session, client_id, actor)
+    fire(client, "resume", actor=actor, now=now)
+    commit(session)
+    return client
+
+
+def reinstate_client(
+    session: Session, *, client_id: int, motivation: str, actor: Any, now: datetime | None = None
+) -> Client:
+    """Give a client who refused an offer their place back (agency only, with motivation)."""
+    require_role(actor, Role.MATCHER)
+    if not (motivation or "").strip():
+        raise ValidationFailed({"motivation": "a motivation is required to reinstate"})
+    client = get_or_404(session, Client, client_id, lock=True)
+    fire(client, "reinstate", actor=actor, now=now, motivation=motivation.strip())
+    commit(session)
+    return client
+
+
+def withdraw_client(
+    session: Session, *, client_id: int, reason: str, actor: Any, now: datetime | None = None
+) -> Client:
+    """Withdraw a client from the process, taking them out of any round or match."""
+    from matching.services.proposals import withdraw_candidate
+
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "a reason is required"})
+    client = _own_or_agency(session, client_id, actor)
+    moment = now or utcnow()
+    if client.state == ClientState.PROPOSED:
+        pending = session.exec(
+            select(Candidate).where(
+                Candidate.client_id == client.id, Candidate.state == CandidateState.PENDING
+            )
+        ).first()
+        if pending is not None:
+            withdraw_candidate(session, candidate=pending, actor=actor, now=moment)
+    elif client.state == ClientState.MATCHED:
+        dwelling = session.exec(
+            select(Dwelling).where(Dwelling.matched_client_id == client.id)
+        ).first()
+        if dwelling is None:
+            raise NotFound("the matched dwelling was not found")
+        fire(dwelling, "decline_offer", actor=actor, now=moment, reason="client withdrawn",
+             client_id=client.id)
+        dwelling.matched_client_id = None
+    fire(client, "withdraw", actor=actor, now=moment, reason=reason.strip())
+    commit(session)
+    return client

@@ -1,0 +1,172 @@
+"""Dwelling offers: create, edit, submit, withdraw, release, and the client's answer."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from matching.models import Candidate, Client, District, Dwelling, DwellingEarmark, Organisation
+from matching.parameters import year_parameters
+from matching.schemas import DwellingInput, parse
+from matching.services.access import check_dwelling_owner, require_role
+from matching.services.errors import ValidationFailed
+from matching.services.reference import reason_code_of_kind
+from matching.services.unit_of_work import commit, get_or_404
+from matching.workflow import fire
+from matching.workflow.engine import record_creation, utcnow
+from matching.workflow.states import CandidateState, DwellingState, OrganisationKind, Role
+
+
+def _check_references(session: Session, values: DwellingInput) -> None:
+    problems: dict[str, str] = {}
+    if session.get(District, values.wijk) is None:
+        problems["wijk"] = f"'{values.wijk}' is not a known district or U16 municipality"
+    for provider_id in values.earmarked_care_provider_ids:
+        provider = session.get(Organisation, provider_id)
+        if provider is None or provider.kind != OrganisationKind.CARE_PROVIDER:
+            problems["earmarked_care_provider_ids"] = f"{provider_id} is not a care provider"
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _set_earmarks(session: Session, dwelling: Dwelling, provider_ids: list[int]) -> None:
+    for old in session.exec(
+        select(DwellingEarmark).where(DwellingEarmark.dwelling_id == dwelling.id)
+    ):
+        session.delete(old)
+    for provider_id in sorted(set(provider_ids)):
+        session.add(DwellingEarmark(dwelling_id=dwelling.id, care_provider_id=provider_id))
+
+
+def create_dwelling(
+    session: Session, *, data: dict[str, Any], actor: Any, now: datetime | None = None
+) -> Dwelling:
+    """Create a draft dwelling offer for the actor's corporation."""
+    require_role(actor, Role.CORPORATION)
+    values = parse(DwellingInput, data)
+    assert isinstance(values, DwellingInput)
+    _check_references(session, values)
+    fields = values.model_dump(exclude={"earmarked_care_provider_ids"})
+    dwelling = Dwelling(corporation_id=actor.organisation_id, **fields)
+    if now is not None:
+        dwelling.created_at = now
+    session.add(dwelling)
+    record_creation(dwelling, actor=actor, now=now)
+    _set_earmarks(session, dwelling, values.earmarked_care_provider_ids)
+    commit(session)
+    return dwelling
+
+
+def update_dwelling(
+    session: Session, *, dwelling_id: int, data: dict[str, Any], actor: Any
+) -> Dwelling:
+    """Edit a dwelling while it is still a draft."""
+    require_role(actor, Role.CORPORATION)
+    dwelling = get_or_404(session, Dwelling, dwelling_id)
+    check_dwelling_owner(actor, dwelling)
+    if dwelling.state != DwellingState.DRAFT:
+        raise ValidationFailed({"state": "only a draft can be edited"})
+    values = parse(DwellingInput, data)
+    assert isinstance(values, DwellingInput)
+    _check_references(session, values)
+    for name, value in values.model_dump(exclude={"earmarked_care_provider_ids"}).items():
+        setattr(dwelling, name, value)
+    _set_earmarks(session, dwelling, values.earmarked_care_provider_ids)
+    commit(session)
+    return dwelling
+
+
+def submit_dwelling(
+    session: Session, *, dwelling_id: int, actor: Any, now: datetime | None = None
+) -> Dwelling:
+    """Submit (voordragen) a draft to the matching agency; it counts for this quarter."""
+    require_role(actor, Role.CORPORATION)
+    dwelling = get_or_404(session, Dwelling, dwelling_id)
+    check_dwelling_owner(actor, dwelling)
+    fire(dwelling, "submit", actor=actor, now=now)
+    commit(session)
+    return dwelling
+
+
+def withdraw_dwelling(
+    session: Session, *, dwelling_id: int, reason: str, actor: Any, now: datetime | None = None
+) -> Dwelling:
+    """Withdraw a dwelling before it is matched, closing an open round with it."""
+    from matching.services.proposals import cancel_open_round
+
+    require_role(actor, Role.CORPORATION)
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "a reason is required"})
+    dwelling = get_or_404(session, Dwelling, dwelling_id, lock=True)
+    check_dwelling_owner(actor, dwelling)
+    if dwelling.state == DwellingState.PROPOSED:
+        cancel_open_round(session, dwelling=dwelling, actor=actor, now=now)
+    fire(dwelling, "withdraw", actor=actor, now=now, reason=reason.strip())
+    commit(session)
+    return dwelling
+
+
+def release_dwelling(
+    session: Session, *, dwelling_id: int, actor: Any, now: datetime | None = None
+) -> Dwelling:
+    """Release an unmatched dwelling to regular allocation after the vacancy deadline."""
+    require_role(actor, Role.CORPORATION)
+    dwelling = get_or_404(session, Dwelling, dwelling_id)
+    check_dwelling_owner(actor, dwelling)
+    moment = now or utcnow()
+    params = year_parameters(session, moment.year)
+    fire(dwelling, "release", actor=actor, now=moment, release_after=params.release_working_days)
+    commit(session)
+    return dwelling
+
+
+def record_offer_answer(
+    session: Session,
+    *,
+    dwelling_id: int,
+    answer: str,
+    actor: Any,
+    reason_code: str | None = None,
+    valid: bool | None = None,
+    now: datetime | None = None,
+) -> Dwelling:
+    """Record the matched client's answer to the one-time offer."""
+    require_role(actor, Role.MATCHER)
+    dwelling = get_or_404(session, Dwelling, dwelling_id, lock=True)
+    if answer not in ("accepted", "declined"):
+        raise ValidationFailed({"answer": "must be 'accepted' or 'declined'"})
+    if dwelling.state != DwellingState.MATCHED or dwelling.matched_client_id is None:
+        # Let the machine name the state and what is allowed.
+        fire(dwelling, "accept_offer" if answer == "accepted" else "decline_offer", actor=actor)
+    client = get_or_404(session, Client, dwelling.matched_client_id, lock=True)
+    if answer == "accepted":
+        fire(dwelling, "accept_offer", actor=actor, now=now, client_id=client.id)
+        fire(client, "accept_offer", actor=actor, now=now, dwelling_id=dwelling.id)
+    else:
+        problems: dict[str, str] = {}
+        if valid is None:
+            problems["valid"] = "say whether the reason is valid (true or false)"
+        if not reason_code:
+            problems["reason_code"] = "a reason code is required when the offer is declined"
+        elif reason_code_of_kind(session, reason_code, "candidate") is None:
+            problems["reason_code"] = f"'{reason_code}' is not a reason a candidate can give"
+        if problems:
+            raise ValidationFailed(problems)
+        data = {"reason_code": reason_code, "valid": valid, "client_id": client.id}
+        fire(dwelling, "decline_offer", actor=actor, now=now, **data)
+        dwelling.matched_client_id = None
+        trigger = "decline_offer" if valid else "refuse_offer"
+        fire(client, trigger, actor=actor, now=now, dwelling_id=dwelling.id, **data)
+    commit(session)
+    return dwelling
+
+
+def excluded_client_ids(session: Session, dwelling_id: int) -> set[int]:
+    """Clients rejected for this dwelling before, or who declined its offer: never again."""
+    rows = session.exec(
+        select(Candidate.client_id).where(
+            Candidate.dwelling_id == dwelling_id,
+            Candidate.state.in_([CandidateState.REJECTED, CandidateState.ACCEPTED]),  # type: ignore[attr-defined]
+        )
+    )
+    return set(rows.all())

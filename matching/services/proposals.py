@@ -1,0 +1,244 @@
+"""Proposal rounds: the agency proposes candidates; the corporation accepts one or rejects."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from matching.models import Candidate, Client, Dwelling, Proposal
+from matching.parameters import year_parameters
+from matching.services.access import check_dwelling_owner, require_role
+from matching.services.dwellings import excluded_client_ids
+from matching.services.errors import NotFound, ValidationFailed
+from matching.services.reference import reason_code_of_kind
+from matching.services.unit_of_work import commit, get_or_404
+from matching.workdays import add_working_days
+from matching.workflow import fire
+from matching.workflow.engine import record_creation, utcnow
+from matching.workflow.states import CandidateState, ProposalState, Role
+
+OPEN_ROUND_STATES = (ProposalState.OPEN, ProposalState.OVERDUE)
+
+
+def open_round(session: Session, dwelling_id: int, *, lock: bool = False) -> Proposal | None:
+    """Return the dwelling's undecided round, if any."""
+    query = select(Proposal).where(
+        Proposal.dwelling_id == dwelling_id,
+        Proposal.state.in_(OPEN_ROUND_STATES),  # type: ignore[attr-defined]
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def _candidates(session: Session, proposal_id: int) -> list[Candidate]:
+    return list(
+        session.exec(
+            select(Candidate)
+            .where(Candidate.proposal_id == proposal_id)
+            .order_by(Candidate.position)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def propose_candidates(
+    session: Session,
+    *,
+    dwelling_id: int,
+    client_ids: Sequence[int],
+    actor: Any,
+    motivation: str | None = None,
+    suggested_ids: Sequence[int] | None = None,
+    scores: dict[int, tuple[float, dict[str, Any]]] | None = None,
+    policy_version: str = "manual",
+    now: datetime | None = None,
+) -> Proposal:
+    """Open a round of one to N candidates for a submitted dwelling.
+
+    Proposing others than the engine's top suggestions needs a motivation, stored with the
+    round. Clients are locked in id order so two rounds racing for one client cannot both win.
+    """
+    require_role(actor, Role.MATCHER)
+    moment = now or utcnow()
+    dwelling = get_or_404(session, Dwelling, dwelling_id, lock=True)
+    params = year_parameters(session, moment.year)
+    ids = list(client_ids)
+    problems: dict[str, str] = {}
+    if not ids:
+        problems["client_ids"] = "propose at least one client"
+    elif len(ids) > params.candidates_per_round:
+        problems["client_ids"] = f"propose at most {params.candidates_per_round} clients"
+    elif len(set(ids)) != len(ids):
+        problems["client_ids"] = "a client is listed twice"
+    deviates = suggested_ids is not None and list(suggested_ids)[: len(ids)] != ids
+    if deviates and not (motivation or "").strip():
+        problems["motivation"] = "a motivation is required when deviating from the suggestions"
+    if problems:
+        raise ValidationFailed(problems)
+    excluded = excluded_client_ids(session, dwelling_id) & set(ids)
+    if excluded:
+        listed = ", ".join(str(i) for i in sorted(excluded))
+        raise ValidationFailed(
+            {"client_ids": f"client(s) {listed} were rejected for or declined this dwelling before"}
+        )
+    clients = []
+    for client_id in sorted(ids):
+        try:
+            clients.append(get_or_404(session, Client, client_id, lock=True))
+        except NotFound:
+            raise ValidationFailed({"client_ids": f"client {client_id} does not exist"}) from None
+    by_id = {c.id: c for c in clients}
+
+    fire(dwelling, "propose", actor=actor, now=moment, client_ids=ids)
+    round_no = (
+        session.exec(
+            select(func.max(Proposal.round_no)).where(Proposal.dwelling_id == dwelling_id)
+        ).one()
+        or 0
+    ) + 1
+    proposal = Proposal(
+        dwelling_id=dwelling_id,
+        round_no=round_no,
+        policy_version=policy_version,
+        motivation=(motivation or "").strip() or None,
+        deviates=deviates,
+        opened_at=moment,
+        deadline=add_working_days(moment.date(), params.decision_working_days),
+        proposed_by_user_id=getattr(actor, "id", None),
+    )
+    session.add(proposal)
+    record_creation(proposal, actor=actor, now=moment, client_ids=ids)
+    for position, client_id in enumerate(ids, start=1):
+        client = by_id[client_id]
+        score, explanation = (scores or {}).get(client_id, (None, None))
+        candidate = Candidate(
+            proposal_id=proposal.id,  # type: ignore[arg-type]
+            client_id=client_id,
+            dwelling_id=dwelling_id,
+            position=position,
+            score=score,
+            explanation=explanation,
+        )
+        session.add(candidate)
+        record_creation(candidate, actor=actor, now=moment)
+        fire(client, "propose", actor=actor, now=moment, dwelling_id=dwelling_id)
+    commit(session)
+    return proposal
+
+
+def decide_candidate(
+    session: Session,
+    *,
+    proposal_id: int,
+    client_id: int,
+    decision: str,
+    actor: Any,
+    reason_code: str | None = None,
+    motivation: str | None = None,
+    now: datetime | None = None,
+) -> Proposal:
+    """Accept one candidate (closing the round) or reject one with a reason."""
+    require_role(actor, Role.CORPORATION)
+    moment = now or utcnow()
+    # The round is locked first: decisions on one round are taken one at a time.
+    proposal = get_or_404(session, Proposal, proposal_id, lock=True)
+    dwelling = get_or_404(session, Dwelling, proposal.dwelling_id, lock=True)
+    check_dwelling_owner(actor, dwelling)
+    if decision not in ("accept", "reject"):
+        raise ValidationFailed({"decision": "must be 'accept' or 'reject'"})
+    candidates = _candidates(session, proposal_id)
+    chosen = next((c for c in candidates if c.client_id == client_id), None)
+    if chosen is None:
+        raise ValidationFailed({"client_id": f"client {client_id} is not a candidate of this round"})
+    if decision == "accept":
+        _accept(session, proposal, dwelling, chosen, candidates, actor, moment)
+    else:
+        _reject(session, proposal, dwelling, chosen, candidates, actor, moment,
+                reason_code, motivation)
+    commit(session)
+    return proposal
+
+
+def _accept(
+    session: Session, proposal: Proposal, dwelling: Dwelling, chosen: Candidate,
+    candidates: list[Candidate], actor: Any, moment: datetime,
+) -> None:
+    fire(chosen, "accept", actor=actor, now=moment)
+    chosen.decided_at, chosen.decided_by_user_id = moment, getattr(actor, "id", None)
+    fire(proposal, "accept", actor=actor, now=moment, client_id=chosen.client_id)
+    proposal.closed_at = moment
+    for other in candidates:
+        if other is not chosen and other.state == CandidateState.PENDING:
+            fire(other, "pass_over", actor=actor, now=moment)
+            _requeue(session, other.client_id, actor, moment, dwelling.id)
+    client = get_or_404(session, Client, chosen.client_id, lock=True)
+    fire(client, "match", actor=actor, now=moment, dwelling_id=dwelling.id)
+    fire(dwelling, "match", actor=actor, now=moment, client_id=client.id)
+    dwelling.matched_client_id = client.id
+
+
+def _reject(
+    session: Session, proposal: Proposal, dwelling: Dwelling, chosen: Candidate,
+    candidates: list[Candidate], actor: Any, moment: datetime,
+    reason_code: str | None, motivation: str | None,
+) -> None:
+    problems: dict[str, str] = {}
+    reason = reason_code_of_kind(session, reason_code or "", "landlord")
+    text = (motivation or "").strip()
+    if not reason_code:
+        problems["reason_code"] = "a reason code is required to reject a candidate"
+    elif reason is None:
+        problems["reason_code"] = f"'{reason_code}' is not a reason a corporation can give"
+    elif reason.needs_motivation and not text:
+        problems["motivation"] = f"a motivation is required with reason '{reason_code}'"
+    if problems:
+        raise ValidationFailed(problems)
+    fire(chosen, "reject", actor=actor, now=moment, reason_code=reason_code, motivation=text)
+    chosen.reason_code, chosen.motivation = reason_code, text or None
+    chosen.decided_at, chosen.decided_by_user_id = moment, getattr(actor, "id", None)
+    _requeue(session, chosen.client_id, actor, moment, dwelling.id)
+    if all(c.state != CandidateState.PENDING for c in candidates):
+        # Every candidate rejected: the round closes and the agency proposes new clients.
+        fire(proposal, "reject", actor=actor, now=moment)
+        proposal.closed_at = moment
+        fire(dwelling, "reopen", actor=actor, now=moment, proposal_id=proposal.id)
+
+
+def _requeue(session: Session, client_id: int, actor: Any, moment: datetime, dwelling_id: Any) -> None:
+    client = get_or_404(session, Client, client_id, lock=True)
+    fire(client, "requeue", actor=actor, now=moment, dwelling_id=dwelling_id)
+
+
+def cancel_open_round(
+    session: Session, *, dwelling: Dwelling, actor: Any, now: datetime | None = None
+) -> None:
+    """Cancel the dwelling's open round and send its pending candidates back to waiting."""
+    moment = now or utcnow()
+    proposal = open_round(session, dwelling.id, lock=True)  # type: ignore[arg-type]
+    if proposal is None:
+        return
+    for candidate in _candidates(session, proposal.id):  # type: ignore[arg-type]
+        if candidate.state == CandidateState.PENDING:
+            fire(candidate, "withdraw", actor=actor, now=moment)
+            _requeue(session, candidate.client_id, actor, moment, dwelling.id)
+    fire(proposal, "cancel", actor=actor, now=moment)
+    proposal.closed_at = moment
+
+
+def withdraw_candidate(
+    session: Session, *, candidate: Candidate, actor: Any, now: datetime | None = None
+) -> None:
+    """Take a withdrawn client out of their round; close the round if nobody is left."""
+    moment = now or utcnow()
+    proposal = get_or_404(session, Proposal, candidate.proposal_id, lock=True)
+    fire(candidate, "withdraw", actor=actor, now=moment)
+    remaining = _candidates(session, proposal.id)  # type: ignore[arg-type]
+    if all(c.state != CandidateState.PENDING for c in remaining):
+        fire(proposal, "reject", actor=actor, now=moment, reason="client withdrawn")
+        proposal.closed_at = moment
+        dwelling = get_or_404(session, Dwelling, proposal.dwelling_id, lock=True)
+        fire(dwelling, "reopen", actor=actor, now=moment, proposal_id=proposal.id)
+

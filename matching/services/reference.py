@@ -1,0 +1,175 @@
+"""Reference data from seeds/: organisations, groups, reason codes and year parameters.
+
+Loading is an upsert on each table's natural key, so running it twice changes nothing.
+"""
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from matching.models import (
+    AllocationTarget,
+    CorporationWeight,
+    District,
+    InstitutionFlipTarget,
+    Organisation,
+    ReasonCode,
+    StatushouderTask,
+    TargetGroup,
+    YearParameter,
+)
+from matching.resources import resource_dir
+from matching.services.unit_of_work import commit
+
+
+@dataclass
+class LoadReport:
+    """How many rows each file added or changed."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_changes(self) -> int:
+        return sum(self.added.values()) + sum(self.changed.values())
+
+
+def _rows(folder: Path, name: str) -> Iterator[dict[str, str]]:
+    with (folder / name).open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            yield {key.strip(): (value or "").strip() for key, value in row.items() if key}
+
+
+def _bool(text: str) -> bool:
+    return text.lower() in ("true", "1", "yes", "ja")
+
+
+def _upsert(session: Session, report: LoadReport, file: str, row: object, key: object) -> None:
+    """Insert `row`, or copy its values onto the existing row with the same key."""
+    model = type(row)
+    existing = session.get(model, key)
+    if existing is None:
+        session.add(row)
+        report.added[file] = report.added.get(file, 0) + 1
+        return
+    changed = False
+    for name in model.model_fields:  # type: ignore[attr-defined]
+        new = getattr(row, name)
+        if getattr(existing, name) != new:
+            setattr(existing, name, new)
+            changed = True
+    if changed:
+        report.changed[file] = report.changed.get(file, 0) + 1
+
+
+def _organisation_ids(session: Session) -> dict[str, int]:
+    return {o.name: o.id for o in session.exec(select(Organisation)) if o.id is not None}
+
+
+def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
+    """Load every reference file; return what was added or changed."""
+    folder = folder or resource_dir("seeds")
+    report = LoadReport()
+
+    known = {o.name: o for o in session.exec(select(Organisation))}
+    for row in _rows(folder, "organisations.csv"):
+        org = known.get(row["name"])
+        if org is None:
+            session.add(Organisation(name=row["name"], kind=row["kind"]))
+            report.added["organisations.csv"] = report.added.get("organisations.csv", 0) + 1
+        elif org.kind != row["kind"]:
+            org.kind = row["kind"]
+            report.changed["organisations.csv"] = report.changed.get("organisations.csv", 0) + 1
+    session.flush()
+    org_ids = _organisation_ids(session)
+
+    for order, row in enumerate(_rows(folder, "target_groups.csv")):
+        group = TargetGroup(
+            code=row["code"], label_nl=row["label_nl"], label_en=row["label_en"],
+            phase=row["phase"], sort_order=order,
+        )
+        _upsert(session, report, "target_groups.csv", group, row["code"])
+    for row in _rows(folder, "reason_codes.csv"):
+        reason = ReasonCode(
+            code=row["code"], kind=row["kind"], label_nl=row["label_nl"],
+            label_en=row["label_en"], needs_motivation=_bool(row["needs_motivation"]),
+            vera_status=row.get("vera_status") or None,
+        )
+        _upsert(session, report, "reason_codes.csv", reason, row["code"])
+    for row in _rows(folder, "districts.csv"):
+        share = row.get("social_stock_share_pct") or None
+        district = District(
+            name=row["name"], kind=row["kind"],
+            social_stock_share_pct=Decimal(share) if share else None,
+        )
+        _upsert(session, report, "districts.csv", district, row["name"])
+    for row in _rows(folder, "year_parameters.csv"):
+        parameter = YearParameter(
+            year=int(row["year"]), name=row["parameter"], value=Decimal(row["value"]),
+            is_assumption=_bool(row["is_assumption"]), source=row["source"][:300],
+        )
+        _upsert(session, report, "year_parameters.csv", parameter, (parameter.year, parameter.name))
+    for row in _rows(folder, "corporation_weights.csv"):
+        weight = CorporationWeight(
+            year=int(row["year"]), corporation_id=org_ids[row["corporation"]],
+            weight=Decimal(row["weight"]), is_assumption=_bool(row["is_assumption"]),
+            source=row["source"][:300],
+        )
+        _upsert(session, report, "corporation_weights.csv", weight,
+                (weight.year, weight.corporation_id))
+    for row in _rows(folder, "statushouder_tasks.csv"):
+        task = StatushouderTask(
+            half_year=row["half_year"], task=int(row["task"]),
+            backlog_start=int(row["backlog_start"]) if row.get("backlog_start") else None,
+            realised=int(row["realised"]) if row.get("realised") else None,
+            source=row["source"][:300],
+        )
+        _upsert(session, report, "statushouder_tasks.csv", task, row["half_year"])
+    for row in _rows(folder, "institution_flip_targets.csv"):
+        target = InstitutionFlipTarget(
+            year=int(row["year"]), care_provider_id=org_ids[row["care_provider"]],
+            target=int(row["target"]), source=row["source"][:300],
+        )
+        _upsert(session, report, "institution_flip_targets.csv", target,
+                (target.year, target.care_provider_id))
+    session.flush()
+    _load_allocation_targets(session, folder, report)
+    commit(session)
+    return report
+
+
+def _load_allocation_targets(session: Session, folder: Path, report: LoadReport) -> None:
+    existing = {(t.year, t.group): t for t in session.exec(select(AllocationTarget))}
+    for row in _rows(folder, "allocation_targets.csv"):
+        values = {
+            "places": int(row["places"]),
+            "target_group": row.get("target_group") or None,
+            "requested_from_corporations": _bool(row["requested_from_corporations"]),
+            "source": row["source"][:300],
+        }
+        target = existing.get((int(row["year"]), row["group"]))
+        if target is None:
+            session.add(AllocationTarget(year=int(row["year"]), group=row["group"], **values))
+            report.added["allocation_targets.csv"] = report.added.get("allocation_targets.csv", 0) + 1
+        elif any(getattr(target, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(target, k, v)
+            report.changed["allocation_targets.csv"] = (
+                report.changed.get("allocation_targets.csv", 0) + 1
+            )
+
+
+def reason_code_of_kind(session: Session, code: str, kind: str) -> ReasonCode | None:
+    """Return the active reason code `code` if it is of `kind` (landlord or candidate)."""
+    reason = session.get(ReasonCode, code)
+    if reason is None or reason.kind != kind or not reason.active:
+        return None
+    return reason
+
+
+def organisation_by_name(session: Session, name: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.name == name)).first()

@@ -1,0 +1,112 @@
+"""Users and API tokens. Passwords are stored as argon2 hashes, tokens as sha256 digests."""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlmodel import Session, select
+
+from matching.models import ApiToken, Organisation, User
+from matching.services.errors import NotFound, ValidationFailed
+from matching.services.unit_of_work import commit
+from matching.workflow.engine import utcnow
+from matching.workflow.states import ROLES_BY_KIND
+
+_hasher = PasswordHasher()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Return whether `password` is the user's password."""
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except VerificationError:
+        return False
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    organisation_name: str,
+    role: str,
+    password: str,
+    contingent_manager: bool = False,
+    now: datetime | None = None,
+) -> User:
+    """Create a user of an organisation with a role that fits the organisation's kind."""
+    email = email.strip().lower()
+    problems: dict[str, str] = {}
+    if not _EMAIL.match(email):
+        problems["email"] = "not an e-mail address"
+    elif session.exec(select(User).where(User.email == email)).first() is not None:
+        problems["email"] = "a user with this e-mail address exists already"
+    organisation = session.exec(
+        select(Organisation).where(Organisation.name == organisation_name)
+    ).first()
+    if organisation is None:
+        problems["organisation"] = f"no organisation named '{organisation_name}'"
+    elif role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
+        allowed = ", ".join(sorted(ROLES_BY_KIND.get(organisation.kind, frozenset())))
+        problems["role"] = f"a {organisation.kind} user may have role {allowed}, not '{role}'"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems["password"] = f"use at least {MIN_PASSWORD_LENGTH} characters"
+    if problems:
+        raise ValidationFailed(problems)
+    assert organisation is not None and organisation.id is not None
+    user = User(
+        email=email,
+        organisation_id=organisation.id,
+        role=role,
+        password_hash=hash_password(password),
+        contingent_manager=contingent_manager,
+        created_at=now or utcnow(),
+    )
+    session.add(user)
+    commit(session)
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"no user with e-mail address '{email}'")
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, *, user: User, now: datetime | None = None) -> str:
+    """Create a new API token for `user`; only its digest is stored, so show it once."""
+    token = "mt_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now or utcnow()))
+    commit(session)
+    return token
+
+
+def user_for_token(session: Session, token: str) -> Any:
+    """Return the active user a bearer token belongs to, or None."""
+    row = session.exec(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at == None)  # noqa: E711
+    ).first()
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None

@@ -1,0 +1,34 @@
+"""Working days with Dutch public holidays, for deadlines (product.md section 7)."""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NL", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    """Return whether `day` is a weekday that is not a Dutch public holiday."""
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def add_working_days(start: date, count: int) -> date:
+    """Return the date `count` working days after `start`."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Count the working days after `start` up to and including `end`."""
+    if end <= start:
+        return 0
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(n)))

@@ -1,0 +1,43 @@
+"""The client (a referral): registered → waiting → proposed → matched → offer_accepted → housed."""
+
+from transitions import EventData
+
+from matching.models import Client, ClientEvent
+from matching.workflow.engine import Adapter, Workflow, build_machine, register
+from matching.workflow.states import ClientState as S
+
+TRANSITIONS = [
+    {"trigger": "approve", "source": S.REGISTERED, "dest": S.WAITING, "after": "start_waiting"},
+    {"trigger": "propose", "source": S.WAITING, "dest": S.PROPOSED},
+    # Rejected, not chosen, or the round was cancelled: the waiting time keeps running.
+    {"trigger": "requeue", "source": S.PROPOSED, "dest": S.WAITING},
+    {"trigger": "match", "source": S.PROPOSED, "dest": S.MATCHED},
+    {"trigger": "accept_offer", "source": S.MATCHED, "dest": S.OFFER_ACCEPTED},
+    # Declined for a reason HVH accepts as valid: back in the queue, priority kept.
+    {"trigger": "decline_offer", "source": S.MATCHED, "dest": S.WAITING},
+    # Declined without a valid reason: the priority lapses until HVH reinstates.
+    {"trigger": "refuse_offer", "source": S.MATCHED, "dest": S.OFFER_REFUSED},
+    {"trigger": "house", "source": S.OFFER_ACCEPTED, "dest": S.HOUSED},
+    {"trigger": "reinstate", "source": S.OFFER_REFUSED, "dest": S.WAITING},
+    {"trigger": "hold", "source": S.WAITING, "dest": S.ON_HOLD},
+    {"trigger": "resume", "source": S.ON_HOLD, "dest": S.WAITING},
+    {
+        "trigger": "withdraw",
+        "source": [S.REGISTERED, S.WAITING, S.ON_HOLD, S.PROPOSED, S.MATCHED, S.OFFER_REFUSED],
+        "dest": S.WITHDRAWN,
+    },
+]
+
+
+class ClientAdapter(Adapter):
+    row: Client
+
+    def start_waiting(self, event: EventData) -> None:
+        """Start the waiting clock at approval, or at the referral's date when HVH says so."""
+        since = event.kwargs.get("waiting_since")
+        self.row.waiting_since = since or event.kwargs["now"].date()
+
+
+MACHINE = build_machine([s.value for s in S], TRANSITIONS)
+WORKFLOW = Workflow("client", MACHINE, ClientAdapter, ClientEvent, "client_id")
+register(Client, WORKFLOW)

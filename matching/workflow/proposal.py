@@ -1,0 +1,46 @@
+"""The proposal round and its candidates.
+
+A round is `open` until the corporation accepts one candidate (`accepted`) or has rejected
+them all (`rejected`); past its deadline without a decision it is `overdue` and escalated,
+never closed silently. Each candidate is `pending` until accepted, rejected, passed over
+(`not_chosen`, because another was accepted) or withdrawn (round cancelled, client withdrawn).
+"""
+
+from matching.models import Candidate, CandidateEvent, Proposal, ProposalEvent
+from matching.workflow.engine import Adapter, Workflow, build_machine, register
+from matching.workflow.states import CandidateState as C
+from matching.workflow.states import ProposalState as P
+
+_UNDECIDED = [P.OPEN, P.OVERDUE]
+
+ROUND_TRANSITIONS = [
+    {"trigger": "escalate", "source": P.OPEN, "dest": P.OVERDUE},
+    {"trigger": "accept", "source": _UNDECIDED, "dest": P.ACCEPTED},
+    {"trigger": "reject", "source": _UNDECIDED, "dest": P.REJECTED},
+    {"trigger": "cancel", "source": _UNDECIDED, "dest": P.CANCELLED},
+]
+
+CANDIDATE_TRANSITIONS = [
+    {"trigger": "accept", "source": C.PENDING, "dest": C.ACCEPTED},
+    {"trigger": "reject", "source": C.PENDING, "dest": C.REJECTED},
+    {"trigger": "pass_over", "source": C.PENDING, "dest": C.NOT_CHOSEN},
+    {"trigger": "withdraw", "source": C.PENDING, "dest": C.WITHDRAWN},
+]
+
+
+class ProposalAdapter(Adapter):
+    row: Proposal
+
+
+class CandidateAdapter(Adapter):
+    row: Candidate
+
+
+ROUND_MACHINE = build_machine([s.value for s in P], ROUND_TRANSITIONS)
+CANDIDATE_MACHINE = build_machine([s.value for s in C], CANDIDATE_TRANSITIONS)
+ROUND_WORKFLOW = Workflow("proposal", ROUND_MACHINE, ProposalAdapter, ProposalEvent, "proposal_id")
+CANDIDATE_WORKFLOW = Workflow(
+    "candidate", CANDIDATE_MACHINE, CandidateAdapter, CandidateEvent, "candidate_id"
+)
+register(Proposal, ROUND_WORKFLOW)
+register(Candidate, CANDIDATE_WORKFLOW)

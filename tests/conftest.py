@@ -1,0 +1,67 @@
+"""Fixtures: a migrated-free schema per test on SQLite, and on PostgreSQL when configured."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel, create_engine
+
+import matching.models  # noqa: F401  (registers the tables)
+import matching.workflow  # noqa: F401  (registers the machines)
+from matching.db import get_engine
+from matching.services.reference import load_reference
+
+POSTGRES_URL = os.environ.get("MATCHING_TEST_POSTGRES_URL")
+
+_BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def _reset_postgres(url: str) -> None:
+    engine = get_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    SQLModel.metadata.create_all(engine)
+
+
+@pytest.fixture(params=_BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh database with the whole schema: SQLite always, PostgreSQL when configured."""
+    if request.param == "postgres":
+        assert POSTGRES_URL
+        _reset_postgres(POSTGRES_URL)
+        yield POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+        SQLModel.metadata.create_all(get_engine(url))
+        yield url
+        get_engine(url).dispose()
+
+
+@pytest.fixture
+def engine(database_url: str):  # type: ignore[no-untyped-def]
+    return get_engine(database_url)
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def reference(session: Session) -> Session:
+    """A session on a database with the reference data loaded."""
+    load_reference(session)
+    return session
+
+
+@pytest.fixture
+def sqlite_session(tmp_path) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    """A session on a fresh SQLite database with reference data (for SQLite-only tests)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'only.sqlite'}")
+    SQLModel.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        load_reference(session)
+        yield session

@@ -1,17 +1,20 @@
 """Split year tasks into quotas, instroom quotas, backlogs and contingents (product.md section 3).
 
-Pure module: standard library only. Weights are read as exact Decimals (a float through its
+Pure module: standard library only. Numbers are read as exact Decimals (a float through its
 shortest repr, so 0.1 means 0.1) and every share is an exact Fraction of them, so no result
 depends on float or Decimal rounding.
 
 Decisions:
 - Largest-remainder ties go to the larger weight first, then to the lower index.
+- Tables keep their largest-remainder row and column totals. Cells are floor or ceil of their
+  exact share whenever those totals allow it, which they always do for equal column weights
+  (four quarters). For other column weights they rarely do not; then the fewest units needed
+  go further above their floor, so a cell may exceed its share by more than one.
+- Instroom cells never exceed their quota cell. With realistic numbers the instroom table is
+  also consistent. Only when it cannot be (a tiny corporation, a small task or a share near
+  100%) does it keep the quarter totals and year total and let corporation totals deviate.
 - ``default_contingents`` splits the total evenly when no provider has waiting clients, so
   contingents always add up to the year's dwellings.
-- Instroom cells never exceed their quota cell. With realistic numbers the instroom table is
-  also consistent (floor/ceil cells, largest-remainder rows and columns). Only if that is
-  impossible (a corporation so small that ``(task - instroom) * weight < 1``, or a share near
-  100%) it keeps the quarter totals and the year total and lets corporation totals deviate.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import math
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 Weight = Decimal | float | int
@@ -41,7 +44,7 @@ def _exact(value: Weight) -> Fraction:
     """Return a finite number as an exact Fraction, reading floats through their repr."""
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
-        raise ValueError(f"weight must be finite, got {value!r}")
+        raise ValueError(f"number must be finite, got {value!r}")
     return Fraction(number)
 
 
@@ -77,13 +80,13 @@ Cell = tuple[int, int]
 
 
 def _flow(
-    rows: list[int], cols: list[int], cap: list[list[int]], order: list[Cell]
-) -> list[list[int]]:
-    """Return a maximum flow from rows to columns within row, column and cell capacities."""
-    x = [[0] * len(cols) for _ in rows]
-    row_left, col_left = list(rows), list(cols)
+    x: list[list[int]], rows: list[int], cols: list[int], cap: list[list[int]], order: list[Cell]
+) -> None:
+    """Raise the flow x to a maximum within row, column and cell capacities, in place."""
+    row_left = [r - sum(xr) for r, xr in zip(rows, x, strict=True)]
+    col_left = [c - sum(xc) for c, xc in zip(cols, zip(*x, strict=True), strict=True)]
     for i, j in order:  # greedy first pass over the preferred cells
-        step = min(row_left[i], col_left[j], cap[i][j])
+        step = min(row_left[i], col_left[j], cap[i][j] - x[i][j])
         x[i][j] += step
         row_left[i] -= step
         col_left[j] -= step
@@ -93,22 +96,19 @@ def _flow(
         queue, end = deque(row_from), None
         while queue and end is None:
             i = queue.popleft()
-            for j in range(len(cols)):
-                if j in col_from or x[i][j] >= cap[i][j]:
-                    continue
+            for j in (j for j in range(len(cols)) if j not in col_from and x[i][j] < cap[i][j]):
                 col_from[j] = i
                 if col_left[j] > 0:
                     end = j
                     break
-                for k in range(len(rows)):
-                    if k not in row_from and x[k][j] > 0:
-                        row_from[k] = j
-                        queue.append(k)
+                for k in (k for k in range(len(rows)) if k not in row_from and x[k][j] > 0):
+                    row_from[k] = j
+                    queue.append(k)
         if end is None:
-            return x
+            return
         col_left[end] -= 1
         j = end
-        while True:  # walk the path back, adding on forward and removing on backward cells
+        while True:  # walk the path back: add on forward cells, remove on backward cells
             i = col_from[j]
             x[i][j] += 1
             back = row_from[i]
@@ -117,11 +117,6 @@ def _flow(
                 break
             x[i][back] -= 1
             j = back
-
-
-def _add(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
-    """Return the cell-by-cell sum of two tables."""
-    return [[x + y for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
 
 
 def _round(
@@ -133,24 +128,26 @@ def _round(
 ) -> list[list[int]] | None:
     """Round cells up from their floors within cap so the totals are met, or return None."""
     floor = [[math.floor(e) for e in row] for row in exact]
-    # Controlled rounding: a cell gets at most one unit above its floor; the flow hands out the
-    # row and column deficits, trying the largest fractional parts first (then row, column).
-    # Without keep_rows (instroom fallback) a cell may rise up to its cap and rows are free.
-    spare = [
-        [min(int(e != f), c - f) if keep_rows else c - f for e, f, c in zip(*cell, strict=True)]
-        for cell in zip(exact, floor, cap, strict=True)
-    ]
     need = [r - sum(fr) for r, fr in zip(rows, floor, strict=True)]
-    row_need = need if keep_rows else [sum(sr) for sr in spare]
-    col_need = [c - sum(fr[j] for fr in floor) for j, c in enumerate(cols)]
+    col_need = [c - sum(fc) for c, fc in zip(cols, zip(*floor, strict=True), strict=True)]
     cells = [(i, j) for i in range(len(rows)) for j in range(len(cols))]
     order = sorted(cells, key=lambda c: (floor[c[0]][c[1]] - exact[c[0]][c[1]], c))
-    extra = _flow(row_need, col_need, spare, order)
-    if [sum(column) for column in zip(*extra, strict=True)] != col_need:
-        return None
-    if keep_rows and [sum(row) for row in extra] != row_need:
-        return None
-    return _add(floor, extra)
+    extra = [[0] * len(cols) for _ in rows]
+    # Controlled rounding: hand out the row and column deficits as a flow, largest fractional
+    # part first. Step 1 allows one unit above each floor (cell = floor or ceil of its share).
+    # If the largest-remainder totals make that impossible, allow one more unit per step, so
+    # the totals always hold. Without keep_rows (instroom fallback) rows are free.
+    for step in range(1, max([*need, *col_need, 0]) + 2):
+        spare = [
+            [min(step - (e == f), c - f) for e, f, c in zip(*row, strict=True)]
+            for row in zip(exact, floor, cap, strict=True)
+        ]
+        _flow(extra, need if keep_rows else [sum(sr) for sr in spare], col_need, spare, order)
+        done = [sum(row) for row in extra] == need or not keep_rows
+        if done and [sum(column) for column in zip(*extra, strict=True)] == col_need:
+            pairs = zip(floor, extra, strict=True)
+            return [[f + e for f, e in zip(fr, er, strict=True)] for fr, er in pairs]
+    return None
 
 
 def _products(total: int, rows: Sequence[Weight], cols: Sequence[Weight]) -> list[list[Fraction]]:
@@ -166,17 +163,16 @@ def consistent_table(
     cols = largest_remainder(total, column_weights)
     exact = _products(total, row_weights, column_weights)
     table = _round(exact, rows, cols, [[total] * len(cols) for _ in rows])
-    if table is None:  # pragma: no cover - a feasible fractional flow always has an integral one
-        raise ArithmeticError("no consistent rounding found")
+    assert table is not None  # with no cell cap any row and column deficits can be met
     return table
 
 
 def instroom_total(task: int, share_pct: Weight) -> int:
     """Return the year's instroom total: task times share percent, rounded half up."""
-    share = Decimal(repr(share_pct)) if isinstance(share_pct, float) else Decimal(share_pct)
+    share = _exact(share_pct)
     if task < 0 or not 0 <= share <= 100:
         raise ValueError("task must be >= 0 and the instroom share between 0 and 100 percent")
-    return int((task * share / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return math.floor(task * share / 100 + Fraction(1, 2))  # round half up: 385 at 20% is 77
 
 
 def quarter_quotas(

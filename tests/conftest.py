@@ -17,12 +17,21 @@ POSTGRES_URL = os.environ.get("MATCHING_TEST_POSTGRES_URL")
 _BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
-def _reset_postgres(url: str) -> None:
-    engine = get_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    SQLModel.metadata.create_all(engine)
+def postgres_schema_url(base_url: str) -> tuple[str, str]:
+    """Give each pytest-xdist worker its own schema, so parallel workers never collide."""
+    schema = "test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}", schema
+
+
+def _reset_postgres(base_url: str, *, create: bool = True) -> str:
+    url, schema = postgres_schema_url(base_url)
+    with get_engine(base_url).begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    if create:
+        SQLModel.metadata.create_all(get_engine(url))
+    return url
 
 
 @pytest.fixture(params=_BACKENDS)
@@ -30,8 +39,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # 
     """A fresh database with the whole schema: SQLite always, PostgreSQL when configured."""
     if request.param == "postgres":
         assert POSTGRES_URL
-        _reset_postgres(POSTGRES_URL)
-        yield POSTGRES_URL
+        url = _reset_postgres(POSTGRES_URL)
+        yield url
+        get_engine(url).dispose()
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
         SQLModel.metadata.create_all(get_engine(url))

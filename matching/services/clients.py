@@ -9,7 +9,7 @@ from matching.models import AccessLog, Candidate, Client, District, Dwelling, Ta
 from matching.schemas import ClientInput, parse
 from matching.services.access import check_client_visible, require_role
 from matching.services.errors import NotFound, ValidationFailed
-from matching.services.unit_of_work import commit, get_or_404
+from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, utcnow
 from matching.workflow.states import CandidateState, ClientState, Role
@@ -30,6 +30,7 @@ def _check_references(session: Session, values: ClientInput) -> TargetGroup:
     return group
 
 
+@service
 def register_client(
     session: Session, *, data: dict[str, Any], actor: Any, now: datetime | None = None
 ) -> Client:
@@ -55,6 +56,7 @@ def register_client(
     return client
 
 
+@service
 def update_client(
     session: Session, *, client_id: int, data: dict[str, Any], actor: Any
 ) -> Client:
@@ -81,6 +83,7 @@ def update_client(
     return client
 
 
+@service
 def read_client(session: Session, *, client_id: int, actor: Any, purpose: str) -> Client:
     """Return a client the actor may see, and write the read to the access log."""
     require_role(actor, Role.CARE_PROVIDER, Role.MATCHER)
@@ -96,6 +99,7 @@ def read_client(session: Session, *, client_id: int, actor: Any, purpose: str) -
     return client
 
 
+@service
 def approve_client(
     session: Session,
     *,
@@ -122,6 +126,7 @@ def _own_or_agency(session: Session, client_id: int, actor: Any) -> Client:
     return client
 
 
+@service
 def hold_client(
     session: Session, *, client_id: int, actor: Any, reason: str = "", now: datetime | None = None
 ) -> Client:
@@ -132,6 +137,7 @@ def hold_client(
     return client
 
 
+@service
 def resume_client(
     session: Session, *, client_id: int, actor: Any, now: datetime | None = None
 ) -> Client:
@@ -142,6 +148,7 @@ def resume_client(
     return client
 
 
+@service
 def reinstate_client(
     session: Session, *, client_id: int, motivation: str, actor: Any, now: datetime | None = None
 ) -> Client:
@@ -155,6 +162,7 @@ def reinstate_client(
     return client
 
 
+@service
 def withdraw_client(
     session: Session, *, client_id: int, reason: str, actor: Any, now: datetime | None = None
 ) -> Client:

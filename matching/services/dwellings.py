@@ -11,7 +11,7 @@ from matching.schemas import DwellingInput, parse
 from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import ValidationFailed
 from matching.services.reference import reason_code_of_kind
-from matching.services.unit_of_work import commit, get_or_404
+from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, utcnow
 from matching.workflow.states import CandidateState, DwellingState, OrganisationKind, Role
@@ -38,6 +38,7 @@ def _set_earmarks(session: Session, dwelling: Dwelling, provider_ids: list[int])
         session.add(DwellingEarmark(dwelling_id=dwelling.id, care_provider_id=provider_id))
 
 
+@service
 def create_dwelling(
     session: Session, *, data: dict[str, Any], actor: Any, now: datetime | None = None
 ) -> Dwelling:
@@ -57,6 +58,7 @@ def create_dwelling(
     return dwelling
 
 
+@service
 def update_dwelling(
     session: Session, *, dwelling_id: int, data: dict[str, Any], actor: Any
 ) -> Dwelling:
@@ -76,6 +78,7 @@ def update_dwelling(
     return dwelling
 
 
+@service
 def submit_dwelling(
     session: Session, *, dwelling_id: int, actor: Any, now: datetime | None = None
 ) -> Dwelling:
@@ -88,6 +91,7 @@ def submit_dwelling(
     return dwelling
 
 
+@service
 def withdraw_dwelling(
     session: Session, *, dwelling_id: int, reason: str, actor: Any, now: datetime | None = None
 ) -> Dwelling:
@@ -106,6 +110,7 @@ def withdraw_dwelling(
     return dwelling
 
 
+@service
 def release_dwelling(
     session: Session, *, dwelling_id: int, actor: Any, now: datetime | None = None
 ) -> Dwelling:
@@ -120,6 +125,7 @@ def release_dwelling(
     return dwelling
 
 
+@service
 def record_offer_answer(
     session: Session,
     *,

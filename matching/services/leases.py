@@ -10,7 +10,7 @@ from matching.models import Client, Dwelling, Lease, Organisation
 from matching.parameters import year_parameters
 from matching.services.access import check_dwelling_owner, check_lease_visible, require_role
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
-from matching.services.unit_of_work import commit, get_or_404
+from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workflow import fire
 from matching.workflow.engine import record_creation
 from matching.workflow.states import DwellingState, LeaseType, OrganisationKind, Role
@@ -28,6 +28,7 @@ def _lease_dates(session: Session, lease_type: str, start: date) -> dict[str, da
     return {"review_on": None, "end_on": None}
 
 
+@service
 def let_dwelling(
     session: Session,
     *,
@@ -68,6 +69,7 @@ def let_dwelling(
     return lease
 
 
+@service
 def register_institution_lease(
     session: Session,
     *,
@@ -108,6 +110,7 @@ def _visible_lease(session: Session, lease_id: int, actor: Any) -> Lease:
     return lease
 
 
+@service
 def transfer_lease(
     session: Session, *, lease_id: int, on: date, actor: Any, now: datetime | None = None
 ) -> Lease:
@@ -123,6 +126,7 @@ def transfer_lease(
     return lease
 
 
+@service
 def extend_lease(
     session: Session,
     *,
@@ -155,6 +159,7 @@ def extend_lease(
     return lease
 
 
+@service
 def end_lease(
     session: Session, *, lease_id: int, on: date, reason: str, actor: Any,
     now: datetime | None = None,

@@ -12,7 +12,7 @@ from matching.services.access import check_dwelling_owner, require_role
 from matching.services.dwellings import excluded_client_ids
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
-from matching.services.unit_of_work import commit, get_or_404
+from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workdays import add_working_days
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, utcnow
@@ -44,6 +44,7 @@ def _candidates(session: Session, proposal_id: int) -> list[Candidate]:
     )
 
 
+@service
 def propose_candidates(
     session: Session,
     *,
@@ -90,8 +91,9 @@ def propose_candidates(
             clients.append(get_or_404(session, Client, client_id, lock=True))
         except NotFound:
             raise ValidationFailed({"client_ids": f"client {client_id} does not exist"}) from None
-    by_id = {c.id: c for c in clients}
-
+    # Every client must be waiting before anything is written for the round.
+    for client in clients:
+        fire(client, "propose", actor=actor, now=moment, dwelling_id=dwelling_id)
     fire(dwelling, "propose", actor=actor, now=moment, client_ids=ids)
     round_no = (
         session.exec(
@@ -112,7 +114,6 @@ def propose_candidates(
     session.add(proposal)
     record_creation(proposal, actor=actor, now=moment, client_ids=ids)
     for position, client_id in enumerate(ids, start=1):
-        client = by_id[client_id]
         score, explanation = (scores or {}).get(client_id, (None, None))
         candidate = Candidate(
             proposal_id=proposal.id,  # type: ignore[arg-type]
@@ -124,11 +125,11 @@ def propose_candidates(
         )
         session.add(candidate)
         record_creation(candidate, actor=actor, now=moment)
-        fire(client, "propose", actor=actor, now=moment, dwelling_id=dwelling_id)
     commit(session)
     return proposal
 
 
+@service
 def decide_candidate(
     session: Session,
     *,

@@ -1,6 +1,8 @@
 """Committing a service's work once, turning database refusals into domain errors."""
 
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -9,6 +11,8 @@ from sqlmodel import Session
 from matching.services.errors import Conflict, NotFound
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Partial unique indexes that encode workflow rules, and what to tell the user when they fire.
 _CONSTRAINT_MESSAGES = {
@@ -19,29 +23,61 @@ _CONSTRAINT_MESSAGES = {
 }
 
 
+def _conflict(error: IntegrityError) -> Conflict:
+    text = str(error.orig)
+    for name, message in _CONSTRAINT_MESSAGES.items():
+        if name in text:
+            return Conflict(message)
+    # SQLite names the columns instead of the index.
+    for columns, name in _SQLITE_COLUMNS.items():
+        if columns in text:
+            return Conflict(_CONSTRAINT_MESSAGES[name])
+    return Conflict("the change conflicts with existing data")
+
+
+_SQLITE_COLUMNS = {
+    "candidate.client_id": "uq_candidate_pending_client",
+    "candidate.proposal_id": "uq_candidate_accepted_per_round",
+    "proposal.dwelling_id": "uq_proposal_open_per_dwelling",
+    "dwelling.matched_client_id": "uq_dwelling_matched_client",
+}
+
+STALE_MESSAGE = "someone else changed this record first; reload and try again"
+
+
 def commit(session: Session) -> None:
     """Commit, or roll back and raise Conflict when a concurrent change won."""
     try:
         session.commit()
     except StaleDataError as error:
         session.rollback()
-        raise Conflict("someone else changed this record first; reload and try again") from error
+        raise Conflict(STALE_MESSAGE) from error
     except IntegrityError as error:
         session.rollback()
-        text = str(error.orig)
-        for name, message in _CONSTRAINT_MESSAGES.items():
-            if name in text:
-                raise Conflict(message) from error
-        # SQLite names the columns instead of the index.
-        if "candidate.client_id" in text:
-            raise Conflict(_CONSTRAINT_MESSAGES["uq_candidate_pending_client"]) from error
-        if "candidate.proposal_id" in text:
-            raise Conflict(_CONSTRAINT_MESSAGES["uq_candidate_accepted_per_round"]) from error
-        if "proposal.dwelling_id" in text:
-            raise Conflict(_CONSTRAINT_MESSAGES["uq_proposal_open_per_dwelling"]) from error
-        if "dwelling.matched_client_id" in text:
-            raise Conflict(_CONSTRAINT_MESSAGES["uq_dwelling_matched_client"]) from error
-        raise Conflict("the change conflicts with existing data") from error
+        raise _conflict(error) from error
+
+
+def service(function: Callable[P, R]) -> Callable[P, R]:
+    """Make a service all-or-nothing: on any error roll back, and report database refusals
+    (a unique index, a stale version) as Conflict, wherever in the service they surface."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        session = args[0] if args else kwargs["session"]
+        assert isinstance(session, Session)
+        try:
+            return function(*args, **kwargs)
+        except StaleDataError as error:
+            session.rollback()
+            raise Conflict(STALE_MESSAGE) from error
+        except IntegrityError as error:
+            session.rollback()
+            raise _conflict(error) from error
+        except BaseException:
+            session.rollback()
+            raise
+
+    return wrapper
 
 
 def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool = False) -> T:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from matching.models import ApiToken, Organisation, User
 from matching.services.errors import NotFound, ValidationFailed
-from matching.services.unit_of_work import commit
+from matching.services.unit_of_work import commit, service
 from matching.workflow.engine import utcnow
 from matching.workflow.states import ROLES_BY_KIND
 
@@ -39,6 +39,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+@service
 def create_user(
     session: Session,
     *,
@@ -93,6 +94,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@service
 def create_api_token(session: Session, *, user: User, now: datetime | None = None) -> str:
     """Create a new API token for `user`; only its digest is stored, so show it once."""
     token = "mt_" + secrets.token_urlsafe(32)

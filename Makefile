@@ -1,0 +1,50 @@
+# The two commands of the quick start: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test lint typecheck migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(BIN)/matching db upgrade
+
+seed: migrate
+	$(BIN)/matching seed reference
+	$(BIN)/matching seed demo --if-empty
+
+## Set up, migrate an SQLite database under instance/, load reference and demo data, serve.
+run: seed
+	$(BIN)/matching serve --host $(HOST) --port $(PORT)
+
+## Set up with the test extras and run the whole suite (PostgreSQL too when
+## MATCHING_TEST_POSTGRES_URL is set), then lint and type-check.
+test: install-test
+	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/ruff check .
+	$(BIN)/mypy matching
+
+lint: install-test
+	$(BIN)/ruff check .
+
+typecheck: install-test
+	$(BIN)/mypy matching
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,162 @@
+"""The `matching` command for operators, cron and tests. Every command calls services."""
+
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from matching.config import ConfigurationError, load_settings
+from matching.db import session_scope
+from matching.services.errors import ServiceError, ValidationFailed
+
+
+def _database_url() -> str:
+    try:
+        return load_settings().database_url
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _fail(error: ServiceError) -> click.ClickException:
+    if isinstance(error, ValidationFailed):
+        lines = [f"  {field}: {problem}" for field, problem in error.fields.items()]
+        return click.ClickException("invalid input:\n" + "\n".join(lines))
+    return click.ClickException(str(error))
+
+
+@click.group()
+def main() -> None:
+    """Matching: dwellings for people leaving shelters and protected living."""
+    # Importing the machines registers them with the workflow engine.
+    import matching.workflow  # noqa: F401
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the schema (Alembic)."""
+    from matching.migrations import upgrade
+
+    upgrade(_database_url(), revision)
+    click.echo(f"database at revision {revision}")
+
+
+@main.group()
+def seed() -> None:
+    """Load reference or demo data."""
+
+
+@seed.command("reference")
+def seed_reference() -> None:
+    """Load organisations, target groups, reason codes and year parameters (idempotent)."""
+    from matching.services.reference import load_reference
+
+    with session_scope(_database_url()) as session:
+        report = load_reference(session)
+    if report.total_changes == 0:
+        click.echo("reference data already up to date")
+        return
+    for name in sorted(set(report.added) | set(report.changed)):
+        click.echo(f"{name}: {report.added.get(name, 0)} added, "
+                   f"{report.changed.get(name, 0)} changed")
+
+
+@seed.command("demo")
+def seed_demo() -> None:
+    """Add the deterministic demo year and print one login per role."""
+    from matching.demo import build_demo
+
+    with session_scope(_database_url()) as session:
+        try:
+            report = build_demo(session)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(report.summary())
+
+
+@main.group()
+def users() -> None:
+    """Manage users and API tokens."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--organisation", required=True, help="organisation name, e.g. Portaal")
+@click.option("--role", required=True,
+              type=click.Choice(["corporation", "matcher", "care_provider", "analyst", "admin"]))
+@click.option("--generate-password", is_flag=True, help="generate and print a password")
+@click.option("--contingent-manager", is_flag=True, help="may divide contingents")
+def users_create(email: str, organisation: str, role: str, generate_password: bool,
+                 contingent_manager: bool) -> None:
+    """Create a user; the password is read from standard input unless generated."""
+    from matching.services.users import create_user
+    from matching.services.users import generate_password as new_password
+
+    if generate_password:
+        password = new_password()
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    with session_scope(_database_url()) as session:
+        try:
+            user = create_user(session, email=email, organisation_name=organisation, role=role,
+                               password=password, contingent_manager=contingent_manager)
+        except ServiceError as error:
+            raise _fail(error) from error
+    click.echo(f"created {user.email} ({role}, {organisation})")
+    if generate_password:
+        click.echo(f"password: {password}")
+
+
+@users.command("token")
+@click.argument("email")
+def users_token(email: str) -> None:
+    """Print a new API token for the user (only its hash is stored)."""
+    from matching.services.users import create_api_token, user_by_email
+
+    with session_scope(_database_url()) as session:
+        try:
+            token = create_api_token(session, user=user_by_email(session, email))
+        except ServiceError as error:
+            raise _fail(error) from error
+    click.echo(token)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application and the API with a production WSGI server (gunicorn)."""
+    from matching.server import run
+
+    load_settings()  # fail early on an unsafe configuration
+    run(host=host, port=port, workers=workers)
+
+
+def _parse_moment(_ctx: Any, _param: Any, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter("use ISO 8601, e.g. 2021-07-01T09:00:00+02:00") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@main.command("tick")
+@click.option("--now", callback=_parse_moment, help="the moment to act as of (ISO 8601)")
+def tick(now: datetime | None) -> None:
+    """Fire every transition that is due; safe to run twice, concurrently, or after a pause."""
+    from matching.services.timers import run_tick
+
+    moment = now or datetime.now(UTC)
+    with session_scope(_database_url()) as session:
+        report = run_tick(session, now=moment)
+    fired = ", ".join(f"{name} {count}" for name, count in sorted(report.fired.items()))
+    click.echo(f"tick {moment.isoformat()}: {fired or 'nothing due'}")

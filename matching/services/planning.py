@@ -1,0 +1,265 @@
+"""Quarter quotas per corporation and contingents per care provider (product.md section 3)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from matching import planning
+from matching.models import (
+    Client,
+    ClientEvent,
+    Contingent,
+    ContingentChange,
+    CorporationWeight,
+    Dwelling,
+    Lease,
+    Organisation,
+)
+from matching.parameters import year_parameters
+from matching.quarters import Quarter, parse_quarter
+from matching.services.access import require_role
+from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
+from matching.services.unit_of_work import commit, service
+from matching.workflow.engine import utcnow
+from matching.workflow.states import (
+    ClientState,
+    Designation,
+    DwellingState,
+    OrganisationKind,
+    Role,
+)
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    corporation_id: int
+    corporation: str
+    quarter: str
+    quota: int
+    submitted: int
+    instroom_quota: int
+    instroom_submitted: int
+    backlog: int
+
+
+def corporation_weights(session: Session, year: int) -> dict[int, Decimal]:
+    """Return the weights of the latest year at or before `year` that has any."""
+    latest = session.exec(
+        select(func.max(CorporationWeight.year)).where(CorporationWeight.year <= year)
+    ).one()
+    if latest is None:
+        return {}
+    rows = session.exec(
+        select(CorporationWeight)
+        .where(CorporationWeight.year == latest)
+        .order_by(CorporationWeight.corporation_id)
+    ).all()
+    return {row.corporation_id: row.weight for row in rows}
+
+
+def _submitted_counts(session: Session, year: int) -> dict[tuple[int, str, str], int]:
+    """Count dwellings per (corporation, quarter, designation) that were submitted.
+
+    A dwelling counts for the quarter it was submitted in; released ones still count,
+    withdrawn ones do not.
+    """
+    rows = session.exec(
+        select(Dwelling.corporation_id, Dwelling.quarter, Dwelling.designation, func.count())
+        .where(
+            Dwelling.quarter.like(f"{year}Q%"),  # type: ignore[union-attr]
+            Dwelling.state != DwellingState.WITHDRAWN,
+        )
+        .group_by(Dwelling.corporation_id, Dwelling.quarter, Dwelling.designation)
+    ).all()
+    return {(corp, str(quarter), designation): count for corp, quarter, designation, count in rows}
+
+
+def year_quotas(session: Session, year: int) -> list[QuotaRow]:
+    """Return quota, submitted, instroom figures and backlog per corporation and quarter."""
+    params = year_parameters(session, year)
+    weights = corporation_weights(session, year)
+    if not weights:
+        return []
+    names = {
+        o.id: o.name
+        for o in session.exec(select(Organisation).where(Organisation.id.in_(weights)))  # type: ignore[union-attr]
+    }
+    cells = planning.quarter_quotas(
+        params.mobw_task, {str(k): v for k, v in weights.items()}, params.instroom_share_pct
+    )
+    counts = _submitted_counts(session, year)
+    rows: list[QuotaRow] = []
+    for corporation_id in weights:
+        mine = [c for c in cells if c.corporation == str(corporation_id)]
+        quarters = [str(Quarter(year, c.quarter)) for c in mine]
+        submitted = [
+            counts.get((corporation_id, q, Designation.UITSTROOM), 0)
+            + counts.get((corporation_id, q, Designation.INSTROOM), 0)
+            for q in quarters
+        ]
+        carried = planning.backlogs([c.quota for c in mine], submitted)
+        for cell, quarter, done, backlog in zip(mine, quarters, submitted, carried, strict=True):
+            rows.append(QuotaRow(
+                corporation_id=corporation_id, corporation=names[corporation_id],
+                quarter=quarter, quota=cell.quota, submitted=done,
+                instroom_quota=cell.instroom_quota,
+                instroom_submitted=counts.get((corporation_id, quarter, Designation.INSTROOM), 0),
+                backlog=backlog,
+            ))
+    return rows
+
+
+def quarter_quotas(session: Session, quarter: str) -> list[QuotaRow]:
+    """Return the quota rows of one quarter, written like 2019Q3."""
+    try:
+        wanted = parse_quarter(quarter)
+    except ValueError as error:
+        raise ValidationFailed({"quarter": str(error)}) from None
+    return [row for row in year_quotas(session, wanted.year) if row.quarter == str(wanted)]
+
+
+# --- contingents ------------------------------------------------------------------------------
+
+
+def _may_manage_contingents(actor: Any) -> None:
+    require_role(actor, Role.MATCHER, Role.ADMIN, Role.CARE_PROVIDER)
+    if actor.role == Role.CARE_PROVIDER and not actor.contingent_manager:
+        raise PermissionDenied("only the contingent manager may divide contingents")
+
+
+def waiting_on_first_of_january(session: Session, year: int) -> dict[int, int]:
+    """Count, per care provider, the clients whose state on 1 January was `waiting`."""
+    cutoff = datetime(year, 1, 1, tzinfo=UTC)
+    last_event = (
+        select(ClientEvent.client_id, func.max(ClientEvent.id).label("last_id"))
+        .where(ClientEvent.at < cutoff)
+        .group_by(ClientEvent.client_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Client.care_provider_id, func.count())
+        .join(last_event, last_event.c.client_id == Client.id)
+        .join(ClientEvent, ClientEvent.id == last_event.c.last_id)
+        .where(ClientEvent.to_state == ClientState.WAITING)
+        .group_by(Client.care_provider_id)
+    ).all()
+    return {provider: count for provider, count in rows}
+
+
+@service
+def set_default_contingents(
+    session: Session, *, year: int, actor: Any, now: datetime | None = None
+) -> dict[int, int]:
+    """Divide the year's task over care providers by their waiting clients on 1 January."""
+    _may_manage_contingents(actor)
+    moment = now or utcnow()
+    providers = session.exec(
+        select(Organisation.id)
+        .where(Organisation.kind == OrganisationKind.CARE_PROVIDER)
+        .order_by(Organisation.id)
+    ).all()
+    waiting = waiting_on_first_of_january(session, year)
+    shares = planning.default_contingents(
+        year_parameters(session, year).mobw_task,
+        {str(p): waiting.get(p, 0) for p in providers if p is not None},
+    )
+    result = {int(k): v for k, v in shares.items()}
+    for provider_id, value in result.items():
+        _write_contingent(session, year, provider_id, value, actor, moment,
+                          "default: proportional to waiting clients on 1 January", manual=False)
+    commit(session)
+    return result
+
+
+@service
+def edit_contingent(
+    session: Session, *, year: int, care_provider_id: int, contingent: int, reason: str,
+    actor: Any, now: datetime | None = None,
+) -> Contingent:
+    """Set one care provider's contingent by hand; the change is logged with its reason."""
+    _may_manage_contingents(actor)
+    provider = session.get(Organisation, care_provider_id)
+    if provider is None or provider.kind != OrganisationKind.CARE_PROVIDER:
+        raise NotFound(f"care provider {care_provider_id} not found")
+    problems = {}
+    if contingent < 0:
+        problems["contingent"] = "cannot be negative"
+    if not (reason or "").strip():
+        problems["reason"] = "a reason is required for a manual change"
+    if problems:
+        raise ValidationFailed(problems)
+    row = _write_contingent(session, year, care_provider_id, contingent, actor,
+                            now or utcnow(), reason.strip(), manual=True)
+    commit(session)
+    return row
+
+
+def _write_contingent(
+    session: Session, year: int, provider_id: int, value: int, actor: Any, moment: datetime,
+    reason: str, *, manual: bool,
+) -> Contingent:
+    row = session.get(Contingent, (year, provider_id))
+    old = row.contingent if row is not None else None
+    if row is None:
+        row = Contingent(year=year, care_provider_id=provider_id, contingent=value, manual=manual)
+        session.add(row)
+    else:
+        row.contingent, row.manual = value, manual
+    if old != value:
+        session.add(ContingentChange(
+            year=year, care_provider_id=provider_id, old_value=old, new_value=value,
+            actor_user_id=getattr(actor, "id", None), reason=reason[:500], at=moment,
+        ))
+    return row
+
+
+@dataclass(frozen=True)
+class ContingentRow:
+    care_provider_id: int
+    care_provider: str
+    contingent: int
+    proposed: int
+    housed: int
+    remaining: int
+
+
+def contingent_overview(session: Session, year: int) -> list[ContingentRow]:
+    """Per care provider: contingent, clients now proposed, housed this year, remaining."""
+    contingents = {
+        c.care_provider_id: c.contingent
+        for c in session.exec(select(Contingent).where(Contingent.year == year))
+    }
+    proposed = dict(session.exec(
+        select(Client.care_provider_id, func.count())
+        .where(Client.state == ClientState.PROPOSED)
+        .group_by(Client.care_provider_id)
+    ).all())
+    housed = dict(session.exec(
+        select(Lease.care_provider_id, func.count())
+        .where(
+            Lease.client_id.is_not(None),  # type: ignore[union-attr]
+            Lease.start_on >= datetime(year, 1, 1).date(),
+            Lease.start_on <= datetime(year, 12, 31).date(),
+        )
+        .group_by(Lease.care_provider_id)
+    ).all())
+    names = {
+        o.id: o.name
+        for o in session.exec(
+            select(Organisation).where(Organisation.kind == OrganisationKind.CARE_PROVIDER)
+        )
+    }
+    rows = []
+    for provider_id, name in sorted(names.items(), key=lambda item: item[1]):
+        assert provider_id is not None
+        contingent = contingents.get(provider_id, 0)
+        done = int(housed.get(provider_id, 0))
+        rows.append(ContingentRow(
+            care_provider_id=provider_id, care_provider=name, contingent=contingent,
+            proposed=int(proposed.get(provider_id, 0)), housed=done,
+            remaining=max(0, contingent - done),
+        ))
+    return rows

@@ -1,0 +1,127 @@
+"""Races that only a real database server can show: exactly one of two requests wins."""
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from matching.db import get_engine
+from matching.models import Candidate, Client, Dwelling, Proposal
+from matching.services.clients import approve_client, register_client
+from matching.services.dwellings import create_dwelling, submit_dwelling
+from matching.services.errors import Conflict
+from matching.services.proposals import decide_candidate, propose_candidates
+from matching.workflow import TransitionNotAllowed
+from tests import conftest
+from tests.factories import ClientData, DwellingData, make_user
+
+pytestmark = pytest.mark.skipif(
+    not conftest.POSTGRES_URL, reason="row locks need PostgreSQL: set MATCHING_TEST_POSTGRES_URL"
+)
+
+NOW = datetime(2019, 9, 2, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def pg_url() -> str:
+    assert conftest.POSTGRES_URL
+    url = conftest._reset_postgres(conftest.POSTGRES_URL)
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        from matching.services.reference import load_reference
+
+        load_reference(session)
+    return url
+
+
+def race(url: str, *calls: Callable[[Session], Any]) -> list[Any]:
+    """Run each call in its own thread and session, released at the same moment."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[Session], Any]) -> None:
+        with Session(get_engine(url), expire_on_commit=False) as session:
+            barrier.wait()
+            try:
+                outcomes[index] = call(session)
+            except (Conflict, TransitionNotAllowed) as error:
+                outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def _setup(url: str, dwellings: int, clients: int) -> dict[str, Any]:
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        corporation = make_user(session, "Mitros", "corporation")
+        matcher = make_user(session, "Het Vierde Huis", "matcher")
+        provider = make_user(session, "Lister", "care_provider")
+        dwelling_ids = []
+        for _ in range(dwellings):
+            dwelling = create_dwelling(session, data=DwellingData(), actor=corporation, now=NOW)
+            submit_dwelling(session, dwelling_id=dwelling.id, actor=corporation, now=NOW)
+            dwelling_ids.append(dwelling.id)
+        client_ids = []
+        for _ in range(clients):
+            client = register_client(session, data=ClientData(), actor=provider, now=NOW)
+            approve_client(session, client_id=client.id, actor=matcher, now=NOW)
+            client_ids.append(client.id)
+    return {"corporation": corporation, "matcher": matcher, "dwellings": dwelling_ids,
+            "clients": client_ids}
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_rounds_proposing_the_same_client_at_once_let_exactly_one_win(pg_url, attempt):
+    world = _setup(pg_url, dwellings=2, clients=1)
+    client_id = world["clients"][0]
+
+    def propose_for(dwelling_id: int) -> Callable[[Session], Any]:
+        return lambda s: propose_candidates(s, dwelling_id=dwelling_id, client_ids=[client_id],
+                                            actor=world["matcher"], now=NOW)
+
+    outcomes = race(pg_url, *(propose_for(d) for d in world["dwellings"]))
+    winners = [o for o in outcomes if isinstance(o, Proposal)]
+    losers = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(winners) == 1 and len(losers) == 1
+    # The loser is told plainly: the client is already proposed (or on another open round).
+    assert "'proposed'" in str(losers[0]) or "open round" in str(losers[0])
+
+    with Session(get_engine(pg_url)) as session:
+        pending = session.exec(select(Candidate).where(Candidate.client_id == client_id)).all()
+        assert len(pending) == 1
+        states = sorted(d.state for d in session.exec(select(Dwelling)))
+        assert states == ["proposed", "submitted"]
+        assert session.get(Client, client_id).state == "proposed"
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_accepting_two_candidates_of_one_round_at_once_lets_exactly_one_win(pg_url, attempt):
+    world = _setup(pg_url, dwellings=1, clients=2)
+    with Session(get_engine(pg_url), expire_on_commit=False) as session:
+        proposal = propose_candidates(session, dwelling_id=world["dwellings"][0],
+                                      client_ids=world["clients"], actor=world["matcher"], now=NOW)
+
+    def accept(client_id: int) -> Callable[[Session], Any]:
+        return lambda s: decide_candidate(s, proposal_id=proposal.id, client_id=client_id,
+                                          decision="accept", actor=world["corporation"], now=NOW)
+
+    outcomes = race(pg_url, *(accept(c) for c in world["clients"]))
+    assert sum(isinstance(o, Proposal) for o in outcomes) == 1
+    loser = next(o for o in outcomes if isinstance(o, Exception))
+    assert isinstance(loser, TransitionNotAllowed | Conflict)
+
+    with Session(get_engine(pg_url)) as session:
+        candidates = session.exec(
+            select(Candidate).where(Candidate.proposal_id == proposal.id)).all()
+        assert sorted(c.state for c in candidates) == ["accepted", "not_chosen"]
+        accepted = next(c for c in candidates if c.state == "accepted")
+        dwelling = session.get(Dwelling, world["dwellings"][0])
+        assert (dwelling.state, dwelling.matched_client_id) == ("matched", accepted.client_id)
+        states = sorted(session.get(Client, c).state for c in world["clients"])
+        assert states == ["matched", "waiting"]

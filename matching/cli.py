@@ -98,10 +98,7 @@ def users_create(email: str, organisation: str, role: str, generate_password: bo
     from matching.services.users import create_user
     from matching.services.users import generate_password as new_password
 
-    if generate_password:
-        password = new_password()
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = new_password() if generate_password else sys.stdin.readline().rstrip("\n")
     with session_scope(_database_url()) as session:
         try:
             user = create_user(session, email=email, organisation_name=organisation, role=role,

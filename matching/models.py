@@ -13,7 +13,6 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     Numeric,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 
-def _version_column() -> Column:  # type: ignore[type-arg]
+def _version_column() -> Column:
     return Column("version", Integer, nullable=False, default=1)
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from matching.models import YearParameter
 
@@ -39,13 +39,15 @@ class YearParameters:
         return {k: y for k, y in self.supplied_by.items() if y is not None and y < self.year}
 
 
-_FIELD_TYPES = {f.name: f.type for f in fields(YearParameters) if f.name not in ("year", "supplied_by")}
+_FIELD_TYPES = {
+    f.name: f.type for f in fields(YearParameters) if f.name not in ("year", "supplied_by")
+}
 
 
 def year_parameters(session: Session, year: int) -> YearParameters:
     """Resolve the parameters for `year` from the latest row per name at or before it."""
     rows = session.exec(
-        select(YearParameter).where(YearParameter.year <= year).order_by(YearParameter.year)
+        select(YearParameter).where(YearParameter.year <= year).order_by(col(YearParameter.year))
     ).all()
     values: dict[str, object] = {}
     supplied: dict[str, int | None] = dict.fromkeys(_FIELD_TYPES)

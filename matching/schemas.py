@@ -61,7 +61,7 @@ class ClientInput(_Input):
         return sorted(set(value))
 
 
-def parse(model: type[_Input], data: dict) -> _Input:  # type: ignore[type-arg]
+def parse(model: type[_Input], data: dict) -> _Input:
     """Validate `data` against `model`, raising ValidationFailed that names every bad field."""
     try:
         return model.model_validate(data)

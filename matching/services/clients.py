@@ -47,7 +47,9 @@ def register_client(
     ).first()
     if taken is not None:
         raise ValidationFailed({"reference": "your organisation already uses this reference"})
-    client = Client(care_provider_id=actor.organisation_id, phase=group.phase, **values.model_dump())
+    client = Client(
+        care_provider_id=actor.organisation_id, phase=group.phase, **values.model_dump()
+    )
     if now is not None:
         client.created_at = now
     session.add(client)
@@ -92,7 +94,7 @@ def read_client(session: Session, *, client_id: int, actor: Any, purpose: str) -
     session.add(
         AccessLog(
             at=utcnow(), user_id=actor.id, organisation_id=actor.organisation_id,
-            client_id=client.id, purpose=purpose[:200],
+            client_id=client_id, purpose=purpose[:200],
         )
     )
     commit(session)

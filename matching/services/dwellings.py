@@ -30,6 +30,7 @@ def _check_references(session: Session, values: DwellingInput) -> None:
 
 
 def _set_earmarks(session: Session, dwelling: Dwelling, provider_ids: list[int]) -> None:
+    assert dwelling.id is not None
     for old in session.exec(
         select(DwellingEarmark).where(DwellingEarmark.dwelling_id == dwelling.id)
     ):

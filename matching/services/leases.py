@@ -16,16 +16,16 @@ from matching.workflow.engine import record_creation
 from matching.workflow.states import DwellingState, LeaseType, OrganisationKind, Role
 
 
-def _lease_dates(session: Session, lease_type: str, start: date) -> dict[str, date | None]:
+def _lease_dates(session: Session, lease_type: str, start: date) -> tuple[date | None, date | None]:
+    """Return (review_on, end_on) for a new lease."""
     params = year_parameters(session, start.year)
     if lease_type == LeaseType.FLIP:
         # The review of a flip lease: after two years as a rule (Plan van Aanpak 2019).
-        return {"review_on": start + relativedelta(months=params.flip_review_months),
-                "end_on": None}
+        return start + relativedelta(months=params.flip_review_months), None
     if lease_type == LeaseType.CAMPUS:
         # Campus contracts for young adults last at most five years (Plan van Aanpak 2019).
-        return {"review_on": None, "end_on": start + relativedelta(years=params.campus_max_years)}
-    return {"review_on": None, "end_on": None}
+        return None, start + relativedelta(years=params.campus_max_years)
+    return None, None
 
 
 @service
@@ -51,6 +51,7 @@ def let_dwelling(
         raise ValidationFailed(
             {"lease_type": "the care provider has not agreed to be the tenant of a flip lease"}
         )
+    review_on, end_on = _lease_dates(session, lease_type, lease_start)
     lease = Lease(
         dwelling_id=dwelling.id,
         client_id=client.id,
@@ -59,7 +60,8 @@ def let_dwelling(
         tenant_care_provider_id=client.care_provider_id if lease_type == LeaseType.FLIP else None,
         lease_type=lease_type,
         start_on=lease_start,
-        **_lease_dates(session, lease_type, lease_start),
+        review_on=review_on,
+        end_on=end_on,
     )
     session.add(lease)
     record_creation(lease, actor=actor, now=now, dwelling_id=dwelling.id, client_id=client.id)
@@ -87,7 +89,7 @@ def register_institution_lease(
         raise ValidationFailed({"care_provider_id": "not a care provider"})
     if not address.strip():
         raise ValidationFailed({"address": "an address is required"})
-    dates = _lease_dates(session, LeaseType.FLIP, start_on)
+    default_review, _ = _lease_dates(session, LeaseType.FLIP, start_on)
     lease = Lease(
         corporation_id=actor.organisation_id,
         care_provider_id=care_provider_id,
@@ -96,7 +98,7 @@ def register_institution_lease(
         is_institution=True,
         address=address.strip(),
         start_on=start_on,
-        review_on=review_on or dates["review_on"],
+        review_on=review_on or default_review,
     )
     session.add(lease)
     record_creation(lease, actor=actor, now=now, institution=True)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from matching import planning
 from matching.models import (
@@ -55,7 +55,7 @@ def corporation_weights(session: Session, year: int) -> dict[int, Decimal]:
     rows = session.exec(
         select(CorporationWeight)
         .where(CorporationWeight.year == latest)
-        .order_by(CorporationWeight.corporation_id)
+        .order_by(col(CorporationWeight.corporation_id))
     ).all()
     return {row.corporation_id: row.weight for row in rows}
 
@@ -72,7 +72,7 @@ def _submitted_counts(session: Session, year: int) -> dict[tuple[int, str, str],
             Dwelling.quarter.like(f"{year}Q%"),  # type: ignore[union-attr]
             Dwelling.state != DwellingState.WITHDRAWN,
         )
-        .group_by(Dwelling.corporation_id, Dwelling.quarter, Dwelling.designation)
+        .group_by(col(Dwelling.corporation_id), col(Dwelling.quarter), col(Dwelling.designation))
     ).all()
     return {(corp, str(quarter), designation): count for corp, quarter, designation, count in rows}
 
@@ -136,15 +136,15 @@ def waiting_on_first_of_january(session: Session, year: int) -> dict[int, int]:
     last_event = (
         select(ClientEvent.client_id, func.max(ClientEvent.id).label("last_id"))
         .where(ClientEvent.at < cutoff)
-        .group_by(ClientEvent.client_id)
+        .group_by(col(ClientEvent.client_id))
         .subquery()
     )
     rows = session.exec(
         select(Client.care_provider_id, func.count())
         .join(last_event, last_event.c.client_id == Client.id)
-        .join(ClientEvent, ClientEvent.id == last_event.c.last_id)
+        .join(ClientEvent, col(ClientEvent.id) == last_event.c.last_id)
         .where(ClientEvent.to_state == ClientState.WAITING)
-        .group_by(Client.care_provider_id)
+        .group_by(col(Client.care_provider_id))
     ).all()
     return {provider: count for provider, count in rows}
 
@@ -159,7 +159,7 @@ def set_default_contingents(
     providers = session.exec(
         select(Organisation.id)
         .where(Organisation.kind == OrganisationKind.CARE_PROVIDER)
-        .order_by(Organisation.id)
+        .order_by(col(Organisation.id))
     ).all()
     waiting = waiting_on_first_of_january(session, year)
     shares = planning.default_contingents(
@@ -235,7 +235,7 @@ def contingent_overview(session: Session, year: int) -> list[ContingentRow]:
     proposed = dict(session.exec(
         select(Client.care_provider_id, func.count())
         .where(Client.state == ClientState.PROPOSED)
-        .group_by(Client.care_provider_id)
+        .group_by(col(Client.care_provider_id))
     ).all())
     housed = dict(session.exec(
         select(Lease.care_provider_id, func.count())
@@ -244,7 +244,7 @@ def contingent_overview(session: Session, year: int) -> list[ContingentRow]:
             Lease.start_on >= datetime(year, 1, 1).date(),
             Lease.start_on <= datetime(year, 12, 31).date(),
         )
-        .group_by(Lease.care_provider_id)
+        .group_by(col(Lease.care_provider_id))
     ).all())
     names = {
         o.id: o.name

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from matching.models import Candidate, Client, Dwelling, Proposal
 from matching.parameters import year_parameters
@@ -37,7 +37,7 @@ def _candidates(session: Session, proposal_id: int) -> list[Candidate]:
         session.exec(
             select(Candidate)
             .where(Candidate.proposal_id == proposal_id)
-            .order_by(Candidate.position)
+            .order_by(col(Candidate.position))
             .with_for_update()
             .execution_options(populate_existing=True)
         )
@@ -153,7 +153,9 @@ def decide_candidate(
     candidates = _candidates(session, proposal_id)
     chosen = next((c for c in candidates if c.client_id == client_id), None)
     if chosen is None:
-        raise ValidationFailed({"client_id": f"client {client_id} is not a candidate of this round"})
+        raise ValidationFailed(
+            {"client_id": f"client {client_id} is not a candidate of this round"}
+        )
     if decision == "accept":
         _accept(session, proposal, dwelling, chosen, candidates, actor, moment)
     else:
@@ -208,7 +210,9 @@ def _reject(
         fire(dwelling, "reopen", actor=actor, now=moment, proposal_id=proposal.id)
 
 
-def _requeue(session: Session, client_id: int, actor: Any, moment: datetime, dwelling_id: Any) -> None:
+def _requeue(
+    session: Session, client_id: int, actor: Any, moment: datetime, dwelling_id: Any
+) -> None:
     client = get_or_404(session, Client, client_id, lock=True)
     fire(client, "requeue", actor=actor, now=moment, dwelling_id=dwelling_id)
 

@@ -18,7 +18,7 @@ class HomeFigures:
 
 def home_figures(session: Session) -> HomeFigures:
     """Count what the home page shows: no personal data, only totals."""
-    def count(query) -> int:  # type: ignore[no-untyped-def]
+    def count(query) -> int:
         return int(session.exec(query).one())
 
     return HomeFigures(

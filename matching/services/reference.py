@@ -33,6 +33,12 @@ class LoadReport:
     added: dict[str, int] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)
 
+    def add(self, file: str) -> None:
+        self.added[file] = self.added.get(file, 0) + 1
+
+    def change(self, file: str) -> None:
+        self.changed[file] = self.changed.get(file, 0) + 1
+
     @property
     def total_changes(self) -> int:
         return sum(self.added.values()) + sum(self.changed.values())
@@ -54,7 +60,7 @@ def _upsert(session: Session, report: LoadReport, file: str, row: object, key: o
     existing = session.get(model, key)
     if existing is None:
         session.add(row)
-        report.added[file] = report.added.get(file, 0) + 1
+        report.add(file)
         return
     changed = False
     for name in model.model_fields:  # type: ignore[attr-defined]
@@ -63,7 +69,7 @@ def _upsert(session: Session, report: LoadReport, file: str, row: object, key: o
             setattr(existing, name, new)
             changed = True
     if changed:
-        report.changed[file] = report.changed.get(file, 0) + 1
+        report.change(file)
 
 
 def _organisation_ids(session: Session) -> dict[str, int]:
@@ -80,10 +86,10 @@ def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
         org = known.get(row["name"])
         if org is None:
             session.add(Organisation(name=row["name"], kind=row["kind"]))
-            report.added["organisations.csv"] = report.added.get("organisations.csv", 0) + 1
+            report.add("organisations.csv")
         elif org.kind != row["kind"]:
             org.kind = row["kind"]
-            report.changed["organisations.csv"] = report.changed.get("organisations.csv", 0) + 1
+            report.change("organisations.csv")
     session.flush()
     org_ids = _organisation_ids(session)
 
@@ -145,22 +151,22 @@ def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
 def _load_allocation_targets(session: Session, folder: Path, report: LoadReport) -> None:
     existing = {(t.year, t.group): t for t in session.exec(select(AllocationTarget))}
     for row in _rows(folder, "allocation_targets.csv"):
-        values = {
-            "places": int(row["places"]),
-            "target_group": row.get("target_group") or None,
-            "requested_from_corporations": _bool(row["requested_from_corporations"]),
-            "source": row["source"][:300],
-        }
-        target = existing.get((int(row["year"]), row["group"]))
+        new = AllocationTarget(
+            year=int(row["year"]), group=row["group"], places=int(row["places"]),
+            target_group=row.get("target_group") or None,
+            requested_from_corporations=_bool(row["requested_from_corporations"]),
+            source=row["source"][:300],
+        )
+        target = existing.get((new.year, new.group))
         if target is None:
-            session.add(AllocationTarget(year=int(row["year"]), group=row["group"], **values))
-            report.added["allocation_targets.csv"] = report.added.get("allocation_targets.csv", 0) + 1
-        elif any(getattr(target, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(target, k, v)
-            report.changed["allocation_targets.csv"] = (
-                report.changed.get("allocation_targets.csv", 0) + 1
-            )
+            session.add(new)
+            report.add("allocation_targets.csv")
+            continue
+        names = ("places", "target_group", "requested_from_corporations", "source")
+        if any(getattr(target, n) != getattr(new, n) for n in names):
+            for n in names:
+                setattr(target, n, getattr(new, n))
+            report.change("allocation_targets.csv")
 
 
 def reason_code_of_kind(session: Session, code: str, kind: str) -> ReasonCode | None:

@@ -29,12 +29,12 @@ class TickReport:
         self.fired[name] = self.fired.get(name, 0) + 1
 
 
-def _claim(session: Session, query):  # type: ignore[no-untyped-def]
+def _claim(session: Session, query):
     return session.exec(query.with_for_update(skip_locked=True)).all()
 
 
 def _fire_one(session: Session, row, trigger: str, now: datetime, report: TickReport,
-              **data) -> None:  # type: ignore[no-untyped-def]
+              **data) -> None:
     try:
         fire(row, trigger, actor=None, now=now, **data)
         commit(session)

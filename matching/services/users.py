@@ -98,6 +98,7 @@ def _digest(token: str) -> str:
 def create_api_token(session: Session, *, user: User, now: datetime | None = None) -> str:
     """Create a new API token for `user`; only its digest is stored, so show it once."""
     token = "mt_" + secrets.token_urlsafe(32)
+    assert user.id is not None
     session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now or utcnow()))
     commit(session)
     return token

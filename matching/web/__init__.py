@@ -55,7 +55,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     @app.after_request
-    def secure(response):  # type: ignore[no-untyped-def]
+    def secure(response):
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",

@@ -1,12 +1,14 @@
 """The client (a referral): registered → waiting → proposed → matched → offer_accepted → housed."""
 
+from typing import Any
+
 from transitions import EventData
 
 from matching.models import Client, ClientEvent
 from matching.workflow.engine import Adapter, Workflow, build_machine, register
 from matching.workflow.states import ClientState as S
 
-TRANSITIONS = [
+TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "approve", "source": S.REGISTERED, "dest": S.WAITING, "after": "start_waiting"},
     {"trigger": "propose", "source": S.WAITING, "dest": S.PROPOSED},
     # Rejected, not chosen, or the round was cancelled: the waiting time keeps running.

@@ -1,5 +1,7 @@
 """The dwelling offer: draft → submitted → proposed → matched → offer_accepted → let."""
 
+from typing import Any
+
 from transitions import EventData
 
 from matching.models import Dwelling, DwellingEvent
@@ -12,7 +14,7 @@ from matching.workflow.states import DwellingState as S
 # regular allocation (product.md section 7; a year parameter, this is its default).
 RELEASE_AFTER_WORKING_DAYS = 30
 
-TRANSITIONS = [
+TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "submit", "source": S.DRAFT, "dest": S.SUBMITTED, "after": "record_submission"},
     {"trigger": "propose", "source": S.SUBMITTED, "dest": S.PROPOSED},
     # Every candidate of the round was rejected (or the round was cancelled): a new round follows.

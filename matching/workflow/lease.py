@@ -5,6 +5,8 @@ extended (new review date) → review_due again …; campus: active → ending (
 the end date) → ended; direct: active → ended. Any open lease can end.
 """
 
+from typing import Any
+
 from transitions import EventData
 
 from matching.models import Lease, LeaseEvent
@@ -12,7 +14,7 @@ from matching.workflow.engine import Adapter, Workflow, build_machine, register
 from matching.workflow.states import LeaseState as S
 from matching.workflow.states import LeaseType
 
-TRANSITIONS = [
+TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "due", "source": [S.ACTIVE, S.EXTENDED], "dest": S.REVIEW_DUE,
      "conditions": "is_flip"},
     {"trigger": "transfer", "source": S.REVIEW_DUE, "dest": S.TRANSFERRED,

@@ -6,6 +6,8 @@ never closed silently. Each candidate is `pending` until accepted, rejected, pas
 (`not_chosen`, because another was accepted) or withdrawn (round cancelled, client withdrawn).
 """
 
+from typing import Any
+
 from matching.models import Candidate, CandidateEvent, Proposal, ProposalEvent
 from matching.workflow.engine import Adapter, Workflow, build_machine, register
 from matching.workflow.states import CandidateState as C
@@ -13,14 +15,14 @@ from matching.workflow.states import ProposalState as P
 
 _UNDECIDED = [P.OPEN, P.OVERDUE]
 
-ROUND_TRANSITIONS = [
+ROUND_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "escalate", "source": P.OPEN, "dest": P.OVERDUE},
     {"trigger": "accept", "source": _UNDECIDED, "dest": P.ACCEPTED},
     {"trigger": "reject", "source": _UNDECIDED, "dest": P.REJECTED},
     {"trigger": "cancel", "source": _UNDECIDED, "dest": P.CANCELLED},
 ]
 
-CANDIDATE_TRANSITIONS = [
+CANDIDATE_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "accept", "source": C.PENDING, "dest": C.ACCEPTED},
     {"trigger": "reject", "source": C.PENDING, "dest": C.REJECTED},
     {"trigger": "pass_over", "source": C.PENDING, "dest": C.NOT_CHOSEN},

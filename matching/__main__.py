@@ -1,0 +1,5 @@
+"""`python -m matching` runs the command line."""
+
+from matching.cli import main
+
+main()

@@ -1,0 +1,136 @@
+"""The `matching` command as operators and cron use it."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, func, select
+
+from matching.cli import main
+from matching.db import get_engine
+from matching.models import Organisation, ReasonCode, TargetGroup, User, YearParameter
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """Run commands against a fresh, migrated SQLite database under tmp_path."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("MATCHING_DATABASE_URL", url)
+    monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path / "instance"))
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
+        result = runner.invoke(main, list(args), input=input)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    run("db", "upgrade")
+    run.url = url  # type: ignore[attr-defined]
+    return run
+
+
+def _counts(url: str) -> tuple[int, ...]:
+    with Session(get_engine(url)) as session:
+        return tuple(
+            session.exec(select(func.count()).select_from(model)).one()
+            for model in (Organisation, TargetGroup, ReasonCode, YearParameter)
+        )
+
+
+def test_seed_reference_twice_changes_nothing_the_second_time(cli):
+    first = cli("seed", "reference")
+    assert "organisations.csv" in first.output
+    counts = _counts(cli.url)
+    second = cli("seed", "reference")
+    assert "already up to date" in second.output
+    assert _counts(cli.url) == counts
+    assert counts[1] == 11  # the eleven target groups of the API contract
+
+
+def test_users_create_reads_the_password_from_stdin_and_refuses_a_role_that_does_not_fit(cli):
+    cli("seed", "reference")
+    cli("users", "create", "staf@portaal.example", "--organisation", "Portaal",
+        "--role", "corporation", input="een lang wachtwoord\n")
+    refused = cli("users", "create", "x@portaal.example", "--organisation", "Portaal",
+                  "--role", "matcher", input="een lang wachtwoord\n", ok=False)
+    assert refused.exit_code != 0
+    assert "role" in refused.output
+    unknown = cli("users", "create", "y@example.org", "--organisation", "Nergens",
+                  "--role", "corporation", "--generate-password", ok=False)
+    assert "organisation" in unknown.output
+    with Session(get_engine(cli.url)) as session:
+        emails = [u.email for u in session.exec(select(User))]
+    assert emails == ["staf@portaal.example"]
+
+
+def test_users_token_prints_a_token_that_authenticates_the_user(cli):
+    from matching.services.users import user_for_token
+
+    cli("seed", "reference")
+    created = cli("users", "create", "hvh@example.org", "--organisation", "Het Vierde Huis",
+                  "--role", "matcher", "--generate-password")
+    assert "password: " in created.output
+    token = cli("users", "token", "hvh@example.org").output.strip()
+    with Session(get_engine(cli.url)) as session:
+        assert user_for_token(session, token).email == "hvh@example.org"
+        assert user_for_token(session, token + "x") is None
+    missing = cli("users", "token", "nobody@example.org", ok=False)
+    assert missing.exit_code != 0
+
+
+def test_tick_accepts_a_moment_and_refuses_a_malformed_one(cli):
+    cli("seed", "reference")
+    result = cli("tick", "--now", "2021-07-01T09:00:00+02:00")
+    assert "nothing due" in result.output
+    bad = cli("tick", "--now", "gisteren", ok=False)
+    assert bad.exit_code == 2
+    assert "ISO 8601" in bad.output
+
+
+def test_the_production_environment_refuses_to_start_without_a_secret_key(cli, monkeypatch):
+    monkeypatch.setenv("MATCHING_ENV", "production")
+    monkeypatch.delenv("MATCHING_SECRET_KEY", raising=False)
+    result = cli("tick", ok=False)
+    assert "MATCHING_SECRET_KEY" in result.output
+
+
+def test_the_wheel_ships_migrations_and_reference_data_and_runs_anywhere(tmp_path):
+    """`pip install .` builds a wheel whose `matching` command works outside the checkout."""
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    wheel = next(dist.glob("matching-*.whl"))
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
+         str(wheel)],
+        check=True, capture_output=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(site),
+        "MATCHING_DATABASE_URL": f"sqlite:///{elsewhere / 'w.sqlite'}",
+        "MATCHING_INSTANCE_DIR": str(elsewhere / "instance"),
+    }
+
+    def matching(*args: str) -> str:
+        done = subprocess.run([str(site / "bin" / "matching"), *args], cwd=elsewhere, env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    where = subprocess.run([sys.executable, "-c", "import matching; print(matching.__file__)"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True).stdout
+    assert where.startswith(str(site))
+    matching("db", "upgrade")
+    loaded = matching("seed", "reference")
+    assert "organisations.csv:" in loaded and "reason_codes.csv:" in loaded

@@ -2,18 +2,21 @@
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 from matching.db import get_engine
-from matching.models import Candidate, Client, Dwelling, Proposal
+from matching.models import Candidate, Client, Dwelling, Lease, LeaseEvent, Organisation, Proposal
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, submit_dwelling
 from matching.services.errors import Conflict
+from matching.services.leases import register_institution_lease
 from matching.services.proposals import decide_candidate, propose_candidates
+from matching.services.reference import load_reference
+from matching.services.timers import run_tick
 from matching.workflow import TransitionNotAllowed
 from tests import conftest
 from tests.factories import ClientData, DwellingData, make_user
@@ -30,8 +33,6 @@ def pg_url() -> str:
     assert conftest.POSTGRES_URL
     url = conftest._reset_postgres(conftest.POSTGRES_URL)
     with Session(get_engine(url), expire_on_commit=False) as session:
-        from matching.services.reference import load_reference
-
         load_reference(session)
     return url
 
@@ -125,3 +126,23 @@ def test_accepting_two_candidates_of_one_round_at_once_lets_exactly_one_win(pg_u
         assert (dwelling.state, dwelling.matched_client_id) == ("matched", accepted.client_id)
         states = sorted(session.get(Client, c).state for c in world["clients"])
         assert states == ["matched", "waiting"]
+
+
+def test_two_ticks_at_once_fire_each_due_review_exactly_once(pg_url):
+    with Session(get_engine(pg_url), expire_on_commit=False) as session:
+        corporation = make_user(session, "Mitros", "corporation")
+        lister = session.exec(select(Organisation).where(Organisation.name == "Lister")).one()
+        lease_ids = [
+            register_institution_lease(session, care_provider_id=lister.id,
+                                       address=f"Instellingslaan {n}", start_on=date(2017, 1, 1),
+                                       actor=corporation).id
+            for n in range(1, 21)
+        ]
+    moment = datetime(2019, 1, 2, 3, tzinfo=UTC)
+    race(pg_url, *(lambda s: run_tick(s, now=moment) for _ in range(2)))
+
+    with Session(get_engine(pg_url)) as session:
+        due_events = session.exec(
+            select(LeaseEvent).where(LeaseEvent.trigger == "due")).all()
+        assert sorted(e.lease_id for e in due_events) == sorted(lease_ids)
+        assert {session.get(Lease, i).state for i in lease_ids} == {"review_due"}

@@ -197,7 +197,9 @@ def test_consistent_table_refuses_a_negative_total() -> None:
         consistent_table(-1, [1], [1])
 
 
-@pytest.mark.parametrize(("task", "share"), [(-1, 20), (385, -1), (385, 101), (385, Decimal("NaN"))])
+@pytest.mark.parametrize(
+    ("task", "share"), [(-1, 20), (385, -1), (385, 101), (385, Decimal("NaN"))]
+)
 def test_instroom_total_refuses_a_negative_task_or_a_share_outside_0_to_100(task, share) -> None:
     with pytest.raises(ValueError):
         instroom_total(task, share)
@@ -291,7 +293,9 @@ def test_quarter_quotas_add_up_per_quarter_and_corporation_and_instroom_fits_the
 ) -> None:
     names = [f"corporation {i}" for i in range(len(weights))]
     quotas = quarter_quotas(task, dict(zip(names, weights, strict=True)), share)
-    assert [(q.corporation, q.quarter) for q in quotas] == [(n, k) for n in names for k in range(1, 5)]
+    assert [(q.corporation, q.quarter) for q in quotas] == [
+        (n, k) for n in names for k in range(1, 5)
+    ]
     table = [[q.quota for q in quotas if q.corporation == name] for name in names]
     assert [sum(row) for row in table] == largest_remainder(task, weights)
     assert [sum(column) for column in zip(*table, strict=True)] == largest_remainder(task, [1] * 4)
@@ -304,13 +308,15 @@ def test_quarter_quotas_add_up_per_quarter_and_corporation_and_instroom_fits_the
 
 
 @given(
-    st.integers(min_value=100, max_value=5000),
+    st.integers(min_value=300, max_value=5000),
     st.lists(st.integers(min_value=1, max_value=10), min_size=2, max_size=8),
-    st.sampled_from([10, 20, 30, 40, 50, 60, 70]),
+    st.sampled_from([10, 20, 30, 40, 50]),
 )
 def test_with_realistic_numbers_instroom_per_corporation_is_the_largest_remainder_split(
     task: int, weights: list[int], share: int
 ) -> None:
+    # Outside this range (e.g. task 309 at 60% with weights 1:10) the instroom cap can force
+    # the documented fallback, which keeps only the quarter and year totals.
     names = [f"corporation {i}" for i in range(len(weights))]
     quotas = quarter_quotas(task, dict(zip(names, weights, strict=True)), share)
     per_corporation = [sum(q.instroom_quota for q in quotas if q.corporation == n) for n in names]

@@ -68,13 +68,20 @@ def seed_reference() -> None:
 
 
 @seed.command("demo")
-def seed_demo() -> None:
+@click.option("--if-empty", is_flag=True,
+              help="if the demo is loaded already, print its logins instead of failing")
+def seed_demo(if_empty: bool) -> None:
     """Add the deterministic demo year and print one login per role."""
-    from matching.demo import build_demo
+    from matching.demo import DemoAlreadyLoaded, build_demo, role_logins_text
 
     with session_scope(_database_url()) as session:
         try:
             report = build_demo(session)
+        except DemoAlreadyLoaded as error:
+            if not if_empty:
+                raise click.ClickException(str(error)) from error
+            click.echo(f"{error}\n{role_logins_text()}")
+            return
         except ValueError as error:
             raise click.ClickException(str(error)) from error
     click.echo(report.summary())

@@ -14,11 +14,21 @@ class YearParameters:
 
     year: int
     mobw_task: int = 385
+    mobw_regular: int = 275
+    mobw_catch_up: int = 110
+    mobw_total_lettings: int = 2400
     instroom_share_pct: Decimal = Decimal("20")
     candidates_per_round: int = 3
     aftoppingsgrens_low: Decimal = Decimal("597.30")
     aftoppingsgrens_high: Decimal = Decimal("640.14")
     kwaliteitskortingsgrens: Decimal = Decimal("424.44")
+    max_rent_housing_benefit: Decimal = Decimal("710.68")
+    housing_benefit_income_limit_single: int = 22700
+    housing_benefit_income_limit_multi: int = 30825
+    youth_max_net_rent: Decimal = Decimal("250")
+    persons_per_room_max: int = 2
+    min_floor_area_per_person_m2: int = 12
+    priority_lettings_guideline_pct: Decimal = Decimal("30")
     flip_review_months: int = 24
     flip_review_notice_months: int = 3
     flip_extension_max_months: int = 12

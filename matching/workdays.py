@@ -1,9 +1,19 @@
 """Working days with Dutch public holidays, for deadlines (product.md section 7)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
+
+# Dates (quarters, deadlines, the start of a wait) are Utrecht's calendar dates, not UTC's:
+# a dwelling submitted at 00:30 on 1 October in Utrecht counts for the fourth quarter.
+UTRECHT = ZoneInfo("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> date:
+    """Return the calendar date in Utrecht of an aware moment."""
+    return moment.astimezone(UTRECHT).date()
 
 
 @lru_cache(maxsize=64)

@@ -10,6 +10,7 @@ from matching.schemas import ClientInput, parse
 from matching.services.access import check_client_visible, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
+from matching.workdays import local_date
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, utcnow
 from matching.workflow.states import CandidateState, ClientState, Role
@@ -114,7 +115,7 @@ def approve_client(
     require_role(actor, Role.MATCHER)
     client = get_or_404(session, Client, client_id, lock=True)
     moment = now or utcnow()
-    if waiting_since is not None and waiting_since > moment.date():
+    if waiting_since is not None and waiting_since > local_date(moment):
         raise ValidationFailed({"waiting_since": "cannot lie in the future"})
     fire(client, "approve", actor=actor, now=moment, waiting_since=waiting_since)
     commit(session)

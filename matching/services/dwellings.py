@@ -135,6 +135,7 @@ def record_offer_answer(
     actor: Any,
     reason_code: str | None = None,
     valid: bool | None = None,
+    motivation: str | None = None,
     now: datetime | None = None,
 ) -> Dwelling:
     """Record the matched client's answer to the one-time offer."""
@@ -153,13 +154,18 @@ def record_offer_answer(
         problems: dict[str, str] = {}
         if valid is None:
             problems["valid"] = "say whether the reason is valid (true or false)"
+        reason = reason_code_of_kind(session, reason_code or "", "candidate")
+        text = (motivation or "").strip()
         if not reason_code:
             problems["reason_code"] = "a reason code is required when the offer is declined"
-        elif reason_code_of_kind(session, reason_code, "candidate") is None:
+        elif reason is None:
             problems["reason_code"] = f"'{reason_code}' is not a reason a candidate can give"
+        elif reason.needs_motivation and not text:
+            problems["motivation"] = f"a motivation is required with reason '{reason_code}'"
         if problems:
             raise ValidationFailed(problems)
-        data = {"reason_code": reason_code, "valid": valid, "client_id": client.id}
+        data = {"reason_code": reason_code, "valid": valid, "client_id": client.id,
+                "motivation": text or None}
         fire(dwelling, "decline_offer", actor=actor, now=now, **data)
         dwelling.matched_client_id = None
         trigger = "decline_offer" if valid else "refuse_offer"

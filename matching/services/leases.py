@@ -63,6 +63,8 @@ def let_dwelling(
         review_on=review_on,
         end_on=end_on,
     )
+    if now is not None:
+        lease.created_at = now
     session.add(lease)
     record_creation(lease, actor=actor, now=now, dwelling_id=dwelling.id, client_id=client.id)
     fire(dwelling, "let", actor=actor, now=now, lease_type=lease_type, lease_start=lease_start)
@@ -100,6 +102,8 @@ def register_institution_lease(
         start_on=start_on,
         review_on=review_on or default_review,
     )
+    if now is not None:
+        lease.created_at = now
     session.add(lease)
     record_creation(lease, actor=actor, now=now, institution=True)
     commit(session)

@@ -1,7 +1,7 @@
 """Quarter quotas per corporation and contingents per care provider (product.md section 3)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -241,8 +241,8 @@ def contingent_overview(session: Session, year: int) -> list[ContingentRow]:
         select(Lease.care_provider_id, func.count())
         .where(
             Lease.client_id.is_not(None),  # type: ignore[union-attr]
-            Lease.start_on >= datetime(year, 1, 1).date(),
-            Lease.start_on <= datetime(year, 12, 31).date(),
+            Lease.start_on >= date(year, 1, 1),
+            Lease.start_on <= date(year, 12, 31),
         )
         .group_by(col(Lease.care_provider_id))
     ).all())

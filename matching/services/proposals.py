@@ -13,7 +13,7 @@ from matching.services.dwellings import excluded_client_ids
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
 from matching.services.unit_of_work import commit, get_or_404, service
-from matching.workdays import add_working_days
+from matching.workdays import add_working_days, local_date
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, utcnow
 from matching.workflow.states import CandidateState, ProposalState, Role
@@ -108,7 +108,7 @@ def propose_candidates(
         motivation=(motivation or "").strip() or None,
         deviates=deviates,
         opened_at=moment,
-        deadline=add_working_days(moment.date(), params.decision_working_days),
+        deadline=add_working_days(local_date(moment), params.decision_working_days),
         proposed_by_user_id=getattr(actor, "id", None),
     )
     session.add(proposal)

@@ -13,9 +13,10 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
 from matching.models import Lease, Proposal
-from matching.parameters import year_parameters
+from matching.parameters import YearParameters, year_parameters
 from matching.services.errors import Conflict
 from matching.services.unit_of_work import commit
+from matching.workdays import local_date
 from matching.workflow import TransitionNotAllowed, fire
 from matching.workflow.states import LeaseState, LeaseType, ProposalState
 
@@ -44,22 +45,36 @@ def _fire_one(session: Session, row, trigger: str, now: datetime, report: TickRe
         report.skipped += 1
 
 
-def _review_notice(session: Session, lease: Lease) -> date:
+class _Parameters:
+    """Year parameters looked up once per year within one tick."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_year: dict[int, YearParameters] = {}
+
+    def __call__(self, year: int) -> YearParameters:
+        if year not in self.by_year:
+            self.by_year[year] = year_parameters(self.session, year)
+        return self.by_year[year]
+
+
+def _review_notice(parameters: _Parameters, lease: Lease) -> date:
     assert lease.review_on is not None
-    months = year_parameters(session, lease.review_on.year).flip_review_notice_months
+    months = parameters(lease.review_on.year).flip_review_notice_months
     return lease.review_on - relativedelta(months=months)
 
 
-def _end_notice(session: Session, lease: Lease) -> date:
+def _end_notice(parameters: _Parameters, lease: Lease) -> date:
     assert lease.end_on is not None
-    months = year_parameters(session, lease.end_on.year).campus_notice_months
+    months = parameters(lease.end_on.year).campus_notice_months
     return lease.end_on - relativedelta(months=months)
 
 
 def run_tick(session: Session, *, now: datetime) -> TickReport:
     """Fire every transition that is due as of `now`."""
     report = TickReport()
-    today = now.date()
+    today = local_date(now)
+    parameters = _Parameters(session)
 
     flips = _claim(session, select(Lease.id).where(
         Lease.lease_type == LeaseType.FLIP,
@@ -68,7 +83,7 @@ def run_tick(session: Session, *, now: datetime) -> TickReport:
     ))
     for lease_id in flips:
         lease = session.get(Lease, lease_id)
-        if lease is not None and _review_notice(session, lease) <= today:
+        if lease is not None and _review_notice(parameters, lease) <= today:
             _fire_one(session, lease, "due", now, report, review_on=lease.review_on)
 
     campus = _claim(session, select(Lease.id).where(
@@ -80,7 +95,7 @@ def run_tick(session: Session, *, now: datetime) -> TickReport:
         lease = session.get(Lease, lease_id)
         if lease is None or lease.end_on is None:
             continue
-        if lease.state == LeaseState.ACTIVE and _end_notice(session, lease) <= today:
+        if lease.state == LeaseState.ACTIVE and _end_notice(parameters, lease) <= today:
             _fire_one(session, lease, "approach_end", now, report, end_on=lease.end_on)
         if lease.state == LeaseState.ENDING and lease.end_on <= today:
             _fire_one(session, lease, "end", now, report, on=lease.end_on,

@@ -5,6 +5,7 @@ from typing import Any
 from transitions import EventData
 
 from matching.models import Client, ClientEvent
+from matching.workdays import local_date
 from matching.workflow.engine import Adapter, Workflow, build_machine, register
 from matching.workflow.states import ClientState as S
 
@@ -37,7 +38,7 @@ class ClientAdapter(Adapter):
     def start_waiting(self, event: EventData) -> None:
         """Start the waiting clock at approval, or at the referral's date when HVH says so."""
         since = event.kwargs.get("waiting_since")
-        self.row.waiting_since = since or event.kwargs["now"].date()
+        self.row.waiting_since = since or local_date(event.kwargs["now"])
 
 
 MACHINE = build_machine([s.value for s in S], TRANSITIONS)

@@ -6,7 +6,7 @@ from transitions import EventData
 
 from matching.models import Dwelling, DwellingEvent
 from matching.quarters import quarter_of
-from matching.workdays import working_days_between
+from matching.workdays import local_date, working_days_between
 from matching.workflow.engine import Adapter, Workflow, build_machine, register
 from matching.workflow.states import DwellingState as S
 
@@ -40,7 +40,7 @@ class DwellingAdapter(Adapter):
         """Stamp the moment and the quarter the dwelling counts for (the quarter submitted)."""
         now = event.kwargs["now"]
         self.row.submitted_at = now
-        self.row.quarter = quarter_of(now.date())
+        self.row.quarter = quarter_of(local_date(now))
 
     def past_release_deadline(self, event: EventData) -> bool:
         """Allow release only once the dwelling has waited the set working days unmatched."""
@@ -48,7 +48,7 @@ class DwellingAdapter(Adapter):
         if submitted is None:
             return False
         days = event.kwargs.get("release_after", RELEASE_AFTER_WORKING_DAYS)
-        return working_days_between(submitted.date(), event.kwargs["now"].date()) >= days
+        return working_days_between(local_date(submitted), local_date(event.kwargs["now"])) >= days
 
 
 MACHINE = build_machine([s.value for s in S], TRANSITIONS)

@@ -184,13 +184,15 @@ def withdraw_client(
         ).first()
         if pending is not None:
             withdraw_candidate(session, candidate=pending, actor=actor, now=moment)
-    elif client.state == ClientState.MATCHED:
+    elif client.state in (ClientState.MATCHED, ClientState.OFFER_ACCEPTED):
+        # The dwelling goes back to the agency for a new round.
         dwelling = session.exec(
             select(Dwelling).where(Dwelling.matched_client_id == client.id)
         ).first()
         if dwelling is None:
             raise NotFound("the matched dwelling was not found")
-        fire(dwelling, "decline_offer", actor=actor, now=moment, reason="client withdrawn",
+        trigger = "decline_offer" if client.state == ClientState.MATCHED else "reopen"
+        fire(dwelling, trigger, actor=actor, now=moment, reason="client withdrawn",
              client_id=client.id)
         dwelling.matched_client_id = None
     fire(client, "withdraw", actor=actor, now=moment, reason=reason.strip())

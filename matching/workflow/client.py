@@ -26,7 +26,10 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "resume", "source": S.ON_HOLD, "dest": S.WAITING},
     {
         "trigger": "withdraw",
-        "source": [S.REGISTERED, S.WAITING, S.ON_HOLD, S.PROPOSED, S.MATCHED, S.OFFER_REFUSED],
+        "source": [
+            S.REGISTERED, S.WAITING, S.ON_HOLD, S.PROPOSED, S.MATCHED, S.OFFER_ACCEPTED,
+            S.OFFER_REFUSED,
+        ],
         "dest": S.WITHDRAWN,
     },
 ]

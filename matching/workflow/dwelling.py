@@ -17,8 +17,9 @@ RELEASE_AFTER_WORKING_DAYS = 30
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "submit", "source": S.DRAFT, "dest": S.SUBMITTED, "after": "record_submission"},
     {"trigger": "propose", "source": S.SUBMITTED, "dest": S.PROPOSED},
-    # Every candidate of the round was rejected (or the round was cancelled): a new round follows.
-    {"trigger": "reopen", "source": S.PROPOSED, "dest": S.SUBMITTED},
+    # Every candidate of the round was rejected, the round was cancelled, or the client who
+    # accepted the offer dropped out before the lease: a new round follows.
+    {"trigger": "reopen", "source": [S.PROPOSED, S.OFFER_ACCEPTED], "dest": S.SUBMITTED},
     {"trigger": "match", "source": S.PROPOSED, "dest": S.MATCHED},
     {"trigger": "accept_offer", "source": S.MATCHED, "dest": S.OFFER_ACCEPTED},
     {"trigger": "decline_offer", "source": S.MATCHED, "dest": S.SUBMITTED},

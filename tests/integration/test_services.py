@@ -7,7 +7,7 @@ half of a refused change).
 """
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from itertools import count
 from typing import Any
@@ -53,7 +53,7 @@ from matching.services.errors import NotFound, PermissionDenied, ValidationFaile
 from matching.services.leases import end_lease, extend_lease, let_dwelling, transfer_lease
 from matching.services.proposals import decide_candidate, propose_candidates
 from matching.services.timers import run_tick
-from matching.workdays import add_working_days
+from matching.workdays import UTRECHT, add_working_days
 from matching.workflow import TransitionNotAllowed
 from tests.factories import ClientData, DwellingData
 
@@ -381,21 +381,14 @@ ROLE_CASES: dict[str, tuple[list[str], Callable[[World], _Call]]] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("action", "role"),
-    [
-        pytest.param(action, role, id=f"{role}-may-not-{action}")
-        for action, (roles, _prepare) in ROLE_CASES.items()
-        for role in roles
-    ],
-)
-def test_a_role_that_may_not_do_this_is_refused_and_nothing_is_written(
-    world: World, action: str, role: str
-):
-    _roles, prepare = ROLE_CASES[action]
+@pytest.mark.parametrize("action", list(ROLE_CASES))
+def test_a_role_that_may_not_do_this_is_refused_and_nothing_is_written(world: World, action: str):
+    roles, prepare = ROLE_CASES[action]
     call = prepare(world)
-    actor = world.as_role(role)
-    refused(world, PermissionDenied, lambda: call(actor))
+    for role in roles:
+        actor = world.as_role(role)
+        error = refused(world, PermissionDenied, lambda actor=actor: call(actor))
+        assert "role" in str(error), role
 
 
 def test_an_inactive_user_is_refused_even_with_the_right_role(world: World):
@@ -959,6 +952,17 @@ def test_withdrawing_a_matched_client_submits_the_dwelling_again(world: World):
     assert (dwelling.state, dwelling.matched_client_id) == ("submitted", None)
 
 
+def test_withdrawing_a_client_after_accepting_the_offer_submits_the_dwelling_again(world: World):
+    dwelling, client = world.matched()
+    record_offer_answer(world.session, dwelling_id=dwelling.id, answer="accepted",
+                        actor=world.matcher, now=world.tick())
+    withdraw_client(world.session, client_id=client.id, reason="moved abroad",
+                    actor=world.lister, now=world.tick())
+    assert world.fresh(Client, client.id).state == "withdrawn"
+    dwelling = world.fresh(Dwelling, dwelling.id)
+    assert (dwelling.state, dwelling.matched_client_id) == ("submitted", None)
+
+
 def test_withdrawing_a_client_without_reason_is_refused(world: World):
     client = world.waiting()
     invalid(world, lambda: withdraw_client(
@@ -1176,7 +1180,8 @@ def test_an_open_round_past_its_deadline_becomes_overdue_through_tick(world: Wor
     _dwelling, proposal, _clients = _open_round(world, 2)
     deadline = proposal.deadline
     assert deadline == add_working_days(world.now.date(), 5)
-    assert run_tick(world.session, now=at(deadline, 23)).fired == {}
+    late_on_deadline = datetime.combine(deadline, time(23, 30), tzinfo=UTRECHT)
+    assert run_tick(world.session, now=late_on_deadline).fired == {}
     assert world.fresh(Proposal, proposal.id).state == "open"
     report = run_tick(world.session, now=at(deadline + timedelta(days=1)))
     assert report.fired == {"proposal.escalate": 1}

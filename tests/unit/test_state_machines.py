@@ -54,7 +54,7 @@ DWELLING_TABLE: dict[str, dict[str, str]] = {
         "reopen": "submitted", "match": "matched", "withdraw": "withdrawn",
     },
     "matched": {"accept_offer": "offer_accepted", "decline_offer": "submitted"},
-    "offer_accepted": {"let": "let"},
+    "offer_accepted": {"let": "let", "reopen": "submitted"},
     "let": {},
     "withdrawn": {},
     "released": {},
@@ -103,7 +103,7 @@ CLIENT_TABLE: dict[str, dict[str, str]] = {
         "refuse_offer": "offer_refused", "withdraw": "withdrawn",
     },
     # The machine gives an accepted offer no way out but housing (see the report).
-    "offer_accepted": {"house": "housed"},
+    "offer_accepted": {"house": "housed", "withdraw": "withdrawn"},
     "housed": {},
     "offer_refused": {"reinstate": "waiting", "withdraw": "withdrawn"},
     "on_hold": {"resume": "waiting", "withdraw": "withdrawn"},

@@ -29,6 +29,11 @@ class YearParameters:
     persons_per_room_max: int = 2
     min_floor_area_per_person_m2: int = 12
     priority_lettings_guideline_pct: Decimal = Decimal("30")
+    # Ranking policy weights (matching/engine/ranking.py), in whole points.
+    ranking_points_per_waiting_day: int = 1
+    ranking_ambition_bonus: int = 30
+    ranking_provider_fairness: int = 60
+    ranking_group_priority: int = 45
     flip_review_months: int = 24
     flip_review_notice_months: int = 3
     flip_extension_max_months: int = 12

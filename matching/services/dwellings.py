@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from matching.models import Candidate, Client, District, Dwelling, DwellingEarmark, Organisation
+from matching.models import Client, District, Dwelling, DwellingEarmark, Organisation
 from matching.parameters import year_parameters
 from matching.schemas import DwellingInput, parse
 from matching.services.access import check_dwelling_owner, require_role
@@ -14,7 +14,7 @@ from matching.services.reference import reason_code_of_kind
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, utcnow
-from matching.workflow.states import CandidateState, DwellingState, OrganisationKind, Role
+from matching.workflow.states import DwellingState, OrganisationKind, Role
 
 
 def _check_references(session: Session, values: DwellingInput) -> None:
@@ -173,13 +173,3 @@ def record_offer_answer(
     commit(session)
     return dwelling
 
-
-def excluded_client_ids(session: Session, dwelling_id: int) -> set[int]:
-    """Clients rejected for this dwelling before, or who declined its offer: never again."""
-    rows = session.exec(
-        select(Candidate.client_id).where(
-            Candidate.dwelling_id == dwelling_id,
-            Candidate.state.in_([CandidateState.REJECTED, CandidateState.ACCEPTED]),  # type: ignore[attr-defined]
-        )
-    )
-    return set(rows.all())

@@ -6,16 +6,19 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from matching.engine.context import limits_for
+from matching.engine.ranking import score
+from matching.engine.rules import first_failing_rule
+from matching.engine.suggest import RULE_TEXT, client_facts, dwelling_facts, suggest
 from matching.models import Candidate, Client, Dwelling, Proposal
 from matching.parameters import year_parameters
 from matching.services.access import check_dwelling_owner, require_role
-from matching.services.dwellings import excluded_client_ids
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workdays import add_working_days, local_date
 from matching.workflow import fire
-from matching.workflow.engine import record_creation, utcnow
+from matching.workflow.engine import record_creation, require_trigger, utcnow
 from matching.workflow.states import CandidateState, ProposalState, Role
 
 OPEN_ROUND_STATES = (ProposalState.OPEN, ProposalState.OVERDUE)
@@ -52,20 +55,19 @@ def propose_candidates(
     client_ids: Sequence[int],
     actor: Any,
     motivation: str | None = None,
-    suggested_ids: Sequence[int] | None = None,
-    scores: dict[int, tuple[float, dict[str, Any]]] | None = None,
-    policy_version: str = "manual",
     now: datetime | None = None,
 ) -> Proposal:
-    """Open a round of one to N candidates for a submitted dwelling.
+    """Open a round of one to N eligible candidates for a submitted dwelling.
 
-    Proposing others than the engine's top suggestions needs a motivation, stored with the
-    round. Clients are locked in id order so two rounds racing for one client cannot both win.
+    The engine's ranking is stored with every candidate. Proposing others than the engine's
+    top suggestions needs a motivation, stored with the round. Clients are locked in id order
+    so two rounds racing for one client cannot both win.
     """
     require_role(actor, Role.MATCHER)
     moment = now or utcnow()
+    today = local_date(moment)
     dwelling = get_or_404(session, Dwelling, dwelling_id, lock=True)
-    params = year_parameters(session, moment.year)
+    params = year_parameters(session, today.year)
     ids = list(client_ids)
     problems: dict[str, str] = {}
     if not ids:
@@ -74,24 +76,35 @@ def propose_candidates(
         problems["client_ids"] = f"propose at most {params.candidates_per_round} clients"
     elif len(set(ids)) != len(ids):
         problems["client_ids"] = "a client is listed twice"
-    deviates = suggested_ids is not None and list(suggested_ids)[: len(ids)] != ids
-    if deviates and not (motivation or "").strip():
-        problems["motivation"] = "a motivation is required when deviating from the suggestions"
     if problems:
         raise ValidationFailed(problems)
-    excluded = excluded_client_ids(session, dwelling_id) & set(ids)
-    if excluded:
-        listed = ", ".join(str(i) for i in sorted(excluded))
-        raise ValidationFailed(
-            {"client_ids": f"client(s) {listed} were rejected for or declined this dwelling before"}
-        )
+    require_trigger(dwelling, "propose", now=moment)
     clients = []
     for client_id in sorted(ids):
         try:
             clients.append(get_or_404(session, Client, client_id, lock=True))
         except NotFound:
             raise ValidationFailed({"client_ids": f"client {client_id} does not exist"}) from None
-    # Every client must be waiting before anything is written for the round.
+    for client in clients:
+        require_trigger(client, "propose", now=moment)
+    by_id = {c.id: c for c in clients}
+
+    suggestions = suggest(session, dwelling, today=today, limit=params.candidates_per_round)
+    facts = dwelling_facts(session, dwelling)
+    limits = limits_for(params, today)
+    for client_id in ids:
+        rule = first_failing_rule(client_facts(by_id[client_id]), facts, limits)
+        if rule is not None:
+            raise ValidationFailed(
+                {"client_ids": f"client {client_id} is not eligible: {RULE_TEXT[rule][1]}"}
+            )
+    deviates = set(ids) != set(suggestions.top_ids[: len(ids)])
+    if deviates and not (motivation or "").strip():
+        raise ValidationFailed(
+            {"motivation": "a motivation is required when proposing others than the top "
+                           "suggestions"}
+        )
+
     for client in clients:
         fire(client, "propose", actor=actor, now=moment, dwelling_id=dwelling_id)
     fire(dwelling, "propose", actor=actor, now=moment, client_ids=ids)
@@ -104,23 +117,26 @@ def propose_candidates(
     proposal = Proposal(
         dwelling_id=dwelling_id,
         round_no=round_no,
-        policy_version=policy_version,
+        policy_version=suggestions.policy.version,
         motivation=(motivation or "").strip() or None,
         deviates=deviates,
         opened_at=moment,
-        deadline=add_working_days(local_date(moment), params.decision_working_days),
+        deadline=add_working_days(today, params.decision_working_days),
         proposed_by_user_id=getattr(actor, "id", None),
     )
     session.add(proposal)
     record_creation(proposal, actor=actor, now=moment, client_ids=ids)
+    suggested_rank = {s.client.id: s.rank for s in suggestions.suggestions}
     for position, client_id in enumerate(ids, start=1):
-        score, explanation = (scores or {}).get(client_id, (None, None))
+        ranking = score(client_facts(by_id[client_id]), suggestions.context)
+        explanation = ranking.explanation(suggestions.policy)
+        explanation["suggested_rank"] = suggested_rank.get(client_id)
         candidate = Candidate(
             proposal_id=proposal.id,  # type: ignore[arg-type]
             client_id=client_id,
             dwelling_id=dwelling_id,
             position=position,
-            score=score,
+            score=float(ranking.total),
             explanation=explanation,
         )
         session.add(candidate)

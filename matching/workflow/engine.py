@@ -119,6 +119,16 @@ def allowed_triggers(row: Any, *, now: datetime | None = None) -> list[str]:
     return [name for name in workflow.machine.events if workflow.check(name, adapter, kwargs)]
 
 
+def require_trigger(row: Any, trigger: str, *, now: datetime | None = None) -> None:
+    """Raise TransitionNotAllowed unless `trigger` may fire on `row` now; change nothing."""
+    workflow = workflow_for(row)
+    moment = now or utcnow()
+    if not workflow.check(trigger, workflow.adapter(row), {"now": moment, "actor": None}):
+        raise TransitionNotAllowed(
+            workflow.name, str(row.state), trigger, allowed_triggers(row, now=moment)
+        )
+
+
 def fire(row: Any, trigger: str, *, actor: Any, now: datetime | None = None, **data: Any) -> Any:
     """Move `row` by `trigger`, writing its event in the caller's transaction; return the event.
 

@@ -647,14 +647,29 @@ def test_proposing_others_than_the_suggestions_needs_a_motivation_which_is_store
     world: World,
 ):
     dwelling = world.submitted()
-    first, second = world.waiting(), world.waiting()
+    first, second = world.waiting(), world.waiting()  # the first has waited longer
     invalid(world, lambda: propose_candidates(
         world.session, dwelling_id=dwelling.id, client_ids=[second.id], actor=world.matcher,
-        suggested_ids=[first.id, second.id]), "motivation")
+        now=world.tick()), "motivation")
     proposal = propose_candidates(
         world.session, dwelling_id=dwelling.id, client_ids=[second.id], actor=world.matcher,
-        suggested_ids=[first.id, second.id], motivation="waits longest in this district")
+        motivation="waits longest in this district", now=world.tick())
     assert (proposal.deviates, proposal.motivation) == (True, "waits longest in this district")
+    assert proposal.policy_version.startswith("ranking-1/")
+    candidate = world.session.exec(
+        select(Candidate).where(Candidate.proposal_id == proposal.id)).one()
+    assert candidate.explanation["suggested_rank"] == 2
+    assert candidate.score == candidate.explanation["score"]
+    assert {f["factor"] for f in candidate.explanation["factors"]} >= {"waiting_time", "ambition"}
+
+
+def test_proposing_the_top_suggestions_needs_no_motivation(world: World):
+    dwelling = world.submitted()
+    first, second = world.waiting(), world.waiting()
+    proposal = propose_candidates(
+        world.session, dwelling_id=dwelling.id, client_ids=[second.id, first.id],
+        actor=world.matcher, now=world.tick())
+    assert (proposal.deviates, proposal.motivation) == (False, None)
 
 
 def test_proposing_for_a_dwelling_that_is_not_submitted_is_refused_by_the_machine(world: World):

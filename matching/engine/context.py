@@ -1,0 +1,111 @@
+"""Build the ranking context from the database: provider and group standings."""
+
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Date, Integer, cast, func, literal
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from matching.engine.facts import Limits
+from matching.engine.ranking import (
+    ProviderStanding,
+    RankingContext,
+    RankingPolicy,
+    group_points,
+    provider_points,
+    rank_groups,
+)
+from matching.models import Client, Contingent, Lease, Organisation, TargetGroup
+from matching.parameters import YearParameters
+from matching.workflow.states import ClientState
+
+POLICY_FAMILY = "ranking-1"
+
+
+def days_between(session: Session, start: Any, end: date) -> ColumnElement:
+    """Return whole days from a date column to `end`, in the session's SQL dialect."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(end.isoformat()) - func.julianday(start), Integer)
+    return cast(literal(end, Date) - start, Integer)  # date - date is whole days in PostgreSQL
+
+
+def policy_for(parameters: YearParameters) -> RankingPolicy:
+    """Return the ranking policy in force, versioned by the year that set its weights."""
+    names = ("ranking_points_per_waiting_day", "ranking_ambition_bonus",
+             "ranking_provider_fairness", "ranking_group_priority")
+    years = [parameters.supplied_by.get(n) for n in names]
+    source = max((y for y in years if y is not None), default=None)
+    return RankingPolicy(
+        version=f"{POLICY_FAMILY}/{source if source is not None else 'default'}",
+        points_per_waiting_day=parameters.ranking_points_per_waiting_day,
+        ambition_bonus=parameters.ranking_ambition_bonus,
+        provider_fairness=parameters.ranking_provider_fairness,
+        group_priority=parameters.ranking_group_priority,
+        ambition_months=parameters.waiting_ambition_months,
+    )
+
+
+def limits_for(parameters: YearParameters, today: date) -> Limits:
+    return Limits(
+        today=today,
+        persons_per_room_max=parameters.persons_per_room_max,
+        min_floor_area_per_person_m2=parameters.min_floor_area_per_person_m2,
+        aftoppingsgrens_low=parameters.aftoppingsgrens_low,
+        aftoppingsgrens_high=parameters.aftoppingsgrens_high,
+        kwaliteitskortingsgrens=parameters.kwaliteitskortingsgrens,
+        housing_benefit_income_limit_single=parameters.housing_benefit_income_limit_single,
+        housing_benefit_income_limit_multi=parameters.housing_benefit_income_limit_multi,
+    )
+
+
+def build_context(session: Session, policy: RankingPolicy, today: date) -> RankingContext:
+    """Compute each provider's standing against its contingent and each group's priority."""
+    year_start = date(today.year, 1, 1)
+    elapsed = ((today - year_start).days + 1) / ((date(today.year + 1, 1, 1) - year_start).days)
+    contingents = session.exec(
+        select(Contingent.care_provider_id, Contingent.contingent, Organisation.name)
+        .join(Organisation, col(Organisation.id) == col(Contingent.care_provider_id))
+        .where(Contingent.year == today.year)
+    ).all()
+    housed = dict(session.exec(
+        select(Lease.care_provider_id, func.count())
+        .where(col(Lease.client_id).is_not(None), Lease.start_on >= year_start,
+               Lease.start_on <= today)
+        .group_by(col(Lease.care_provider_id))
+    ).all())
+    providers = {
+        pid: ProviderStanding(pid, name, amount, int(housed.get(pid, 0)), amount * elapsed)
+        for pid, amount, name in contingents
+    }
+
+    wait = days_between(session, col(Client.waiting_since), today)
+    waiting_rows = session.exec(
+        select(Client.target_group, func.count(), func.avg(wait))
+        .where(Client.state == ClientState.WAITING)
+        .group_by(col(Client.target_group))
+    ).all()
+    since = today - relativedelta(months=12)
+    lets = dict(session.exec(
+        select(Client.target_group, func.count())
+        .join(Lease, col(Lease.client_id) == col(Client.id))
+        .where(Lease.start_on > since, Lease.start_on <= today)
+        .group_by(col(Client.target_group))
+    ).all())
+    total_lets = sum(lets.values())
+    labels = {g.code: (g.label_nl, g.label_en) for g in session.exec(select(TargetGroup))}
+    standings = rank_groups([
+        (code, *labels.get(code, (code, code)), int(count), float(avg or 0),
+         (lets.get(code, 0) / total_lets) if total_lets else 0.0)
+        for code, count, avg in waiting_rows
+    ])
+    groups = {g.code: g for g in standings}
+    return RankingContext(
+        today=today,
+        policy=policy,
+        provider_points={pid: provider_points(policy, s) for pid, s in providers.items()},
+        group_points={code: group_points(policy, g) for code, g in groups.items()},
+        providers=providers,
+        groups=groups,
+    )

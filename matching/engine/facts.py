@@ -1,0 +1,58 @@
+"""Plain data the engine reasons about: no database, no Flask."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    id: int
+    care_provider_id: int
+    target_group: str
+    phase: str  # instroom or uitstroom
+    adults: int
+    children: int
+    birth_year: int
+    annual_income: int
+    needs: frozenset[str]
+    excluded_wijken: frozenset[str]
+    flip_lease_ok: bool
+    waiting_since: date
+
+    @property
+    def persons(self) -> int:
+        return self.adults + self.children
+
+
+@dataclass(frozen=True)
+class DwellingFacts:
+    id: int
+    wijk: str
+    rooms: int
+    floor_area_m2: int
+    rent: Decimal
+    floor: int
+    has_lift: bool
+    accessible: bool
+    senior_label: bool
+    designation: str
+    lease_type: str
+    earmarked_care_provider_ids: frozenset[int]
+    rejected_client_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The year's household and affordability parameters (passend toewijzen)."""
+
+    today: date
+    persons_per_room_max: int
+    min_floor_area_per_person_m2: int
+    aftoppingsgrens_low: Decimal  # one and two persons
+    aftoppingsgrens_high: Decimal  # three persons or more
+    kwaliteitskortingsgrens: Decimal
+    housing_benefit_income_limit_single: int
+    housing_benefit_income_limit_multi: int
+    youth_age: int = 23
+    senior_age: int = 55

@@ -1,0 +1,55 @@
+"""The matching agency's view of the engine: suggestions and the dry run for a dwelling."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from matching.engine import ClientVerdict, Suggestions, explain_client, suggest
+from matching.models import Client, Dwelling
+from matching.parameters import year_parameters
+from matching.services.access import require_role
+from matching.services.errors import ValidationFailed
+from matching.services.unit_of_work import get_or_404
+from matching.workdays import local_date
+from matching.workflow.engine import utcnow
+from matching.workflow.states import Role
+
+
+@dataclass(frozen=True)
+class DryRun:
+    suggestions: Suggestions
+    verdict: ClientVerdict | None
+
+
+def suggest_for_dwelling(
+    session: Session, *, dwelling_id: int, actor: Any, now: datetime | None = None
+) -> Suggestions:
+    """Return the engine's ranked, explained suggestions for a dwelling (agency only)."""
+    require_role(actor, Role.MATCHER)
+    dwelling = get_or_404(session, Dwelling, dwelling_id)
+    return suggest(session, dwelling, today=local_date(now or utcnow()))
+
+
+def dry_run(
+    session: Session,
+    *,
+    dwelling_id: int,
+    actor: Any,
+    client_id: int | None = None,
+    now: datetime | None = None,
+) -> DryRun:
+    """Say who would be proposed now and, for a named client, why they are or are not."""
+    require_role(actor, Role.MATCHER)
+    today = local_date(now or utcnow())
+    dwelling = get_or_404(session, Dwelling, dwelling_id)
+    suggestions = suggest(session, dwelling, today=today)
+    verdict = None
+    if client_id is not None:
+        client = session.get(Client, client_id)
+        if client is None:
+            raise ValidationFailed({"client_id": f"client {client_id} does not exist"})
+        round_size = year_parameters(session, today.year).candidates_per_round
+        verdict = explain_client(session, dwelling, client, today=today, round_size=round_size)
+    return DryRun(suggestions, verdict)

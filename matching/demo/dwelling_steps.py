@@ -1,0 +1,62 @@
+"""The corporations' part of the year: dwellings entered, submitted, and a few withdrawn."""
+
+from datetime import date, datetime, timedelta
+
+from matching.demo.dwellings import DemoDwelling, dwelling_data, new_dwelling
+from matching.demo.population import CORPORATIONS
+from matching.demo.reasons import DWELLING_WITHDRAWALS
+from matching.demo.round_steps import RoundSteps
+from matching.demo.timeline import moment, row_id
+from matching.services.dwellings import create_dwelling, submit_dwelling, withdraw_dwelling
+from matching.services.planning import year_quotas
+
+
+# A submitted dwelling goes to a round, so these steps build on the rounds' steps.
+class DwellingSteps(RoundSteps):
+    """Corporations enter and submit dwellings each quarter, and withdraw a few again."""
+
+    def plan_dwellings(self) -> None:
+        y, rng = self.year, self.rng
+        quotas = {(r.corporation, r.quarter): r.quota for r in year_quotas(self.s, y)}
+        earmark = (self.org_id["Lister"], self.org_id["Kwintes"])
+        for quarter in range(1, 5):
+            first = date(y, 3 * quarter - 2, 1)
+            last = date(y, 12, 30) if quarter == 4 else date(y, 3 * quarter + 1, 1) - timedelta(1)
+            days = self.workdays(first, last)
+            for corporation in CORPORATIONS:
+                quota = quotas.get((corporation, f"{y}Q{quarter}"), 0)
+                count = max(0, quota + rng.choice((-2, -1, 0, 0, 0, 1, 2)))
+                drafts = 1 if rng.random() < 0.4 else 0  # left in draft, never submitted
+                for n in range(count + drafts):
+                    i = rng.randrange(len(days))  # submitted on days[i], entered a bit before
+                    entered, submitted = days[max(0, i - rng.randint(0, 3))], days[i]
+                    # A new-build project in Leidsche Rijn, reserved for Lister and Kwintes.
+                    project = corporation == "Mitros" and quarter == 3 and n < 4
+                    d = new_dwelling(rng, corporation, submitted, earmark if project else ())
+                    if project:
+                        d.wijk, d.withdraw = "Leidsche Rijn", False
+                    submit = None if n >= count else moment(submitted, 11, rng.randrange(60))
+                    self.at(moment(entered, 8, rng.randrange(120)), self.create, d, submit)
+
+    def create(self, when: datetime, d: DemoDwelling, submit: datetime | None) -> None:
+        made = create_dwelling(self.s, data=dwelling_data(self.rng, self.addresses, d),
+                               actor=self.corp(d.corporation), now=when)
+        d.id = row_id(made)
+        if submit is not None:  # otherwise it stays a draft
+            self.at(submit, self.submit, d)
+
+    def submit(self, when: datetime, d: DemoDwelling) -> None:
+        submit_dwelling(self.s, dwelling_id=d.id, actor=self.corp(d.corporation), now=when)
+        d.state, d.submitted_on = "submitted", when.date()
+        self.at(self.later(when.date(), self.rng.randint(1, 3), 13), self.propose, d)
+        if d.withdraw:
+            self.at(self.later(when.date(), self.rng.randint(1, 4), 9), self.withdraw, d)
+
+    def withdraw(self, when: datetime, d: DemoDwelling) -> None:
+        if d.state not in ("submitted", "proposed"):
+            return  # matched meanwhile: the corporation keeps it
+        withdraw_dwelling(self.s, dwelling_id=d.id, actor=self.corp(d.corporation),
+                          reason=self.rng.choice(DWELLING_WITHDRAWALS), now=when)
+        for client_id in d.pending:  # the open round was cancelled
+            self.to_waiting(self.clients[client_id])
+        d.state, d.pending = "withdrawn", []

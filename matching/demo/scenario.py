@@ -1,0 +1,123 @@
+"""The demo year from start to end: users, the prelude, then every part's steps in time order."""
+
+import heapq
+import random
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from matching.demo.client_steps import ClientSteps
+from matching.demo.dwelling_steps import DwellingSteps
+from matching.demo.dwellings import dwelling_data, new_dwelling
+from matching.demo.lease_steps import LeaseSteps
+from matching.demo.population import (
+    CORPORATIONS,
+    DEMO_PASSWORD,
+    LOGINS,
+    MARKER_EMAIL,
+    PROVIDERS,
+    client_data,
+    slug,
+)
+from matching.demo.report import DemoLogin, DemoReport, count_demo
+from matching.demo.timeline import moment, row_id
+from matching.models import Organisation, User
+from matching.services.clients import approve_client, register_client
+from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
+from matching.services.leases import let_dwelling
+from matching.services.planning import set_default_contingents
+from matching.services.proposals import decide_candidate, propose_candidates
+from matching.services.users import create_user
+from matching.workdays import add_working_days
+
+
+class DemoAlreadyLoaded(ValueError):
+    """The demo data set is in this database already."""
+
+
+def build_demo(session: Session, *, seed: int = 2025, year: int = 2025) -> DemoReport:
+    """Build the demo year through the services and return what it loaded."""
+    if session.exec(select(User).where(User.email == MARKER_EMAIL)).first() is not None:
+        raise DemoAlreadyLoaded("demo data is already loaded")
+    names = {o.name for o in session.exec(select(Organisation))}
+    needed = {*CORPORATIONS, *(p[0] for p in PROVIDERS), "Het Vierde Huis", "Gemeente Utrecht"}
+    if not needed <= names:
+        raise ValueError("reference data is not loaded: run `matching seed reference` first")
+    demo = _Demo(session, random.Random(seed), year)
+    demo.run()
+    return count_demo(session, seed, year, demo.logins, demo.service_users)
+
+
+class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
+    """Run the year: the users, the prelude, then every planned step in order of time."""
+
+    def run(self) -> None:
+        self.create_users()
+        self.prelude()
+        self.plan_clients()
+        self.plan_institution_leases()
+        self.plan_dwellings()
+        self.plan_ticks()
+        # The contingent manager divides the year over the providers early in January.
+        self.at(moment(add_working_days(date(self.year, 1, 1), 2), 9), self.contingents)
+        while self.queue and self.queue[0][0] < self.end:
+            _when, _seq, step, args = heapq.heappop(self.queue)
+            step(_when, *args)
+        self.tick(self.end)
+
+    def create_users(self) -> None:
+        now = moment(date(self.year - 5, 8, 3), 8)
+        for email, org, role, manager in LOGINS:
+            user = create_user(self.s, email=email, organisation_name=org, role=role,
+                               password=DEMO_PASSWORD, contingent_manager=manager, now=now)
+            self.logins.append(DemoLogin(email, role, org, DEMO_PASSWORD))
+            if role in ("corporation", "care_provider"):
+                self.user_of[user.organisation_id] = user
+            if role == "matcher":
+                self.matcher = user
+        internal = [(c, "corporation", "corporatie") for c in CORPORATIONS]
+        internal += [(p[0], "care_provider", "zorg") for p in PROVIDERS]
+        for org, role, prefix in internal:
+            if self.org_id[org] in self.user_of:
+                continue
+            email = f"{prefix}.{slug(org)}@demo.example"
+            user = create_user(self.s, email=email, organisation_name=org, role=role,
+                               password=DEMO_PASSWORD, now=now)
+            self.user_of[user.organisation_id] = user
+            self.service_users.append(DemoLogin(email, role, org, DEMO_PASSWORD))
+
+    # The prelude: SSH campus lets of 2020-2021, so campus leases near their end exist.
+
+    def prelude(self) -> None:
+        starts = (date(self.year - 5, 10, 1), date(self.year - 4, 1, 1),
+                  date(self.year - 4, 4, 1), date(self.year - 4, 8, 1))
+        ssh, provider = self.corp("SSH"), self.user_of[self.org_id["Timon"]]
+        for start in starts:
+            day = add_working_days(start - timedelta(days=70), 0)
+            data = client_data(self.rng, "Timon", "jongvolwassene", day, year=self.year,
+                               refs=self.refs, persons=1)
+            data["birth_year"] = start.year - 23
+            client = row_id(register_client(self.s, data=data, actor=provider,
+                                            now=moment(day, 9)))
+            approve_client(self.s, client_id=client, actor=self.matcher,
+                           now=self.later(day, 2, 10))
+            dwelling = new_dwelling(self.rng, "SSH", day, earmarks=())
+            data = dwelling_data(self.rng, self.addresses, dwelling, start - timedelta(days=14))
+            # Campus units are small and cheap: within the youth rent limit of every year.
+            data.update(rent="415.00", rooms=1, floor=0, senior_label=False)
+            made = row_id(create_dwelling(self.s, data=data, actor=ssh,
+                                          now=self.later(day, 5, 9)))
+            submit_dwelling(self.s, dwelling_id=made, actor=ssh, now=self.later(day, 6, 10))
+            proposal = row_id(propose_candidates(
+                self.s, dwelling_id=made, client_ids=[client], actor=self.matcher,
+                motivation="Campuscontract voor een jongvolwassene van Timon.",
+                now=self.later(day, 8, 13)))
+            decide_candidate(self.s, proposal_id=proposal, client_id=client,
+                             decision="accept", actor=ssh, now=self.later(day, 10, 11))
+            record_offer_answer(self.s, dwelling_id=made, answer="accepted",
+                                actor=self.matcher, now=self.later(day, 12, 15))
+            let_dwelling(self.s, dwelling_id=made, lease_start=start, lease_type="campus",
+                         actor=ssh, now=self.later(day, 20, 11))
+
+    def contingents(self, when: datetime) -> None:
+        set_default_contingents(self.s, year=self.year, actor=self.matcher, now=when)

@@ -647,7 +647,7 @@ def test_proposing_others_than_the_suggestions_needs_a_motivation_which_is_store
     world: World,
 ):
     dwelling = world.submitted()
-    first, second = world.waiting(), world.waiting()  # the first has waited longer
+    _first, second = world.waiting(), world.waiting()  # the first has waited longer
     invalid(world, lambda: propose_candidates(
         world.session, dwelling_id=dwelling.id, client_ids=[second.id], actor=world.matcher,
         now=world.tick()), "motivation")

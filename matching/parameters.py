@@ -62,13 +62,15 @@ _FIELD_TYPES = {
 def year_parameters(session: Session, year: int) -> YearParameters:
     """Resolve the parameters for `year` from the latest row per name at or before it."""
     rows = session.exec(
-        select(YearParameter).where(YearParameter.year <= year).order_by(col(YearParameter.year))
+        select(col(YearParameter.name), col(YearParameter.year), col(YearParameter.value))
+        .where(YearParameter.year <= year)
+        .order_by(col(YearParameter.year))
     ).all()
     values: dict[str, object] = {}
     supplied: dict[str, int | None] = dict.fromkeys(_FIELD_TYPES)
-    for row in rows:  # ascending years: later rows replace earlier ones
-        if row.name in _FIELD_TYPES:
-            kind = _FIELD_TYPES[row.name]
-            values[row.name] = int(row.value) if kind in (int, "int") else Decimal(row.value)
-            supplied[row.name] = row.year
+    for name, row_year, value in rows:  # ascending years: later rows replace earlier ones
+        if name in _FIELD_TYPES:
+            kind = _FIELD_TYPES[name]
+            values[name] = int(value) if kind in (int, "int") else Decimal(value)
+            supplied[name] = row_year
     return YearParameters(year=year, supplied_by=supplied, **values)  # type: ignore[arg-type]

@@ -24,6 +24,11 @@ from matching.workflow.states import ClientState
 POLICY_FAMILY = "ranking-1"
 
 
+def waiting_start() -> ColumnElement:
+    """Return the start of the wait as the engine uses it (the registration date if unset)."""
+    return func.coalesce(col(Client.waiting_since), col(Client.registered_on))
+
+
 def days_between(session: Session, start: Any, end: date) -> ColumnElement:
     """Return whole days from a date column to `end`, in the session's SQL dialect."""
     if session.get_bind().dialect.name == "sqlite":
@@ -80,7 +85,7 @@ def build_context(session: Session, policy: RankingPolicy, today: date) -> Ranki
         for pid, amount, name in contingents
     }
 
-    wait = days_between(session, col(Client.waiting_since), today)
+    wait = days_between(session, waiting_start(), today)
     waiting_rows = session.exec(
         select(Client.target_group, func.count(), func.avg(wait))
         .where(Client.state == ClientState.WAITING)

@@ -1,8 +1,8 @@
 """The SQL that narrows the waiting pool: the same rules as rules.py, done by the database.
 
 For one dwelling the dwelling's values are constants, so each rule becomes a condition on the
-client columns alone. `tests/unit/test_engine_sql_matches_rules.py` checks that these
-conditions agree with the pure rules for random clients and dwellings.
+client columns alone. `tests/integration/test_engine.py` checks that these conditions
+agree with the pure rules for random clients and dwellings.
 """
 
 from typing import Any
@@ -11,7 +11,7 @@ from sqlalchemy import String, and_, case, cast, false, literal, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from matching.engine.context import days_between
+from matching.engine.context import days_between, waiting_start
 from matching.engine.facts import DwellingFacts, Limits
 from matching.engine.ranking import RankingContext
 from matching.models import Client
@@ -82,11 +82,11 @@ def exclusion_class(conditions: dict[str, ColumnElement]) -> ColumnElement:
 def score_expression(session: Session, context: RankingContext) -> ColumnElement:
     """Return the SQL form of ranking.score: the same whole points, summed by the database."""
     policy = context.policy
-    days = days_between(session, col(Client.waiting_since), context.today)
+    since = waiting_start()
+    days = days_between(session, since, context.today)
     parts: list[ColumnElement] = [
         days * policy.points_per_waiting_day,
-        case((col(Client.waiting_since) <= context.ambition_cutoff, policy.ambition_bonus),
-             else_=0),
+        case((since <= context.ambition_cutoff, policy.ambition_bonus), else_=0),
     ]
     provider = {k: v for k, v in context.provider_points.items() if v}
     if provider:

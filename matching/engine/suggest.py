@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
-from matching.engine.context import build_context, limits_for, policy_for
+from matching.engine.context import build_context, limits_for, policy_for, waiting_start
 from matching.engine.facts import ClientFacts, DwellingFacts, Limits
 from matching.engine.pool import exclusion_class, rule_conditions, score_expression
 from matching.engine.ranking import RankingContext, RankingPolicy, Score, score
@@ -108,20 +108,21 @@ class _Run:
     facts: DwellingFacts
     limits: Limits
     context: RankingContext
+    round_size: int
 
 
 def _prepare(session: Session, dwelling: Dwelling, today: date) -> _Run:
     parameters = year_parameters(session, today.year)
     policy = policy_for(parameters)
     return _Run(dwelling_facts(session, dwelling), limits_for(parameters, today),
-                build_context(session, policy, today))
+                build_context(session, policy, today), parameters.candidates_per_round)
 
 
 def suggest(session: Session, dwelling: Dwelling, *, today: date,
             limit: int | None = None) -> Suggestions:
     """Return the top eligible clients for the dwelling, explained, with exclusion counts."""
     run = _prepare(session, dwelling, today)
-    size = limit or year_parameters(session, today.year).candidates_per_round
+    size = limit if limit is not None else run.round_size
     conditions = rule_conditions(run.facts, run.limits)
     waiting = col(Client.state) == ClientState.WAITING
     cls = exclusion_class(conditions).label("cls")
@@ -129,7 +130,7 @@ def suggest(session: Session, dwelling: Dwelling, *, today: date,
     points = score_expression(session, run.context)
     rows = session.exec(
         select(Client).where(waiting, *conditions.values())
-        .order_by(points.desc(), col(Client.waiting_since), col(Client.id)).limit(size)
+        .order_by(points.desc(), waiting_start(), col(Client.id)).limit(size)
     ).all()
     suggestions = []
     for rank, row in enumerate(rows, start=1):
@@ -167,8 +168,8 @@ def explain_client(session: Session, dwelling: Dwelling, client: Client, *,
             *rule_conditions(run.facts, run.limits).values(),
             or_(points > result.total,
                 and_(points == result.total, or_(
-                    col(Client.waiting_since) < facts.waiting_since,
-                    and_(col(Client.waiting_since) == facts.waiting_since,
+                    waiting_start() < facts.waiting_since,
+                    and_(waiting_start() == facts.waiting_since,
                          col(Client.id) < facts.id)))),
         )
     ).one()

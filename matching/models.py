@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Column,
     DateTime,
     Index,
@@ -271,7 +272,19 @@ class Client(SQLModel, table=True):
     created_at: datetime = _timestamp()
 
     __mapper_args__ = {"version_id_col": _client_version}
-    __table_args__ = (UniqueConstraint("care_provider_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("care_provider_id", "reference"),
+        # Approval starts the wait; every state after it keeps the date (the engine relies on
+        # it to walk the longest waiting clients first).
+        CheckConstraint(
+            "state IN ('registered', 'withdrawn') OR waiting_since IS NOT NULL",
+            name="ck_client_waiting_has_start",
+        ),
+        # Covers the engine's per-group waiting figures without reading the table.
+        Index("ix_client_state_group_wait", "state", "target_group", "waiting_since"),
+        # Lets the engine walk the longest waiting clients first (see engine/suggest.py).
+        Index("ix_client_state_waiting_since", "state", "waiting_since"),
+    )
 
 
 _proposal_version = _version_column()

@@ -24,9 +24,9 @@ from matching.workflow.states import ClientState
 POLICY_FAMILY = "ranking-1"
 
 
-def waiting_start() -> ColumnElement:
-    """Return the start of the wait as the engine uses it (the registration date if unset)."""
-    return func.coalesce(col(Client.waiting_since), col(Client.registered_on))
+def waiting_start() -> Any:
+    """Return the start of the wait (the database guarantees it once a client is approved)."""
+    return col(Client.waiting_since)
 
 
 def days_between(session: Session, start: Any, end: date) -> ColumnElement:
@@ -65,6 +65,17 @@ def limits_for(parameters: YearParameters, today: date) -> Limits:
     )
 
 
+def waiting_by_group(session: Session, today: date) -> dict[str, tuple[int, int]]:
+    """Return, per target group, the number of waiting clients and their total days waited."""
+    wait = days_between(session, waiting_start(), today)
+    rows = session.exec(
+        select(Client.target_group, func.count(), func.sum(wait))
+        .where(Client.state == ClientState.WAITING)
+        .group_by(col(Client.target_group))
+    ).all()
+    return {code: (int(count), int(total or 0)) for code, count, total in rows}
+
+
 def build_context(session: Session, policy: RankingPolicy, today: date) -> RankingContext:
     """Compute each provider's standing against its contingent and each group's priority."""
     year_start = date(today.year, 1, 1)
@@ -85,12 +96,7 @@ def build_context(session: Session, policy: RankingPolicy, today: date) -> Ranki
         for pid, amount, name in contingents
     }
 
-    wait = days_between(session, waiting_start(), today)
-    waiting_rows = session.exec(
-        select(Client.target_group, func.count(), func.avg(wait))
-        .where(Client.state == ClientState.WAITING)
-        .group_by(col(Client.target_group))
-    ).all()
+    waiting = waiting_by_group(session, today)
     since = today - relativedelta(months=12)
     lets = dict(session.exec(
         select(Client.target_group, func.count())
@@ -101,9 +107,9 @@ def build_context(session: Session, policy: RankingPolicy, today: date) -> Ranki
     total_lets = sum(lets.values())
     labels = {g.code: (g.label_nl, g.label_en) for g in session.exec(select(TargetGroup))}
     standings = rank_groups([
-        (code, *labels.get(code, (code, code)), int(count), float(avg or 0),
+        (code, *labels.get(code, (code, code)), count, total_days / count,
          (lets.get(code, 0) / total_lets) if total_lets else 0.0)
-        for code, count, avg in waiting_rows
+        for code, (count, total_days) in waiting.items() if count
     ])
     groups = {g.code: g for g in standings}
     return RankingContext(

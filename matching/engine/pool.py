@@ -21,7 +21,9 @@ _persons = col(Client.adults) + col(Client.children)
 
 def _json_list_contains(column: Any, value: str) -> ColumnElement:
     # JSON lists are stored as text like ["a", "b"]: look for the quoted value, portably.
-    return cast(column, String).contains(f'"{value}"', autoescape=True)
+    # Most lists are empty; comparing with '[]' first spares the database the LIKE.
+    text = cast(column, String)
+    return and_(text != "[]", text.contains(f'"{value}"', autoescape=True))
 
 
 def rule_conditions(dwelling: DwellingFacts, limits: Limits) -> dict[str, ColumnElement]:

@@ -386,6 +386,11 @@ def test_the_sql_suggests_exactly_the_clients_the_pure_rules_accept_in_the_pure_
             assert suggestion.score == score(facts[suggestion.client.id], result.context)
         check_context_against_the_data(result, world, built)
 
+        # A short list (the engine prunes the pool for it) is the head of the full ranking.
+        for size in (1, 2, 3):
+            top = suggest(session, built.dwelling, today=world.today, limit=size)
+            assert [s.client.id for s in top.suggestions] == [c.id for c in expected[:size]]
+
         # The dry run tells each client the same story.
         rank = {c.id: position for position, c in enumerate(expected, start=1)}
         for row in built.clients:

@@ -125,11 +125,13 @@ def _prepare(session: Session, dwelling: Dwelling, today: date) -> _Run:
 
 def _exclusions(session: Session, facts: DwellingFacts, limits: Limits) -> dict[str, int]:
     """Count the waiting clients by the first rule that excludes them ('eligible' if none)."""
-    cls = exclusion_class(rule_conditions(facts, limits)).label("cls")
+    conditions = rule_conditions(facts, limits)
+    names = ["eligible", *conditions]
+    cls = exclusion_class(conditions).label("cls")
     rows = session.exec(
         select(cls, func.count()).where(col(Client.state) == ClientState.WAITING).group_by(cls)
     ).all()
-    return {name: int(count) for name, count in rows}
+    return {names[position]: int(count) for position, count in rows}
 
 
 def _top(session: Session, run: _Run, size: int) -> list[Client]:

@@ -1,0 +1,34 @@
+"""Smoke test of benchmarks/engine.py: a quick run on SQLite prints its figures as JSON.
+
+No timing is asserted here: the targets are for the full run on a quiet machine.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "engine.py"
+
+KEYS = {
+    "suggest_p50_ms", "suggest_p95_ms", "batch_1000_s", "peak_rss_mb", "naive_over_engine",
+    "clients", "dwellings", "database", "build_s", "eligible_median", "example",
+}
+
+
+def test_quick_run_ends_with_the_figures_as_json() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) > 1  # readable lines first
+    figures = json.loads(lines[-1])
+    assert set(figures) >= KEYS
+    assert figures["database"] == "sqlite"
+    assert figures["clients"] == 2000 and figures["dwellings"] == 100
+    example = figures["example"]
+    assert example["waiting"] == example["eligible"] + sum(example["excluded"].values())
+    assert figures["naive_agrees"] is True  # the engine and the naive baseline agree

@@ -33,3 +33,24 @@ def test_upgrading_twice_changes_nothing_and_creates_every_table(empty_database_
     tables = set(inspect(get_engine(empty_database_url)).get_table_names())
     assert set(SQLModel.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+def test_the_database_refuses_a_waiting_client_without_a_waiting_start(empty_database_url: str):
+    from datetime import date
+
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import Session
+
+    from matching.models import Client, Organisation, TargetGroup
+
+    upgrade(empty_database_url)
+    with Session(get_engine(empty_database_url)) as session:
+        provider = Organisation(name="Lister", kind="care_provider")
+        session.add_all([provider, TargetGroup(code="mobw_uitstroom", label_nl="MO/BW",
+                                               label_en="MO/BW", phase="uitstroom")])
+        session.flush()
+        session.add(Client(care_provider_id=provider.id, reference="R1",
+                           target_group="mobw_uitstroom", birth_year=1980, annual_income=1,
+                           registered_on=date(2019, 1, 1), state="waiting"))
+        with pytest.raises(IntegrityError):
+            session.flush()

@@ -164,6 +164,8 @@ def new_client(state: str) -> Client:
     return Client(
         care_provider_id=1, reference="REF-1", target_group="mobw_uitstroom", birth_year=1985,
         annual_income=16000, registered_on=date(2019, 6, 1), state=state,
+        # Every state after approval has a waiting start (a database check enforces it).
+        waiting_since=None if state in ("registered", "withdrawn") else date(2019, 6, 10),
     )
 
 

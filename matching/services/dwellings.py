@@ -9,11 +9,11 @@ from matching.models import Client, District, Dwelling, DwellingEarmark, Organis
 from matching.parameters import year_parameters
 from matching.schemas import DwellingInput, parse
 from matching.services.access import check_dwelling_owner, require_role
-from matching.services.errors import ValidationFailed
+from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workflow import fire
-from matching.workflow.engine import record_creation, utcnow
+from matching.workflow.engine import record_creation, require_trigger, utcnow
 from matching.workflow.states import DwellingState, OrganisationKind, Role
 
 
@@ -143,9 +143,11 @@ def record_offer_answer(
     dwelling = get_or_404(session, Dwelling, dwelling_id, lock=True)
     if answer not in ("accepted", "declined"):
         raise ValidationFailed({"answer": "must be 'accepted' or 'declined'"})
-    if dwelling.state != DwellingState.MATCHED or dwelling.matched_client_id is None:
-        # Let the machine name the state and what is allowed.
-        fire(dwelling, "accept_offer" if answer == "accepted" else "decline_offer", actor=actor)
+    # Refuse early, naming the state and what is allowed, before anything is read or written.
+    require_trigger(dwelling, "accept_offer" if answer == "accepted" else "decline_offer",
+                    now=now)
+    if dwelling.matched_client_id is None:
+        raise NotFound(f"dwelling {dwelling_id} has no matched client")
     client = get_or_404(session, Client, dwelling.matched_client_id, lock=True)
     if answer == "accepted":
         fire(dwelling, "accept_offer", actor=actor, now=now, client_id=client.id)

@@ -12,8 +12,8 @@ from matching.services.access import check_dwelling_owner, check_lease_visible, 
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workflow import fire
-from matching.workflow.engine import record_creation
-from matching.workflow.states import DwellingState, LeaseType, OrganisationKind, Role
+from matching.workflow.engine import record_creation, require_trigger
+from matching.workflow.states import LeaseType, OrganisationKind, Role
 
 
 def _lease_dates(session: Session, lease_type: str, start: date) -> tuple[date | None, date | None]:
@@ -44,8 +44,9 @@ def let_dwelling(
     check_dwelling_owner(actor, dwelling)
     if lease_type not in tuple(LeaseType):
         raise ValidationFailed({"lease_type": "must be direct, flip or campus"})
-    if dwelling.state != DwellingState.OFFER_ACCEPTED or dwelling.matched_client_id is None:
-        fire(dwelling, "let", actor=actor, now=now)  # names the state and what is allowed
+    require_trigger(dwelling, "let", now=now)  # names the state and what is allowed
+    if dwelling.matched_client_id is None:
+        raise NotFound(f"dwelling {dwelling_id} has no matched client")
     client = get_or_404(session, Client, dwelling.matched_client_id, lock=True)
     if lease_type == LeaseType.FLIP and not client.flip_lease_ok:
         raise ValidationFailed(

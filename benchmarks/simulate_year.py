@@ -58,6 +58,7 @@ from sqlmodel import Session, col, func, select
 
 from matching import planning
 from matching.db import get_engine
+from matching.demo.districts import CORPORATION_WIJKEN, STOCK
 from matching.migrations import upgrade
 from matching.models import Client, Contingent, Lease, Organisation, Proposal, ReasonCode
 from matching.parameters import year_parameters
@@ -106,16 +107,7 @@ GROUP_MIXES: dict[str, tuple[tuple[str, int], ...]] = {
 CORPORATIONS = ("Mitros", "Portaal", "Bo-Ex", "SSH", "GroenWest")
 MATCHER_ORGANISATION = "Het Vierde Huis"
 
-# Where each corporation's dwellings are (weights); Overvecht holds 22% of the social stock.
-_STOCK = {"Overvecht": 24, "Zuidwest": 15, "Noordwest": 15, "Zuid": 11, "Leidsche Rijn": 10,
-          "Oost": 6, "West": 6, "Noordoost": 5, "Vleuten-De Meern": 4, "Binnenstad": 3}
-CORPORATION_WIJKEN: dict[str, dict[str, int]] = {
-    "Mitros": {**_STOCK, "Overvecht": 32},
-    "Portaal": {**_STOCK, "Noordwest": 20, "Zuidwest": 18},
-    "Bo-Ex": {**_STOCK, "Zuid": 25, "West": 15, "Overvecht": 14},
-    "SSH": {"Oost": 40, "Binnenstad": 25, "Zuid": 20, "Noordoost": 15},
-    "GroenWest": {"Vleuten-De Meern": 60, "Leidsche Rijn": 40},
-}
+# Where each corporation's dwellings are: the demo's district weights (Overvecht the most).
 POSTCODES = {"Overvecht": "3562", "Zuidwest": "3526", "Noordwest": "3552", "Zuid": "3523",
              "Leidsche Rijn": "3543", "Oost": "3584", "West": "3531", "Noordoost": "3572",
              "Vleuten-De Meern": "3452", "Binnenstad": "3511"}
@@ -346,7 +338,7 @@ class Simulation:
                  if rng.random() < p]
         excluded: list[str] = []
         if rng.random() < (0.5 if group == "vrouwenopvang" else 0.08):
-            excluded = rng.sample(sorted(_STOCK), rng.randint(1, 2))
+            excluded = rng.sample(sorted(STOCK), rng.randint(1, 2))
         flip_ok = rng.random() < (0.97 if group == "mobw_instroom" else flip_share)
         prefix = "".join(ch for ch in name.upper() if ch.isalpha())[:3]
         return {

@@ -92,14 +92,17 @@ def read_client(session: Session, *, client_id: int, actor: Any, purpose: str) -
     require_role(actor, Role.CARE_PROVIDER, Role.MATCHER)
     client = get_or_404(session, Client, client_id)
     check_client_visible(actor, client)
-    session.add(
-        AccessLog(
-            at=utcnow(), user_id=actor.id, organisation_id=actor.organisation_id,
-            client_id=client_id, purpose=purpose[:200],
-        )
-    )
+    log_client_reads(session, actor=actor, client_ids=[client_id], purpose=purpose)
     commit(session)
     return client
+
+
+def log_client_reads(session: Session, *, actor: Any, client_ids: list[int], purpose: str) -> None:
+    """Add an access-log row per client shown to the actor; the caller commits."""
+    moment = utcnow()
+    for client_id in client_ids:
+        session.add(AccessLog(at=moment, user_id=actor.id, organisation_id=actor.organisation_id,
+                              client_id=client_id, purpose=purpose[:200]))
 
 
 @service

@@ -10,8 +10,9 @@ from matching.engine import ClientVerdict, Suggestions, explain_client, suggest
 from matching.models import Client, Dwelling
 from matching.parameters import year_parameters
 from matching.services.access import require_role
+from matching.services.clients import log_client_reads
 from matching.services.errors import ValidationFailed
-from matching.services.unit_of_work import get_or_404
+from matching.services.unit_of_work import commit, get_or_404
 from matching.workdays import local_date
 from matching.workflow.engine import utcnow
 from matching.workflow.states import Role
@@ -29,7 +30,16 @@ def suggest_for_dwelling(
     """Return the engine's ranked, explained suggestions for a dwelling (agency only)."""
     require_role(actor, Role.MATCHER)
     dwelling = get_or_404(session, Dwelling, dwelling_id)
-    return suggest(session, dwelling, today=local_date(now or utcnow()))
+    suggestions = suggest(session, dwelling, today=local_date(now or utcnow()))
+    _log_reads(session, actor, dwelling_id, suggestions.top_ids)
+    return suggestions
+
+
+def _log_reads(session: Session, actor: Any, dwelling_id: int, client_ids: list[int]) -> None:
+    # The suggestions show the clients' household, income and needs: log them as reads.
+    log_client_reads(session, actor=actor, client_ids=client_ids,
+                     purpose=f"suggestions for dwelling {dwelling_id}")
+    commit(session)
 
 
 def dry_run(
@@ -52,4 +62,6 @@ def dry_run(
             raise ValidationFailed({"client_id": f"client {client_id} does not exist"})
         round_size = year_parameters(session, today.year).candidates_per_round
         verdict = explain_client(session, dwelling, client, today=today, round_size=round_size)
+    shown = suggestions.top_ids + ([client_id] if client_id is not None else [])
+    _log_reads(session, actor, dwelling_id, sorted(set(shown)))
     return DryRun(suggestions, verdict)

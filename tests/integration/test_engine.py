@@ -30,6 +30,7 @@ from matching.engine.ranking import score, sort_key
 from matching.engine.rules import RULE_NAMES, first_failing_rule
 from matching.engine.suggest import RULE_TEXT, Suggestions, explain_client
 from matching.models import (
+    AccessLog,
     Candidate,
     CandidateEvent,
     Client,
@@ -571,6 +572,22 @@ def test_the_dry_run_gives_the_rank_of_an_eligible_client_lower_down(dry: DryRun
     top = run_dry(dry, dry.eligible[0]).verdict
     assert (top.status, top.rank) == ("suggested", 1)
     assert top.score == run.suggestions.suggestions[0].score
+
+
+def test_suggestions_and_the_dry_run_write_the_clients_shown_to_the_access_log(
+    dry: DryRunWorld,
+):
+    matcher = dry.rows.user("Het Vierde Huis", "matcher")
+    shown = suggest_for_dwelling(dry.rows.session, dwelling_id=dry.dwelling.id, actor=matcher,
+                                 now=NOW).top_ids
+    run_dry(dry, dry.too_large, actor=matcher)
+    logged = dry.rows.session.exec(
+        select(AccessLog.client_id, AccessLog.user_id, AccessLog.purpose)).all()
+    purpose = f"suggestions for dwelling {dry.dwelling.id}"
+    assert sorted(logged) == sorted(
+        [(c, matcher.id, purpose) for c in shown]
+        + [(c, matcher.id, purpose) for c in sorted({*shown, dry.too_large.id})]
+    )
 
 
 def test_the_dry_run_says_when_a_client_is_not_waiting(dry: DryRunWorld):

@@ -1,9 +1,9 @@
 """Time-driven transitions, fired by `matching tick` (never by threads in the web process).
 
-Each due item is fired in its own transaction. On PostgreSQL the items are claimed with
-SKIP LOCKED, and on every database the version column makes a second tick that reaches the
-same item lose cleanly, so two ticks at once, or one after a week's downtime, fire each
-transition exactly once.
+Each due item is fired in its own transaction. The guarantee comes from the workflow: a
+second tick that reaches an item already moved finds it in another state (or loses on its
+version column) and skips it, so two ticks at once, or one after a week's downtime, fire each
+transition exactly once. SKIP LOCKED on PostgreSQL only spares the two ticks some waiting.
 """
 
 from dataclasses import dataclass, field

@@ -456,3 +456,48 @@ class TimerRun(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=120)
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+# --- sign-in sessions, sign-in attempts, idempotent API requests -------------------------------
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser session; the cookie holds only its random id, so sign-out, a
+    password change or deactivation ends it on the server, whatever the browser keeps."""
+
+    __tablename__ = "user_session"
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = _timestamp()
+    last_seen_at: datetime = _timestamp()
+    ended_at: datetime | None = _timestamp(nullable=True)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed sign-in, counted per address and per e-mail to slow down guessing."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    email: str = Field(max_length=254, index=True)
+    remote_addr: str = Field(max_length=64, index=True)
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """The first answer to a POST sent with an Idempotency-Key, replayed for a repeat."""
+
+    __tablename__ = "idempotent_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    key: str = Field(max_length=200)
+    method: str = Field(max_length=10)
+    path: str = Field(max_length=300)
+    body_hash: str = Field(max_length=64)
+    status_code: int
+    response_body: str
+    created_at: datetime = _timestamp()
+
+    __table_args__ = (UniqueConstraint("user_id", "key"),)

@@ -113,3 +113,97 @@ def user_for_token(session: Session, token: str) -> Any:
         return None
     user = session.get(User, row.user_id)
     return user if user is not None and user.active else None
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({"new_password": f"use at least {MIN_PASSWORD_LENGTH} characters"})
+
+
+@service
+def change_password(
+    session: Session, *, user_id: int, current_password: str, new_password: str,
+    now: datetime | None = None,
+) -> None:
+    """Change one's own password; every session of the user ends with it."""
+    from matching.services.sessions import end_all_sessions
+
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    if not verify_password(user, current_password):
+        raise ValidationFailed({"current_password": "this is not your current password"})
+    _check_new_password(new_password)
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(session, user_id=user_id, now=now or utcnow())
+    commit(session)
+
+
+def _administered_user(session: Session, user_id: int, actor: Any) -> User:
+    from matching.services.access import require_role
+    from matching.workflow.states import Role
+
+    require_role(actor, Role.ADMIN)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+@service
+def set_user_active(
+    session: Session, *, user_id: int, active: bool, actor: Any, now: datetime | None = None
+) -> User:
+    """Deactivate (ending sessions and tokens) or reactivate a user; administrators only."""
+    from matching.services.sessions import end_all_sessions
+
+    user = _administered_user(session, user_id, actor)
+    if not active and user.id == actor.id:
+        raise ValidationFailed({"active": "you cannot deactivate yourself"})
+    user.active = active
+    if not active:
+        moment = now or utcnow()
+        end_all_sessions(session, user_id=user_id, now=moment)
+        for token in session.exec(
+            select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at == None)  # noqa: E711
+        ):
+            token.revoked_at = moment
+    commit(session)
+    return user
+
+
+@service
+def reset_password(
+    session: Session, *, user_id: int, actor: Any, now: datetime | None = None
+) -> str:
+    """Give a user a new generated password, ending their sessions; return it to show once."""
+    from matching.services.sessions import end_all_sessions
+
+    user = _administered_user(session, user_id, actor)
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    end_all_sessions(session, user_id=user_id, now=now or utcnow())
+    commit(session)
+    return password
+
+
+def tokens_of(session: Session, *, user_id: int) -> list[ApiToken]:
+    """The user's API tokens, newest first (digests only; a token is shown once)."""
+    return list(
+        session.exec(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())  # type: ignore[union-attr]
+        )
+    )
+
+
+@service
+def revoke_api_token(
+    session: Session, *, token_id: int, actor: Any, now: datetime | None = None
+) -> None:
+    """Revoke one of the actor's own tokens (an administrator may revoke anyone's)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.id and actor.role != "admin"):
+        raise NotFound(f"token {token_id} not found")
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+    commit(session)

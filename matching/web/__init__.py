@@ -1,29 +1,51 @@
-"""The web application: the factory and its request-scoped database session."""
+"""The web application: the factory, its extensions and its request-scoped database session."""
 
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request
+from flask_openapi3 import Info, OpenAPI
+from flask_wtf.csrf import CSRFProtect
 from sqlmodel import Session
 
 from matching.config import Settings, load_settings
 from matching.db import get_engine
 
+csrf = CSRFProtect()
+
+# Uploads are a quarter's dwellings or a provider's clients: a few thousand rows at most.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the Flask application for `settings` (read from the environment by default)."""
     settings = settings or load_settings()
-    app = Flask(__name__)
+    app = OpenAPI(
+        __name__,
+        info=Info(title="Matching Utrecht API", version="1"),
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        doc_ui=False,
+    )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MATCHING_DATABASE_URL=settings.database_url,
         MATCHING_ENV=settings.env,
+        MATCHING_IDLE_MINUTES=30,
+        SESSION_COOKIE_NAME="matching_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.is_production,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        # The CSRF check runs for every page POST in `register_extensions`; the JSON API
+        # authenticates with bearer tokens, not cookies, so it needs none.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(overrides)
     register_database(app)
+    register_extensions(app)
     register_blueprints(app)
+    register_errorhandlers(app)
     register_security_headers(app)
     return app
 
@@ -47,10 +69,32 @@ def db_session() -> Session:
     return session
 
 
+def register_extensions(app: Flask) -> None:
+    from matching.web import i18n, navigation
+    from matching.web.auth import login_manager
+
+    i18n.init_app(app)
+    navigation.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    @app.before_request
+    def protect_pages_from_csrf() -> None:
+        if not request.path.startswith("/api/"):
+            csrf.protect()
+
+
 def register_blueprints(app: Flask) -> None:
-    from matching.web import health
+    from matching.web import auth, health
 
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(auth.blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from matching.web import errors
+
+    errors.register_errorhandlers(app)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -63,4 +107,6 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.path != "/health" and not request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
         return response

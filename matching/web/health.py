@@ -1,18 +1,24 @@
 """The home page and a health check for load balancers and the quick start."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from matching.services.queries import home_figures
 from matching.web import db_session
+from matching.web.auth import home_endpoint
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/")
 def home():
-    """Show what the system holds, in Dutch."""
+    """Send a signed-in user to their role's page; show others what the system holds."""
+    if current_user.is_authenticated:
+        endpoint = home_endpoint(current_user.role)
+        if endpoint in current_app.view_functions:
+            return redirect(url_for(endpoint))
     return render_template("home.html", figures=home_figures(db_session()))
 
 

@@ -1,0 +1,111 @@
+"""Signed-in sessions kept on the server, and the brake on guessing passwords."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from matching.models import LoginAttempt, User, UserSession
+from matching.services.errors import NotFound
+from matching.services.unit_of_work import commit
+from matching.services.users import user_by_email, verify_password
+
+# A session unused for this long is over (idle timeout).
+DEFAULT_IDLE = timedelta(minutes=30)
+# Writing last_seen on every request would turn each page into a write; a minute is precise
+# enough for a thirty-minute timeout.
+_TOUCH_EVERY = timedelta(minutes=1)
+# Sign-in brake: this many failures within the window, per e-mail or per address, locks out.
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_ADDRESS = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class SignInRefused(Exception):
+    """Wrong e-mail or password (never saying which), or too many attempts."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason  # "invalid" or "throttled"
+        super().__init__(reason)
+
+
+def _recent_failures(session: Session, column, value: str, now: datetime) -> int:
+    return session.exec(
+        select(func.count()).select_from(LoginAttempt).where(
+            column == value, LoginAttempt.at >= now - FAILURE_WINDOW
+        )
+    ).one()
+
+
+def sign_in(
+    session: Session, *, email: str, password: str, remote_addr: str, now: datetime
+) -> tuple[User, str]:
+    """Check the password and open a server-side session; return the user and session id."""
+    email = email.strip().lower()
+    if (
+        _recent_failures(session, LoginAttempt.email, email, now) >= MAX_FAILURES_PER_EMAIL
+        or _recent_failures(session, LoginAttempt.remote_addr, remote_addr, now)
+        >= MAX_FAILURES_PER_ADDRESS
+    ):
+        raise SignInRefused("throttled")
+    try:
+        user = user_by_email(session, email)
+    except NotFound:
+        user = None
+    if user is None or not user.active or not verify_password(user, password):
+        session.add(LoginAttempt(at=now, email=email[:254], remote_addr=remote_addr[:64]))
+        commit(session)
+        raise SignInRefused("invalid")
+    assert user.id is not None
+    session_id = secrets.token_urlsafe(32)
+    session.add(UserSession(id=session_id, user_id=user.id, created_at=now, last_seen_at=now))
+    commit(session)
+    return user, session_id
+
+
+def user_for_session(
+    session: Session, *, session_id: str, now: datetime, idle: timedelta = DEFAULT_IDLE
+) -> User | None:
+    """Return the active user of a live session, ending it when idle too long."""
+    record = session.get(UserSession, session_id)
+    if record is None or record.ended_at is not None:
+        return None
+    last_seen = _aware(record.last_seen_at)
+    if now - last_seen > idle:
+        record.ended_at = now
+        commit(session)
+        return None
+    user = session.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    if now - last_seen > _TOUCH_EVERY:
+        record.last_seen_at = now
+        commit(session)
+    return user
+
+
+def sign_out(session: Session, *, session_id: str, now: datetime) -> None:
+    """End one session, so its cookie is worthless from now on."""
+    record = session.get(UserSession, session_id)
+    if record is not None and record.ended_at is None:
+        record.ended_at = now
+        commit(session)
+
+
+def end_all_sessions(session: Session, *, user_id: int, now: datetime) -> None:
+    """End every session of a user (password change, reset, deactivation); no commit."""
+    session.execute(
+        update(UserSession)
+        .where(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
+        .values(ended_at=now)
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        return moment.replace(tzinfo=UTC)
+    return moment

@@ -1,0 +1,111 @@
+"""Error pages in the user's language; domain errors turned into the right status."""
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from matching.services.errors import Conflict, NotFound, PermissionDenied
+from matching.web.i18n import STATE_LABELS, TRIGGER_LABELS
+from matching.workflow.engine import TransitionNotAllowed
+
+
+def describe(error: Exception) -> str:
+    """A sentence for a flashed message about a refused action."""
+    if isinstance(error, TransitionNotAllowed):
+        state = STATE_LABELS.get(error.state, error.state)
+        allowed = ", ".join(str(TRIGGER_LABELS.get(t, t)) for t in error.allowed) or _("niets")
+        return _(
+            "Dit kan nu niet: de status is '%(state)s'. Wat nu kan: %(allowed)s.",
+            state=state, allowed=allowed,
+        )
+    if isinstance(error, Conflict):
+        return _(
+            "Iemand anders heeft dit net gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw."
+        )
+    return str(error)
+
+
+def _page(status: int, title: str, text: str):
+    return render_template("errors/error.html", status=status, title=title, text=text), status
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+_API_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+def envelope(status: int, message: str, *, code: str | None = None,
+             fields: dict[str, str] | None = None, **extra: Any):
+    """The API's error body: {"error": {"code", "message", "fields", ...}} with `status`."""
+    body: dict[str, Any] = {
+        "code": code or _API_CODES.get(status, "error"), "message": message, "fields": fields or {}
+    }
+    body.update(extra)
+    return jsonify(error=body), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        if _is_api():
+            return envelope(404, str(error))
+        return _page(404, _("Niet gevonden"), _("Deze pagina bestaat niet, of is niet voor u."))
+
+    @app.errorhandler(PermissionDenied)
+    def forbidden(error: PermissionDenied):
+        if _is_api():
+            return envelope(403, str(error))
+        return _page(403, _("Geen toegang"), _("Uw rol mag dit niet."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(_error: CSRFError):
+        return _page(
+            400, _("Formulier verlopen"),
+            _("Het formulier was verlopen of kwam niet van deze site. Laad de pagina opnieuw."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if _is_api():
+            return envelope(error.code or 500, error.description or error.name)
+        code = error.code or 500
+        titles = {
+            400: _("Onjuist verzoek"),
+            403: _("Geen toegang"),
+            404: _("Niet gevonden"),
+            405: _("Niet toegestaan"),
+            409: _("Conflict"),
+            413: _("Bestand te groot"),
+            429: _("Te veel verzoeken"),
+        }
+        return _page(code, titles.get(code, _("Fout")), error.description or "")
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("unexpected error")
+        if _is_api():
+            return envelope(500, "internal error; nothing was saved")
+        return _page(
+            500,
+            _("Er ging iets mis"),
+            _("Er ging iets mis aan onze kant. Niets is opgeslagen; probeer het opnieuw."),
+        )

@@ -1,0 +1,169 @@
+"""Dutch first, English available: the locale, and Dutch dates, money and quarters."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, format_currency, format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+def select_locale() -> str:
+    """The language chosen with the switch, else Dutch."""
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def long_date(value: date | datetime | None) -> str:
+    """`13 januari 2026` in Dutch, `January 13, 2026` in English."""
+    if value is None:
+        return "–"
+    return format_date(value, "long")
+
+
+def short_date(value: date | datetime | None) -> str:
+    """`13-01-2026` in Dutch."""
+    if value is None:
+        return "–"
+    return format_date(value, "dd-MM-yyyy") if language() == "nl" else format_date(value, "medium")
+
+
+def moment(value: datetime | None) -> str:
+    """A timestamp in Utrecht's time: `13 januari 2026 14:05`."""
+    if value is None:
+        return "–"
+    return format_datetime(value, "d MMMM yyyy HH:mm")
+
+
+def money(value: Decimal | float | int | None) -> str:
+    """`€ 1.234,56` in Dutch."""
+    if value is None:
+        return "–"
+    return format_currency(value, "EUR")
+
+
+def quarter(code: str | None) -> str:
+    """`2019Q3` as `K3 2019` (Dutch) or `Q3 2019` (English)."""
+    if not code or "Q" not in code:
+        return code or "–"
+    year, number = code.split("Q", 1)
+    letter = "K" if language() == "nl" else "Q"
+    return f"{letter}{number} {year}"
+
+
+def label(row: Any) -> str:
+    """A reference row's label in the current language (`label_nl` / `label_en`)."""
+    if row is None:
+        return "–"
+    return str(getattr(row, f"label_{language()}", None) or getattr(row, "label_nl", ""))
+
+
+def yes_no(value: bool | None) -> str:
+    return str(_l("ja") if value else _l("nee"))
+
+
+STATE_LABELS = {
+    "draft": _l("concept"),
+    "submitted": _l("voorgedragen"),
+    "proposed": _l("kandidaten voorgesteld"),
+    "matched": _l("gematcht"),
+    "offer_accepted": _l("aanbod geaccepteerd"),
+    "let": _l("verhuurd"),
+    "withdrawn": _l("ingetrokken"),
+    "released": _l("vrijgegeven"),
+    "open": _l("open"),
+    "overdue": _l("te laat"),
+    "accepted": _l("geaccepteerd"),
+    "rejected": _l("afgewezen"),
+    "cancelled": _l("geannuleerd"),
+    "pending": _l("wacht op besluit"),
+    "not_chosen": _l("niet gekozen"),
+    "registered": _l("aangemeld"),
+    "waiting": _l("wachtend"),
+    "housed": _l("gehuisvest"),
+    "offer_refused": _l("aanbod geweigerd"),
+    "on_hold": _l("tijdelijk niet beschikbaar"),
+    "active": _l("lopend"),
+    "review_due": _l("evaluatie nodig"),
+    "extended": _l("verlengd"),
+    "transferred": _l("omgeklapt"),
+    "ending": _l("loopt af"),
+    "ended": _l("beëindigd"),
+}
+
+TRIGGER_LABELS = {
+    "submit": _l("voordragen"),
+    "withdraw": _l("intrekken"),
+    "release": _l("vrijgeven"),
+    "propose": _l("kandidaten voorstellen"),
+    "accept": _l("accepteren"),
+    "reject": _l("afwijzen"),
+    "let": _l("verhuren"),
+    "approve": _l("goedkeuren"),
+    "hold": _l("pauzeren"),
+    "resume": _l("hervatten"),
+    "reinstate": _l("herstellen"),
+    "transfer": _l("omklappen"),
+    "extend": _l("verlengen"),
+    "end": _l("beëindigen"),
+    "accept_offer": _l("aanbod geaccepteerd"),
+    "decline_offer": _l("aanbod afgeslagen"),
+}
+
+ROLE_LABELS = {
+    "corporation": _l("corporatie"),
+    "matcher": _l("matcher"),
+    "care_provider": _l("zorgaanbieder"),
+    "analyst": _l("analist"),
+    "admin": _l("beheerder"),
+}
+
+LEASE_TYPE_LABELS = {
+    "direct": _l("direct"),
+    "flip": _l("omklapcontract"),
+    "campus": _l("campuscontract"),
+}
+
+NEED_LABELS = {
+    "ground_floor": _l("begane grond"),
+    "lift": _l("lift"),
+    "wheelchair": _l("rolstoel"),
+}
+
+
+def _lookup(table: dict[str, Any]):
+    def find(value: str | None) -> str:
+        if value is None:
+            return "–"
+        return str(table.get(value, value))
+
+    return find
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        moment=moment,
+        money=money,
+        quarter=quarter,
+        label=label,
+        yes_no=yes_no,
+        state=_lookup(STATE_LABELS),
+        trigger=_lookup(TRIGGER_LABELS),
+        role=_lookup(ROLE_LABELS),
+        lease_type=_lookup(LEASE_TYPE_LABELS),
+        need=_lookup(NEED_LABELS),
+    )
+    app.jinja_env.globals.update(language=language, LANGUAGES=LANGUAGES)

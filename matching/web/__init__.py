@@ -85,10 +85,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from matching.web import auth, health
+    from matching.web import (
+        admin,
+        auth,
+        clients,
+        contingents,
+        dwellings,
+        health,
+        leases,
+        matcher,
+        proposals,
+        reports,
+    )
 
-    app.register_blueprint(health.blueprint)
-    app.register_blueprint(auth.blueprint)
+    for module in (
+        health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin
+    ):
+        app.register_blueprint(module.blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -25,12 +25,16 @@ class DryRun:
 
 
 def suggest_for_dwelling(
-    session: Session, *, dwelling_id: int, actor: Any, now: datetime | None = None
+    session: Session, *, dwelling_id: int, actor: Any, now: datetime | None = None,
+    limit: int | None = None,
 ) -> Suggestions:
-    """Return the engine's ranked, explained suggestions for a dwelling (agency only)."""
+    """Return the engine's ranked, explained suggestions for a dwelling (agency only).
+
+    `limit` asks for more (or fewer) than the year's round size, so the matcher can choose
+    others than the top; every client returned is logged as read."""
     require_role(actor, Role.MATCHER)
     dwelling = get_or_404(session, Dwelling, dwelling_id)
-    suggestions = suggest(session, dwelling, today=local_date(now or utcnow()))
+    suggestions = suggest(session, dwelling, today=local_date(now or utcnow()), limit=limit)
     _log_reads(session, actor, dwelling_id, suggestions.top_ids)
     return suggestions
 
@@ -49,12 +53,13 @@ def dry_run(
     actor: Any,
     client_id: int | None = None,
     now: datetime | None = None,
+    limit: int | None = None,
 ) -> DryRun:
     """Say who would be proposed now and, for a named client, why they are or are not."""
     require_role(actor, Role.MATCHER)
     today = local_date(now or utcnow())
     dwelling = get_or_404(session, Dwelling, dwelling_id)
-    suggestions = suggest(session, dwelling, today=today)
+    suggestions = suggest(session, dwelling, today=today, limit=limit)
     verdict = None
     if client_id is not None:
         client = session.get(Client, client_id)

@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core.
+CHROMIUM ?= /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install install-test lint typecheck migrate seed clean
+.PHONY: run test install install-test browser-tools lint typecheck migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +36,19 @@ seed: migrate
 run: seed
 	$(BIN)/matching serve --host $(HOST) --port $(PORT)
 
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	else echo "Chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-tools: $(CHROMIUM) $(AXE)
+
 ## Set up with the test extras and run the whole suite (PostgreSQL too when
 ## MATCHING_TEST_POSTGRES_URL is set), then lint and type-check.
-test: install-test
+test: install-test browser-tools
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(BIN)/ruff check .
 	$(BIN)/mypy matching

@@ -22,10 +22,12 @@ def language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
-def long_date(value: date | datetime | None) -> str:
-    """`13 januari 2026` in Dutch, `January 13, 2026` in English."""
+def long_date(value: date | datetime | str | None) -> str:
+    """`13 januari 2026` in Dutch, `January 13, 2026` in English (ISO text accepted)."""
     if value is None:
         return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return format_date(value, "long")
 
 

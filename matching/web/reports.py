@@ -1,5 +1,88 @@
-"""Pages of the reports area (being built)."""
+"""The analyst's page: the quarter's key figures, and the report as CSV or XLSX."""
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, render_template, request
+from sqlmodel import col, func, select
+
+from matching.models import Dwelling
+from matching.quarters import Quarter, parse_quarter, quarter_of
+from matching.reports import quarter_report
+from matching.reports.export import to_csv, to_xlsx
+from matching.services.errors import ValidationFailed
+from matching.web import db_session
+from matching.web.auth import current_actor, roles_required
+from matching.workdays import local_date
+from matching.workflow.engine import utcnow
 
 blueprint = Blueprint("reports", __name__)
+
+READERS = ("analyst", "matcher", "corporation", "admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _latest_quarter_with_dwellings() -> str:
+    """The latest quarter up to today with submitted dwellings (today's when there is none),
+    so the page opens on figures rather than on a quarter that has just begun."""
+    today = quarter_of(local_date(utcnow()))
+    latest = db_session().exec(
+        select(func.max(Dwelling.quarter)).where(col(Dwelling.quarter) <= today)
+    ).one()
+    return str(latest or today)
+
+
+def _chosen_quarter() -> Quarter:
+    text = request.args.get("kwartaal") or _latest_quarter_with_dwellings()
+    try:
+        return parse_quarter(text)
+    except ValueError:
+        abort(404)
+
+
+def _neighbours(quarter: Quarter) -> tuple[str, str]:
+    previous = Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(
+        quarter.year, quarter.number - 1)
+    following = Quarter(quarter.year + 1, 1) if quarter.number == 4 else Quarter(
+        quarter.year, quarter.number + 1)
+    return str(previous), str(following)
+
+
+def _totals(report: dict) -> dict[str, int | None]:
+    quotas = report["quotas"]
+    waiting = [row["waiting"] for row in report["waiting"] if row["waiting"] is not None]
+    return {
+        "quota": sum(row["quota"] for row in quotas),
+        "submitted": sum(row["submitted"] for row in quotas),
+        "backlog": sum(row["backlog"] for row in quotas),
+        "waiting": sum(waiting) if report["scope"] == "all" else None,
+    }
+
+
+@blueprint.get("/rapportages")
+@roles_required(*READERS)
+def index():
+    """Show the key figures of a quarter: quotas, matching, waiting, leases."""
+    quarter = _chosen_quarter()
+    report = quarter_report(db_session(), quarter=str(quarter), actor=current_actor())
+    previous, following = _neighbours(quarter)
+    return render_template(
+        "reports/index.html", report=report, quarter=str(quarter), previous=previous,
+        following=following, totals=_totals(report),
+    )
+
+
+@blueprint.get("/rapportages/<quarter>.<extension>")
+@roles_required(*READERS)
+def download(quarter: str, extension: str):
+    """Download the quarterly report as CSV or XLSX."""
+    if extension not in ("csv", "xlsx"):
+        abort(404)
+    try:
+        report = quarter_report(db_session(), quarter=quarter, actor=current_actor())
+    except ValidationFailed:
+        abort(404)
+    name = f"rapportage-{quarter}.{extension}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if extension == "csv":
+        return Response(to_csv(report), mimetype="text/csv", headers=headers)
+    return Response(to_xlsx(report), mimetype=XLSX, headers=headers)
+
+

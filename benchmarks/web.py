@@ -1,0 +1,251 @@
+"""Load benchmark of the web pages: 20 people at work at once, for a minute (issue: web speed).
+
+    python benchmarks/web.py                      # SQLite, 20 sessions, 60 s
+    python benchmarks/web.py --quick --json       # 4 sessions, 8 s (the suite's smoke run)
+    MATCHING_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
+        python benchmarks/web.py                  # the same on PostgreSQL (own schema)
+
+Builds a database with the demo data (`matching db upgrade`, `seed reference`, `seed demo`),
+starts `matching serve` (gunicorn) on a free port, signs in one demo user per role and
+drives the main pages of each role (the role's menu, plus one detail page linked from it)
+from concurrent sessions. Each session is a person: it opens a page, reads it for a moment
+(`--think`, default 0.5 s on average) and opens the next. Prints per page the number of
+requests, median, p95 and maximum latency in milliseconds, and the errors (any status of 400
+or more, or a failed connection). Target: every main page p95 <= 150 ms with 0 errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from sqlalchemy import text
+
+from matching.db import get_engine
+
+DEMO_PASSWORD = "demo-wachtwoord-2025"
+DEMO_LOGINS = {
+    "corporation": "corporatie@demo.example",
+    "matcher": "matcher@demo.example",
+    "care_provider": "zorg@demo.example",
+    "analyst": "analist@demo.example",
+    "admin": "beheer@demo.example",
+}
+SCHEMA = "bench_web"
+TARGET_P95_MS = 150.0
+_MENU = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
+_HREF = re.compile(r'href="(/[^"#?]*)"')
+_DETAIL = re.compile(r'href="(/[a-z/-]+/\d+)"')
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--think", type=float, default=0.5,
+                        help="mean seconds a person looks at a page before the next")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--database-url", default=os.environ.get("MATCHING_TEST_POSTGRES_URL"),
+                        help="PostgreSQL base URL (own schema); default a fresh SQLite file")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line")
+    parser.add_argument("--quick", action="store_true", help="4 sessions for 8 seconds")
+    arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.sessions, arguments.duration = 4, 8.0
+    return arguments
+
+
+def _postgres_schema_url(base_url: str) -> str:
+    with get_engine(base_url).begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options=-csearch_path%3D{SCHEMA}"
+
+
+def _matching(*args: str, env: dict[str, str]) -> None:
+    command = [sys.executable, "-m", "matching", *args]
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Figures:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, page: str, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.latencies[page].append(seconds * 1000)
+            if not ok:
+                self.errors[page] += 1
+
+
+def _sign_in(base: str, role: str) -> requests.Session:
+    browser = requests.Session()
+    form = browser.get(f"{base}/aanmelden", timeout=30).text
+    token = _CSRF.search(form)
+    assert token, "no CSRF token on the sign-in page"
+    answer = browser.post(f"{base}/aanmelden", timeout=30, allow_redirects=False, data={
+        "csrf_token": token.group(1), "email": DEMO_LOGINS[role], "password": DEMO_PASSWORD,
+    })
+    assert answer.status_code == 302, f"{role} could not sign in: {answer.status_code}"
+    return browser
+
+
+def _main_pages(base: str, browser: requests.Session) -> list[str]:
+    """The role's menu pages, and the first detail page any of them links to."""
+    home = browser.get(f"{base}/", timeout=30).text
+    menu = _MENU.search(home)
+    pages = list(dict.fromkeys(_HREF.findall(menu.group(0)))) if menu else []
+    for path in list(pages):
+        detail = _DETAIL.search(browser.get(f"{base}{path}", timeout=30).text)
+        if detail:
+            pages.append(detail.group(1))
+            break
+    return pages or ["/"]
+
+
+def _label(role: str, path: str) -> str:
+    generic = re.sub(r"/\d+", "/<id>", path)
+    return f"{role:13s} {generic}"
+
+
+def _person(base: str, role: str, pages: list[str], figures: Figures, until: float,
+            think: float, seed: int) -> None:
+    rng = random.Random(seed)
+    browser = _sign_in(base, role)
+    index = rng.randrange(len(pages))
+    while time.monotonic() < until:
+        path = pages[index % len(pages)]
+        index += 1
+        started = time.perf_counter()
+        try:
+            answer = browser.get(f"{base}{path}", timeout=30, allow_redirects=False)
+            ok = answer.status_code < 400 and answer.status_code != 302
+        except requests.RequestException:
+            ok = False
+        figures.add(_label(role, path), time.perf_counter() - started, ok)
+        time.sleep(rng.expovariate(1 / think) if think > 0 else 0)
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if server.poll() is not None:
+            raise SystemExit("matching serve stopped before answering")
+        try:
+            if requests.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("matching serve did not answer within a minute")
+
+
+def _prepare(arguments: argparse.Namespace, folder: Path) -> dict[str, str]:
+    env = dict(os.environ, MATCHING_INSTANCE_DIR=str(folder), MATCHING_SECRET_KEY="benchmark")
+    if arguments.database_url:
+        env["MATCHING_DATABASE_URL"] = _postgres_schema_url(arguments.database_url)
+    else:
+        env["MATCHING_DATABASE_URL"] = f"sqlite:///{folder / 'web.sqlite'}"
+    started = time.perf_counter()
+    _matching("db", "upgrade", env=env)
+    _matching("seed", "reference", env=env)
+    _matching("seed", "demo", env=env)
+    print(f"demo data loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return env
+
+
+def _report(figures: Figures, arguments: argparse.Namespace, backend: str) -> dict[str, object]:
+    rows = {}
+    for page, values in sorted(figures.latencies.items()):
+        ordered = sorted(values)
+        rows[page] = {
+            "requests": len(values),
+            "p50_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[max(0, int(0.95 * len(ordered)) - 1)], 1),
+            "max_ms": round(ordered[-1], 1),
+            "errors": figures.errors.get(page, 0),
+        }
+    worst = max((row["p95_ms"] for row in rows.values()), default=0.0)
+    errors = sum(row["errors"] for row in rows.values())
+    return {
+        "backend": backend, "sessions": arguments.sessions, "duration_s": arguments.duration,
+        "think_s": arguments.think, "workers": arguments.workers,
+        "requests": sum(row["requests"] for row in rows.values()), "errors": errors,
+        "worst_p95_ms": worst, "target_met": worst <= TARGET_P95_MS and errors == 0,
+        "pages": rows,
+    }
+
+
+def main() -> None:
+    arguments = _arguments()
+    backend = "postgresql" if arguments.database_url else "sqlite"
+    with tempfile.TemporaryDirectory(prefix="matching-web-bench-") as folder:
+        env = _prepare(arguments, Path(folder))
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "matching", "serve", "--port", str(port),
+             "--workers", str(arguments.workers)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_until_up(base, server)
+            roles = list(DEMO_LOGINS)
+            pages = {role: _main_pages(base, _sign_in(base, role)) for role in roles}
+            figures = Figures()
+            until = time.monotonic() + arguments.duration
+            people = [
+                threading.Thread(target=_person, args=(
+                    base, roles[i % len(roles)], pages[roles[i % len(roles)]], figures, until,
+                    arguments.think, i,
+                ))
+                for i in range(arguments.sessions)
+            ]
+            for person in people:
+                person.start()
+            for person in people:
+                person.join()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    result = _report(figures, arguments, backend)
+    print(f"{backend}: {arguments.sessions} sessions for {arguments.duration:.0f} s, "
+          f"think {arguments.think} s, {arguments.workers} workers: "
+          f"{result['requests']} requests, {result['errors']} errors")
+    print(f"{'page':45s} {'n':>6s} {'p50':>8s} {'p95':>8s} {'max':>8s} {'err':>4s}")
+    for page, row in result["pages"].items():  # type: ignore[union-attr]
+        print(f"{page:45s} {row['requests']:6d} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} "
+              f"{row['max_ms']:8.1f} {row['errors']:4d}")
+    verdict = "met" if result["target_met"] else "NOT met"
+    print(f"worst p95 {result['worst_p95_ms']} ms; target p95 <= {TARGET_P95_MS:.0f} ms "
+          f"with 0 errors: {verdict}")
+    if arguments.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

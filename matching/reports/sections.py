@@ -1,0 +1,259 @@
+"""The sections of a report, each a query over one period. No state changes here."""
+
+from collections import Counter, defaultdict
+from datetime import date
+from statistics import median
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from matching.models import (
+    Candidate,
+    Client,
+    Dwelling,
+    DwellingEvent,
+    Lease,
+    LeaseEvent,
+    Organisation,
+    Proposal,
+    TargetGroup,
+)
+from matching.reports.period import Period, Reader
+from matching.services.planning import contingent_overview, year_quotas
+from matching.workdays import local_date, working_days_between
+from matching.workflow.states import (
+    ClientState,
+    DwellingState,
+    LeaseState,
+    LeaseType,
+    OrganisationKind,
+)
+
+OPEN_FLIP_STATES = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)
+AMBITION_DAYS = 91  # the three-month waiting ambition, in days
+
+
+def _names(session: Session, kind: str) -> dict[int, str]:
+    rows = session.exec(select(Organisation).where(Organisation.kind == kind))
+    return {o.id: o.name for o in rows if o.id is not None}
+
+
+def _in_period(period: Period, quarter: str | None) -> bool:
+    return bool(quarter) and str(quarter).startswith(str(period.year)) and (
+        period.kind == "year" or quarter == period.code
+    )
+
+
+def quotas(session: Session, period: Period, reader: Reader) -> list[dict[str, Any]]:
+    """Per corporation: quota, submitted, instroom, backlog, withdrawn, released unused."""
+    rows = [r for r in year_quotas(session, period.year) if _in_period(period, r.quarter)]
+    lost = Counter(
+        (corporation, state)
+        for corporation, state, quarter in session.exec(
+            select(Dwelling.corporation_id, Dwelling.state, Dwelling.quarter).where(
+                col(Dwelling.state).in_([DwellingState.WITHDRAWN, DwellingState.RELEASED]),
+                col(Dwelling.quarter).like(f"{period.year}Q%"),
+            )
+        )
+        if _in_period(period, quarter)
+    )
+    totals: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        if reader.corporation_id is not None and row.corporation_id != reader.corporation_id:
+            continue
+        total = totals.setdefault(row.corporation_id, {
+            "corporation_id": row.corporation_id, "corporation": row.corporation, "quota": 0,
+            "submitted": 0, "instroom_quota": 0, "instroom_submitted": 0, "backlog": 0,
+        })
+        for name in ("quota", "submitted", "instroom_quota", "instroom_submitted"):
+            total[name] += getattr(row, name)
+        total["backlog"] = row.backlog  # the backlog at the end of the period
+    for corporation_id, total in totals.items():
+        total["withdrawn"] = lost[(corporation_id, DwellingState.WITHDRAWN)]
+        total["released_unused"] = lost[(corporation_id, DwellingState.RELEASED)]
+    return sorted(totals.values(), key=lambda r: r["corporation"])
+
+
+def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]:
+    """Rounds, candidates, decisions, reasons, bottlenecks and deviations in the period."""
+    rounds = select(Proposal, Dwelling.corporation_id).join(
+        Dwelling, col(Dwelling.id) == Proposal.dwelling_id
+    )
+    if reader.corporation_id is not None:
+        rounds = rounds.where(Dwelling.corporation_id == reader.corporation_id)
+    opened = [
+        (proposal, corporation)
+        for proposal, corporation in session.exec(rounds)
+        if period.first_day <= local_date(proposal.opened_at) <= period.last_day
+    ]
+    round_ids = [p.id for p, _ in opened]
+    candidates = list(session.exec(
+        select(Candidate).where(col(Candidate.proposal_id).in_(round_ids))
+    )) if round_ids else []
+    states = Counter(c.state for c in candidates)
+    decided = states["accepted"] + states["rejected"]
+    per_dwelling = Counter(p.dwelling_id for p, _ in opened)
+    max_round = dict(session.exec(
+        select(Proposal.dwelling_id, func.max(Proposal.round_no)).group_by(
+            col(Proposal.dwelling_id)
+        )
+    ).all())
+    reasons = Counter(c.reason_code for c in candidates if c.state == "rejected")
+    return {
+        "rounds": len(opened),
+        "dwellings_with_rounds": len(per_dwelling),
+        "rounds_per_dwelling": round(len(opened) / len(per_dwelling), 2) if per_dwelling else None,
+        "bottleneck_dwellings": sum(1 for d in per_dwelling if max_round.get(d, 0) >= 2),
+        "candidates_proposed": len(candidates),
+        "accepted": states["accepted"],
+        "rejected": states["rejected"],
+        "not_chosen": states["not_chosen"],
+        "pending": states["pending"],
+        "acceptance_rate": round(states["accepted"] / decided, 3) if decided else None,
+        "rejection_rate": round(states["rejected"] / decided, 3) if decided else None,
+        "deviations_from_engine": sum(1 for p, _ in opened if p.deviates),
+        "reasons": [
+            {"reason_code": code, "count": count}
+            for code, count in sorted(reasons.items(), key=lambda item: (-item[1], str(item[0])))
+        ],
+    }
+
+
+def speed(session: Session, period: Period, reader: Reader) -> list[dict[str, Any]]:
+    """Per corporation, for dwellings let in the period: median working days from
+    submission to match and to letting (the vacancy the plan wants short)."""
+    events = select(DwellingEvent.dwelling_id, DwellingEvent.to_state, DwellingEvent.at).where(
+        col(DwellingEvent.to_state).in_([DwellingState.MATCHED, DwellingState.LET])
+    )
+    first: dict[tuple[int, str], date] = {}
+    for dwelling_id, state, at in session.exec(events):
+        day = local_date(at)
+        key = (dwelling_id, state)
+        if key not in first or day < first[key]:
+            first[key] = day
+    let_in_period = [
+        dwelling_id for (dwelling_id, state), day in first.items()
+        if state == DwellingState.LET and period.first_day <= day <= period.last_day
+    ]
+    if not let_in_period:
+        return []
+    dwellings = session.exec(select(Dwelling).where(col(Dwelling.id).in_(let_in_period)))
+    to_match: dict[int, list[int]] = defaultdict(list)
+    to_let: dict[int, list[int]] = defaultdict(list)
+    for dwelling in dwellings:
+        if reader.corporation_id is not None and dwelling.corporation_id != reader.corporation_id:
+            continue
+        if dwelling.submitted_at is None or dwelling.id is None:
+            continue
+        submitted = local_date(dwelling.submitted_at)
+        matched = first.get((dwelling.id, DwellingState.MATCHED))
+        if matched is not None:
+            to_match[dwelling.corporation_id].append(working_days_between(submitted, matched))
+        to_let[dwelling.corporation_id].append(
+            working_days_between(submitted, first[(dwelling.id, DwellingState.LET)])
+        )
+    names = _names(session, OrganisationKind.CORPORATION)
+    return [
+        {
+            "corporation_id": corporation_id,
+            "corporation": names.get(corporation_id, str(corporation_id)),
+            "lettings": len(days),
+            "median_working_days_to_match": median(to_match[corporation_id])
+            if to_match[corporation_id] else None,
+            "median_working_days_to_let": median(days),
+        }
+        for corporation_id, days in sorted(to_let.items(), key=lambda i: names.get(i[0], ""))
+    ]
+
+
+def _percentile(values: list[int], share: float) -> int | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def waiting(session: Session, period: Period, reader: Reader, as_of: date) -> list[dict[str, Any]]:
+    """Per target group: clients waiting now, median and 90th-percentile wait in days, and the
+    share past the three-month ambition. Corporations get no client figures."""
+    if reader.corporation_id is not None:
+        return []
+    waits: dict[str, list[int]] = defaultdict(list)
+    for group, since in session.exec(
+        select(Client.target_group, col(Client.waiting_since)).where(
+            Client.state == ClientState.WAITING
+        )
+    ):
+        # Clients approved after the period's end were not waiting yet at its end.
+        if since is not None and since <= as_of:
+            waits[group].append((as_of - since).days)
+    labels = {g.code: g.label_nl for g in session.exec(select(TargetGroup))}
+    rows = []
+    for group in sorted(labels):
+        days = waits.get(group, [])
+        shown = reader.clients(len(days))
+        rows.append({
+            "target_group": group,
+            "label": labels[group],
+            "waiting": shown,
+            "suppressed": shown is None,
+            "median_days": median(days) if days and shown is not None else None,
+            "p90_days": _percentile(days, 0.9) if shown is not None else None,
+            "share_past_three_months": round(
+                sum(1 for d in days if d > AMBITION_DAYS) / len(days), 3
+            ) if days and shown is not None else None,
+        })
+    return rows
+
+
+def contingents(session: Session, period: Period, reader: Reader) -> list[dict[str, Any]]:
+    """Per care provider: contingent, proposed, housed, remaining (no corporation view)."""
+    if reader.corporation_id is not None:
+        return []
+    rows = []
+    for row in contingent_overview(session, period.year):
+        proposed, housed = reader.clients(row.proposed), reader.clients(row.housed)
+        rows.append({
+            "care_provider_id": row.care_provider_id, "care_provider": row.care_provider,
+            "contingent": row.contingent, "proposed": proposed, "housed": housed,
+            "remaining": row.remaining if housed is not None else None,
+            "suppressed": proposed is None or housed is None,
+        })
+    return rows
+
+
+def leases(session: Session, period: Period, reader: Reader, as_of: date) -> dict[str, Any]:
+    """Flip leases active, due, overdue, transferred and extended; campus leases ending."""
+    query = select(Lease)
+    if reader.corporation_id is not None:
+        query = query.where(Lease.corporation_id == reader.corporation_id)
+    all_leases = list(session.exec(query))
+    flips = [lease for lease in all_leases if lease.lease_type == LeaseType.FLIP]
+    open_flips = [lease for lease in flips if lease.state in OPEN_FLIP_STATES]
+    extended = session.exec(
+        select(LeaseEvent.lease_id, LeaseEvent.at).where(LeaseEvent.trigger == "extend")
+    ).all()
+    visible = {lease.id for lease in all_leases}
+    return {
+        "flip_active": len(open_flips),
+        "flip_review_due": sum(1 for lease in open_flips if lease.state == LeaseState.REVIEW_DUE),
+        "flip_review_overdue": sum(
+            1 for lease in open_flips if lease.review_on is not None and lease.review_on < as_of
+        ),
+        "flip_transferred_in_period": sum(
+            1 for lease in flips if lease.transferred_on is not None
+            and period.first_day <= lease.transferred_on <= period.last_day
+        ),
+        "flip_extended_in_period": sum(
+            1 for lease_id, at in extended
+            if lease_id in visible and period.first_day <= local_date(at) <= period.last_day
+        ),
+        "institution_flips": sum(1 for lease in flips if lease.is_institution),
+        "institution_flips_transferred": sum(
+            1 for lease in flips if lease.is_institution and lease.state == LeaseState.TRANSFERRED
+        ),
+        "campus_ending": sum(
+            1 for lease in all_leases
+            if lease.lease_type == LeaseType.CAMPUS and lease.state == LeaseState.ENDING
+        ),
+    }

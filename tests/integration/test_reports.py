@@ -1,0 +1,112 @@
+"""The quarterly report: figures a reader would check against what happened."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import Session
+
+from matching.reports import quarter_report, year_report
+from matching.reports.export import to_csv, to_xlsx
+from matching.services.clients import approve_client, register_client
+from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
+from matching.services.errors import PermissionDenied, ValidationFailed
+from matching.services.leases import let_dwelling
+from matching.services.proposals import decide_candidate, propose_candidates
+from tests.factories import ClientData, DwellingData, make_user
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def quarter_with_one_letting(reference: Session):
+    """Portaal submits one dwelling in 2019Q3; a first round is rejected, the second leads to
+    a letting; seven Lister clients are waiting or were proposed."""
+    session = reference
+    portaal = make_user(session, "Portaal", "corporation")
+    matcher = make_user(session, "Het Vierde Huis", "matcher")
+    lister = make_user(session, "Lister", "care_provider")
+    clients = []
+    for _ in range(7):
+        client = register_client(session, data=ClientData(), actor=lister, now=at(date(2019, 4, 1)))
+        approve_client(session, client_id=client.id, actor=matcher, now=at(date(2019, 4, 2)))
+        clients.append(client)
+    dwelling = create_dwelling(session, data=DwellingData(), actor=portaal, now=at(date(2019, 8, 1)))
+    submit_dwelling(session, dwelling_id=dwelling.id, actor=portaal, now=at(date(2019, 8, 1)))
+    first = propose_candidates(session, dwelling_id=dwelling.id, actor=matcher,
+                               client_ids=[c.id for c in clients[:2]], now=at(date(2019, 8, 2)))
+    for client in clients[:2]:
+        decide_candidate(session, proposal_id=first.id, client_id=client.id, decision="reject",
+                         reason_code="liveability_complex", motivation="te veel begeleiding",
+                         actor=portaal, now=at(date(2019, 8, 5)))
+    second = propose_candidates(session, dwelling_id=dwelling.id, actor=matcher,
+                                client_ids=[clients[2].id], now=at(date(2019, 8, 6)))
+    decide_candidate(session, proposal_id=second.id, client_id=clients[2].id, decision="accept",
+                     actor=portaal, now=at(date(2019, 8, 7)))
+    record_offer_answer(session, dwelling_id=dwelling.id, answer="accepted", actor=matcher,
+                        now=at(date(2019, 8, 8)))
+    let_dwelling(session, dwelling_id=dwelling.id, lease_start=date(2019, 9, 1),
+                 lease_type="direct", actor=portaal, now=at(date(2019, 8, 15)))
+    users = {
+        "portaal": portaal, "matcher": matcher, "lister": lister,
+        "mitros": make_user(session, "Mitros", "corporation"),
+        "analyst": make_user(session, "Gemeente Utrecht", "analyst"),
+    }
+    return session, users
+
+
+def test_the_quarter_report_counts_rounds_decisions_and_the_bottleneck(quarter_with_one_letting):
+    session, users = quarter_with_one_letting
+    report = quarter_report(session, quarter="2019Q3", actor=users["matcher"])
+    matching = report["matching"]
+    assert (matching["rounds"], matching["candidates_proposed"]) == (2, 3)
+    assert (matching["accepted"], matching["rejected"]) == (1, 2)
+    assert matching["bottleneck_dwellings"] == 1
+    assert matching["reasons"] == [{"reason_code": "liveability_complex", "count": 2}]
+    portaal = next(row for row in report["quotas"] if row["corporation"] == "Portaal")
+    assert portaal["submitted"] == 1
+    assert [row["lettings"] for row in report["speed"]] == [1]
+
+
+def test_a_corporation_reads_only_its_own_figures(quarter_with_one_letting):
+    session, users = quarter_with_one_letting
+    theirs = quarter_report(session, quarter="2019Q3", actor=users["mitros"])
+    assert [row["corporation"] for row in theirs["quotas"]] == ["Mitros"]
+    assert theirs["matching"]["rounds"] == 0
+    assert theirs["waiting"] == [] and theirs["contingents"] == []
+
+
+def test_the_municipality_never_sees_a_count_of_fewer_than_five_clients(quarter_with_one_letting):
+    session, users = quarter_with_one_letting
+    analyst = quarter_report(session, quarter="2019Q3", actor=users["analyst"])
+    matcher = quarter_report(session, quarter="2019Q3", actor=users["matcher"])
+    group = ClientData()["target_group"]
+    seen_by_matcher = next(r for r in matcher["waiting"] if r["target_group"] == group)
+    assert seen_by_matcher["waiting"] == 6  # seven approved, one housed
+    for row in analyst["waiting"]:
+        assert row["waiting"] is None or row["waiting"] == 0 or row["waiting"] >= 5
+    lister = next(r for r in analyst["contingents"] if r["care_provider"] == "Lister")
+    assert lister["housed"] is None and lister["suppressed"]
+
+
+def test_a_care_provider_may_not_read_the_report(quarter_with_one_letting):
+    session, users = quarter_with_one_letting
+    with pytest.raises(PermissionDenied):
+        quarter_report(session, quarter="2019Q3", actor=users["lister"])
+
+
+def test_a_malformed_quarter_is_refused_with_the_field_named(quarter_with_one_letting):
+    session, users = quarter_with_one_letting
+    with pytest.raises(ValidationFailed) as refused:
+        quarter_report(session, quarter="2019-3", actor=users["matcher"])
+    assert "quarter" in refused.value.fields
+
+
+def test_the_year_report_exports_to_csv_and_xlsx(quarter_with_one_letting):
+    session, users = quarter_with_one_letting
+    report = year_report(session, year=2019, actor=users["matcher"])
+    text = to_csv(report)
+    assert text.splitlines()[0] == "section,row,metric,value"
+    assert "matching,,rounds,2" in text
+    assert to_xlsx(report)[:2] == b"PK"  # a zip container, as XLSX files are

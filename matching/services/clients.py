@@ -39,6 +39,15 @@ def register_client(
     require_role(actor, Role.CARE_PROVIDER)
     values = parse(ClientInput, data)
     assert isinstance(values, ClientInput)
+    group = check_new_client(session, values=values, actor=actor)
+    client = add_client(session, values=values, group=group, actor=actor, now=now)
+    commit(session)
+    return client
+
+
+def check_new_client(session: Session, *, values: ClientInput, actor: Any) -> TargetGroup:
+    """Refuse unknown reference data, or a reference the actor's organisation already uses;
+    return the client's target group (also for imports)."""
     group = _check_references(session, values)
     taken = session.exec(
         select(Client.id).where(
@@ -48,6 +57,14 @@ def register_client(
     ).first()
     if taken is not None:
         raise ValidationFailed({"reference": "your organisation already uses this reference"})
+    return group
+
+
+def add_client(
+    session: Session, *, values: ClientInput, group: TargetGroup, actor: Any,
+    now: datetime | None = None,
+) -> Client:
+    """Add a checked referral of the actor's care provider to the session; no commit."""
     client = Client(
         care_provider_id=actor.organisation_id, phase=group.phase, **values.model_dump()
     )
@@ -55,7 +72,6 @@ def register_client(
         client.created_at = now
     session.add(client)
     record_creation(client, actor=actor, now=now)
-    commit(session)
     return client
 
 

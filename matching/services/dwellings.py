@@ -39,6 +39,25 @@ def _set_earmarks(session: Session, dwelling: Dwelling, provider_ids: list[int])
         session.add(DwellingEarmark(dwelling_id=dwelling.id, care_provider_id=provider_id))
 
 
+def check_dwelling_references(session: Session, values: DwellingInput) -> None:
+    """Refuse a district or earmarked care provider that does not exist (also for imports)."""
+    _check_references(session, values)
+
+
+def add_dwelling(
+    session: Session, *, values: DwellingInput, actor: Any, now: datetime | None = None
+) -> Dwelling:
+    """Add a checked draft dwelling of the actor's corporation to the session; no commit."""
+    fields = values.model_dump(exclude={"earmarked_care_provider_ids"})
+    dwelling = Dwelling(corporation_id=actor.organisation_id, **fields)
+    if now is not None:
+        dwelling.created_at = now
+    session.add(dwelling)
+    record_creation(dwelling, actor=actor, now=now)
+    _set_earmarks(session, dwelling, values.earmarked_care_provider_ids)
+    return dwelling
+
+
 @service
 def create_dwelling(
     session: Session, *, data: dict[str, Any], actor: Any, now: datetime | None = None
@@ -48,13 +67,7 @@ def create_dwelling(
     values = parse(DwellingInput, data)
     assert isinstance(values, DwellingInput)
     _check_references(session, values)
-    fields = values.model_dump(exclude={"earmarked_care_provider_ids"})
-    dwelling = Dwelling(corporation_id=actor.organisation_id, **fields)
-    if now is not None:
-        dwelling.created_at = now
-    session.add(dwelling)
-    record_creation(dwelling, actor=actor, now=now)
-    _set_earmarks(session, dwelling, values.earmarked_care_provider_ids)
+    dwelling = add_dwelling(session, values=values, actor=actor, now=now)
     commit(session)
     return dwelling
 

@@ -501,3 +501,23 @@ class IdempotentRequest(SQLModel, table=True):
     created_at: datetime = _timestamp()
 
     __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+
+# --- requests between organisations ------------------------------------------------------------
+
+
+class LeaseTransferRequest(SQLModel, table=True):
+    """A tenant care provider's request to the landlord to transfer (omklap) a flip lease.
+
+    It asks, it does not act: the lease's state changes only when the landlord or the agency
+    transfers it. A request is open while its lease can still be transferred."""
+
+    __tablename__ = "lease_transfer_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lease_id: int = Field(foreign_key="lease.id", index=True)
+    care_provider_id: int = Field(foreign_key="organisation.id")
+    requested_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    wished_on: date
+    note: str = Field(default="", max_length=1000)
+    created_at: datetime = _timestamp()

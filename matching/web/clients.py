@@ -1,5 +1,226 @@
-"""Pages of the clients area (being built)."""
+"""Pages of the clients area: the list, registering and editing a referral, the client page
+with its history and rounds, and the actions on a client (approve, hold, resume, withdraw,
+reinstate). Care providers see only their own clients; the matcher sees all."""
 
-from flask import Blueprint
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form, SelectField, StringField
+
+from matching.paging import clamp
+from matching.queries.clients import (
+    client_history,
+    client_rounds,
+    client_rows,
+    districts,
+    target_groups,
+)
+from matching.queries.lists import clients_for
+from matching.services import clients as service
+from matching.services.errors import Conflict, ValidationFailed
+from matching.services.unit_of_work import commit
+from matching.web import db_session
+from matching.web.auth import current_actor, roles_required
+from matching.web.client_forms import ClientForm, action_forms, service_messages
+from matching.web.errors import describe
+from matching.web.event_labels import event_label
+from matching.web.form_errors import show_service_errors
+from matching.web.i18n import STATE_LABELS, label
+from matching.workdays import local_date
+from matching.workflow import TransitionNotAllowed, allowed_triggers
+from matching.workflow.engine import utcnow
+from matching.workflow.states import ClientState, Role
 
 blueprint = Blueprint("clients", __name__)
+blueprint.add_app_template_filter(event_label, "event")
+
+ROLES = (Role.CARE_PROVIDER, Role.MATCHER)
+
+# What each role may do to a client; the state machine narrows it to what is possible now.
+ROLE_ACTIONS: dict[str, set[str]] = {
+    Role.CARE_PROVIDER: {"hold", "resume", "withdraw"},
+    Role.MATCHER: {"approve", "hold", "resume", "withdraw", "reinstate"},
+}
+
+
+class ClientFilter(Form):
+    """The list's filters; a GET form, so it carries no CSRF token."""
+
+    state = SelectField(_l("Status"), choices=[])
+    target_group = SelectField(_l("Doelgroep"), choices=[])
+    reference = StringField(_l("Referentie bevat"))
+
+
+def _choice(field: SelectField) -> str | None:
+    value = field.data or None
+    return value if value in {str(c[0]) for c in field.choices or []} else None
+
+
+@blueprint.get("/clienten")
+@roles_required(*ROLES)
+def index():
+    """List the clients the user may see, longest waiting first, and log that they were shown."""
+    session, actor = db_session(), current_actor()
+    filters = ClientFilter(request.args)
+    filters.state.choices = [("", _("Alle"))] + [(s.value, str(STATE_LABELS[s.value]))
+                                                 for s in ClientState]
+    groups = target_groups(session)
+    filters.target_group.choices = [("", _("Alle"))] + [(g.code, label(g)) for g in groups]
+    number, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+    page = clients_for(
+        session, actor=actor, state=_choice(filters.state),
+        target_group=_choice(filters.target_group),
+        reference=(filters.reference.data or "").strip() or None, page=number, per_page=per_page,
+    )
+    rows = client_rows(session, page.items, local_date(utcnow()))
+    service.log_client_reads(session, actor=actor, client_ids=[c.id for c in page.items if c.id],
+                             purpose="client list")
+    commit(session)
+    return render_template("clients/index.html", rows=rows, page=page, filters=filters,
+                           show_provider=actor.role == Role.MATCHER,
+                           has_upload="clients.upload" in current_app.view_functions)
+
+
+def _client_form() -> ClientForm:
+    form = ClientForm()
+    form.fill_choices(target_groups(db_session()), districts(db_session()))
+    return form
+
+
+@blueprint.route("/clienten/nieuw", methods=["GET", "POST"])
+@roles_required(Role.CARE_PROVIDER)
+def new():
+    """Register a referral for the user's care provider."""
+    form = _client_form()
+    status = 200
+    if not form.is_submitted():
+        form.registered_on.data = local_date(utcnow())
+    elif form.validate():
+        try:
+            client = service.register_client(
+                db_session(), data=form.service_data(), actor=current_actor()
+            )
+        except ValidationFailed as error:
+            show_service_errors(form, error, service_messages())
+            status = 422
+        else:
+            flash(_("Cliënt %(reference)s is aangemeld.", reference=client.reference), "success")
+            return redirect(url_for(".show", client_id=client.id))
+    else:
+        status = 422
+    return render_template("clients/form.html", form=form, client=None), status
+
+
+@blueprint.route("/clienten/<int:client_id>/wijzigen", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def edit(client_id: int):
+    """Edit a client's matching details."""
+    session = db_session()
+    client = service.read_client(session, client_id=client_id, actor=current_actor(),
+                                 purpose="edit client")
+    form = ClientForm.for_client(client)
+    form.fill_choices(target_groups(session), districts(session))
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                service.update_client(session, client_id=client_id, data=form.service_data(),
+                                      actor=current_actor())
+            except ValidationFailed as error:
+                show_service_errors(form, error, service_messages())
+            except (TransitionNotAllowed, Conflict) as error:
+                flash(describe(error), "error")
+                status = 409
+            else:
+                flash(_("De gegevens zijn opgeslagen."), "success")
+                return redirect(url_for(".show", client_id=client_id))
+    return render_template("clients/form.html", form=form, client=client), status
+
+
+def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200):
+    session, actor = db_session(), current_actor()
+    client = service.read_client(session, client_id=client_id, actor=actor, purpose="client page")
+    row = client_rows(session, [client], local_date(utcnow()))[0]
+    actions = set(allowed_triggers(client)) & ROLE_ACTIONS.get(actor.role, set())
+    return render_template(
+        "clients/show.html", row=row, client=client, history=client_history(session, client_id),
+        rounds=client_rounds(session, client_id), actions=actions, forms=forms,
+        show_provider=actor.role == Role.MATCHER,
+    ), status
+
+
+@blueprint.get("/clienten/<int:client_id>")
+@roles_required(*ROLES)
+def show(client_id: int):
+    """Show one client: facts, waiting time, history, rounds and the actions allowed now."""
+    return _render_show(client_id, action_forms())
+
+
+def _act(client_id: int, name: str, call: Callable[[Any], Any], done: str):
+    """Validate the action's form, call its service, and show the outcome on the client page."""
+    forms = action_forms(name)
+    form = forms[name]
+    if not form.validate():
+        return _render_show(client_id, forms, 422)
+    try:
+        call(form)
+    except ValidationFailed as error:
+        show_service_errors(form, error, service_messages())
+        return _render_show(client_id, forms, 422)
+    except (TransitionNotAllowed, Conflict) as error:
+        flash(describe(error), "error")
+        return _render_show(client_id, action_forms(), 409)
+    flash(done, "success")
+    return redirect(url_for(".show", client_id=client_id))
+
+
+@blueprint.post("/clienten/<int:client_id>/goedkeuren")
+@roles_required(Role.MATCHER)
+def approve(client_id: int):
+    """Approve a referral: the client starts waiting."""
+    return _act(client_id, "approve", lambda form: service.approve_client(
+        db_session(), client_id=client_id, actor=current_actor(),
+        waiting_since=form.waiting_since.data,
+    ), _("De aanmelding is goedgekeurd; de wachttijd loopt."))
+
+
+@blueprint.post("/clienten/<int:client_id>/pauzeren")
+@roles_required(*ROLES)
+def hold(client_id: int):
+    """Pause a waiting client."""
+    return _act(client_id, "hold", lambda form: service.hold_client(
+        db_session(), client_id=client_id, actor=current_actor(), reason=form.reason.data or "",
+    ), _("De cliënt is tijdelijk niet beschikbaar."))
+
+
+@blueprint.post("/clienten/<int:client_id>/hervatten")
+@roles_required(*ROLES)
+def resume(client_id: int):
+    """Put a paused client back in the queue."""
+    return _act(client_id, "resume", lambda form: service.resume_client(
+        db_session(), client_id=client_id, actor=current_actor(),
+    ), _("De cliënt wacht weer."))
+
+
+@blueprint.post("/clienten/<int:client_id>/intrekken")
+@roles_required(*ROLES)
+def withdraw(client_id: int):
+    """Withdraw a client from the process, with a reason."""
+    return _act(client_id, "withdraw", lambda form: service.withdraw_client(
+        db_session(), client_id=client_id, actor=current_actor(), reason=form.reason.data or "",
+    ), _("De cliënt is ingetrokken."))
+
+
+@blueprint.post("/clienten/<int:client_id>/herstellen")
+@roles_required(Role.MATCHER)
+def reinstate(client_id: int):
+    """Give a client who refused an offer their place back, with a motivation."""
+    return _act(client_id, "reinstate", lambda form: service.reinstate_client(
+        db_session(), client_id=client_id, actor=current_actor(),
+        motivation=form.motivation.data or "",
+    ), _("De cliënt is hersteld en wacht weer."))

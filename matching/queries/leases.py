@@ -1,0 +1,158 @@
+"""Read side of the lease pages: rows for the list, one lease with its history, and what the
+signed-in user may do with it now."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from matching.models import Dwelling, Lease, LeaseEvent, LeaseTransferRequest, Organisation, User
+from matching.services.access import check_lease_visible, require_role
+from matching.services.lease_requests import TRANSFERABLE_STATES, open_transfer_requests
+from matching.services.unit_of_work import get_or_404
+from matching.workflow import allowed_triggers
+from matching.workflow.states import LeaseState, LeaseType, Role
+
+# A review date is only overdue while the flip lease still waits for its review.
+_REVIEW_PENDING = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)
+
+
+def review_overdue(lease: Lease, today: date) -> bool:
+    """Whether a flip lease's review date has passed without a transfer or extension."""
+    return (
+        lease.lease_type == LeaseType.FLIP
+        and lease.state in _REVIEW_PENDING
+        and lease.review_on is not None
+        and lease.review_on < today
+    )
+
+
+@dataclass(frozen=True)
+class LeaseRow:
+    lease: Lease
+    address: str
+    landlord: str
+    tenant: str | None  # the tenant care provider; None: the client rents directly
+    overdue: bool
+    transfer_request: LeaseTransferRequest | None
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Organisation).where(col(Organisation.id).in_(ids)))
+    return {o.id: o.name for o in rows if o.id is not None}
+
+
+def _addresses(session: Session, leases: Sequence[Lease]) -> dict[int, str]:
+    ids = {lease.dwelling_id for lease in leases if lease.dwelling_id is not None}
+    if not ids:
+        return {}
+    rows = session.exec(select(Dwelling.id, Dwelling.address).where(col(Dwelling.id).in_(ids)))
+    return {dwelling_id: address for dwelling_id, address in rows if dwelling_id is not None}
+
+
+def lease_rows(session: Session, leases: Sequence[Lease], today: date) -> list[LeaseRow]:
+    """Decorate a page of leases with address, parties, overdue review and open requests."""
+    addresses = _addresses(session, leases)
+    parties: set[int] = set()
+    for lease in leases:
+        parties.add(lease.corporation_id)
+        if lease.tenant_care_provider_id is not None:
+            parties.add(lease.tenant_care_provider_id)
+    names = _names(session, parties)
+    requests = open_transfer_requests(session, [lease.id for lease in leases if lease.id])
+    return [
+        LeaseRow(
+            lease=lease,
+            address=lease.address or addresses.get(lease.dwelling_id or 0, ""),
+            landlord=names.get(lease.corporation_id, ""),
+            tenant=names.get(lease.tenant_care_provider_id)
+            if lease.tenant_care_provider_id is not None else None,
+            overdue=review_overdue(lease, today),
+            transfer_request=requests.get(lease.id or 0),
+        )
+        for lease in leases
+    ]
+
+
+@dataclass(frozen=True)
+class LeaseHistoryEntry:
+    at: datetime
+    trigger: str
+    from_state: str | None
+    to_state: str
+    organisation: str | None  # None: the system (`matching tick`)
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LeaseDetail:
+    row: LeaseRow
+    care_provider: str | None  # the client's care provider
+    history: list[LeaseHistoryEntry]
+    requests: list[LeaseTransferRequest]
+    actions: set[str] = field(default_factory=set)
+    can_see_client: bool = False
+
+
+def lease_actions(lease: Lease, actor: Any, *, open_request: bool) -> set[str]:
+    """The actions the services would let this actor take now (to show only those buttons)."""
+    triggers = set(allowed_triggers(lease))
+    landlord = actor.role == Role.CORPORATION and lease.corporation_id == actor.organisation_id
+    tenant = (actor.role == Role.CARE_PROVIDER
+              and lease.tenant_care_provider_id == actor.organisation_id)
+    actions = set()
+    if "extend" in triggers and tenant:
+        actions.add("extend")
+    if "transfer" in triggers and (landlord or actor.role == Role.MATCHER):
+        actions.add("transfer")
+    if "end" in triggers and landlord:
+        actions.add("end")
+    if (tenant and lease.lease_type == LeaseType.FLIP and lease.state in TRANSFERABLE_STATES
+            and not open_request):
+        actions.add("request_transfer")
+    return actions
+
+
+def lease_detail(session: Session, *, lease_id: int, actor: Any, today: date) -> LeaseDetail:
+    """One lease the actor is a party to (NotFound otherwise), with history and actions."""
+    require_role(actor, Role.CORPORATION, Role.CARE_PROVIDER, Role.MATCHER)
+    lease = get_or_404(session, Lease, lease_id)
+    check_lease_visible(actor, lease)
+    row = lease_rows(session, [lease], today)[0]
+    events = session.exec(
+        select(LeaseEvent, User)
+        .join(User, col(User.id) == col(LeaseEvent.actor_user_id), isouter=True)
+        .where(LeaseEvent.lease_id == lease_id)
+        .order_by(col(LeaseEvent.at), col(LeaseEvent.id))
+    ).all()
+    requests = list(session.exec(
+        select(LeaseTransferRequest).where(LeaseTransferRequest.lease_id == lease_id)
+        .order_by(col(LeaseTransferRequest.id).desc())
+    ))
+    names = _names(session, {u.organisation_id for _, u in events if u is not None}
+                   | ({lease.care_provider_id} if lease.care_provider_id else set()))
+    history = [
+        LeaseHistoryEntry(
+            at=event.at, trigger=event.trigger, from_state=event.from_state,
+            to_state=event.to_state,
+            organisation=names.get(user.organisation_id) if user is not None else None,
+            data=event.data or {},
+        )
+        for event, user in events
+    ]
+    can_see_client = lease.client_id is not None and (
+        actor.role == Role.MATCHER
+        or (actor.role == Role.CARE_PROVIDER and lease.care_provider_id == actor.organisation_id)
+    )
+    return LeaseDetail(
+        row=row,
+        care_provider=names.get(lease.care_provider_id) if lease.care_provider_id else None,
+        history=history,
+        requests=requests,
+        actions=lease_actions(lease, actor, open_request=row.transfer_request is not None),
+        can_see_client=can_see_client,
+    )

@@ -1,5 +1,93 @@
-"""Pages of the admin area (being built)."""
+"""The administrator's pages: users, organisations, reason codes and year parameters.
 
-from flask import Blueprint
+The views live in admin_*.py modules that add their routes to this one blueprint; every view
+is for the `admin` role only.
+"""
 
-blueprint = Blueprint("admin", __name__)
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, flash, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from matching.paging import clamp
+from matching.services import administration as rules
+from matching.services.errors import ValidationFailed
+
+blueprint = Blueprint("admin", __name__, url_prefix="/beheer")
+
+KIND_LABELS = {
+    "corporation": _l("corporatie"),
+    "agency": _l("matchingbureau"),
+    "care_provider": _l("zorgaanbieder"),
+    "municipality": _l("gemeente"),
+}
+
+# The services' problems (matching.services.administration), in the page's words.
+PROBLEMS = {
+    rules.REQUIRED: _l("Vul dit veld in."),
+    rules.TOO_LONG: _l("Dit is te lang."),
+    rules.NAME_TAKEN: _l("Er is al een organisatie met deze naam."),
+    rules.UNKNOWN_KIND: _l("Kies een soort uit de lijst."),
+    rules.HAS_ACTIVE_USERS: _l(
+        "Deze organisatie heeft nog actieve gebruikers. Deactiveer hen eerst."
+    ),
+    rules.CODE_FORMAT: _l(
+        "Gebruik kleine letters, cijfers en liggende streepjes, en begin met een letter."
+    ),
+    rules.CODE_TAKEN: _l("Deze code bestaat al."),
+    rules.UNKNOWN_VERA: _l("Kies een VERA-status uit de lijst."),
+    rules.UNKNOWN_PARAMETER: _l("Kies een parameter uit de lijst."),
+    rules.NOT_A_NUMBER: _l("Vul een getal in, bijvoorbeeld 597,30."),
+    rules.NOT_WHOLE: _l("Vul een heel getal in."),
+    rules.NEGATIVE: _l("Een negatief getal kan niet."),
+    rules.TOO_LARGE: _l("Dit getal is te groot."),
+    rules.TOO_PRECISE: _l("Gebruik hoogstens vier decimalen."),
+    rules.ABOVE_100: _l("Een percentage is hoogstens 100."),
+    rules.BELOW_ONE: _l("Dit moet minstens 1 zijn."),
+    rules.YEAR_RANGE: _l("Kies een jaar tussen 2000 en 2100."),
+}
+
+
+def show_problems(
+    form: FlaskForm, error: ValidationFailed, overrides: Mapping[str, str] | None = None
+) -> None:
+    """Put each problem of a refused change at its field, in Dutch; flash the rest."""
+    for name, problem in error.fields.items():
+        text = (overrides or {}).get(name) or str(PROBLEMS.get(problem, problem))
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, text]
+        else:
+            flash(text, "error")
+
+
+def page_args() -> tuple[int, int]:
+    """The page number and size asked for in the query string, made valid."""
+    return clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+
+
+def optional_int(value: Any) -> int | None:
+    """A number from the query string, or None for anything else."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def flash_problem(error: ValidationFailed) -> None:
+    """Flash a refused action's problems (an action button has no fields to show them at)."""
+    for problem in error.fields.values():
+        flash(str(PROBLEMS.get(problem, problem)), "error")
+
+
+def init_views() -> None:
+    # Imported here, after `blueprint` exists, because each module adds routes to it.
+    import matching.web.admin_organisations
+    import matching.web.admin_parameters
+    import matching.web.admin_reason_codes
+    import matching.web.admin_users  # noqa: F401
+
+
+init_views()

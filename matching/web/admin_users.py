@@ -1,0 +1,179 @@
+"""Users: the list, creating one (with a password shown once), deactivating, reactivating,
+resetting a password and revoking a user's API tokens."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from matching.queries.admin import organisation_choices, user_detail, users_page
+from matching.services.errors import ValidationFailed
+from matching.services.users import (
+    create_user,
+    generate_password,
+    reset_password,
+    revoke_api_token,
+    set_user_active,
+    tokens_of,
+)
+from matching.web import db_session
+from matching.web.admin import KIND_LABELS, blueprint, flash_problem, optional_int, page_args
+from matching.web.admin_forms import UserForm
+from matching.web.auth import current_actor, roles_required
+from matching.web.i18n import ROLE_LABELS
+from matching.workflow.states import ROLES_BY_KIND
+
+STATUSES = {"actief": True, "inactief": False}
+
+
+@blueprint.get("/gebruikers")
+@roles_required("admin")
+def users():
+    """List the users of every organisation, filtered and a page at a time."""
+    actor = current_actor()
+    number, size = page_args()
+    role = request.args.get("rol") or None
+    found = users_page(
+        db_session(), actor=actor, search=request.args.get("q") or None,
+        organisation_id=optional_int(request.args.get("organisatie")),
+        role=role if role in ROLE_LABELS else None,
+        active=STATUSES.get(request.args.get("status", "")), page=number, per_page=size,
+    )
+    return render_template(
+        "admin/users.html", page=found, roles=ROLE_LABELS,
+        organisations=organisation_choices(db_session(), actor=actor),
+    )
+
+
+def _user_form() -> tuple[UserForm, dict[int, tuple[str, str]]]:
+    """The form with the active organisations, grouped by kind, to choose from."""
+    organisations = organisation_choices(db_session(), actor=current_actor())
+    form = UserForm()
+    # The None group renders without an <optgroup>: the empty "choose one" comes first.
+    groups: dict[str | None, list[tuple[int | str, str]]] = {
+        None: [("", _("Kies een organisatie"))]
+    }
+    for kind, label in KIND_LABELS.items():
+        members: list[tuple[int | str, str]] = [
+            (oid, name) for oid, name, of_kind in organisations if of_kind == kind
+        ]
+        if members:
+            groups[str(label)] = members
+    form.organisation.choices = groups
+    return form, {oid: (name, kind) for oid, name, kind in organisations}
+
+
+def _role_problem(kind: str) -> str:
+    fitting = ROLES_BY_KIND.get(kind, frozenset())
+    allowed = ", ".join(str(label) for role, label in ROLE_LABELS.items() if role in fitting)
+    return _(
+        "Deze rol past niet bij een %(kind)s. Kies uit: %(roles)s.",
+        kind=KIND_LABELS.get(kind, kind), roles=allowed,
+    )
+
+
+def _show_user_problems(form: UserForm, error: ValidationFailed, kind: str) -> None:
+    texts = {
+        "email": _("Er is al een gebruiker met dit e-mailadres.")
+        if "exists" in error.fields.get("email", "") else _("Dit is geen e-mailadres."),
+        "organisation": _("Kies een organisatie uit de lijst."),
+        "role": _role_problem(kind),
+    }
+    for name in error.fields:
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, texts.get(name, error.fields[name])]
+        else:
+            flash(error.fields[name], "error")
+
+
+@blueprint.route("/gebruikers/nieuw", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    """Create a user with a generated password, shown once."""
+    form, organisations = _user_form()
+    status = 200
+    if form.validate_on_submit():
+        name, kind = organisations[form.organisation.data]  # validated against the choices
+        password = generate_password()
+        try:
+            user = create_user(
+                db_session(), email=form.email.data or "", organisation_name=name,
+                role=form.role.data or "", password=password,
+                contingent_manager=bool(form.contingent_manager.data),
+            )
+        except ValidationFailed as error:
+            _show_user_problems(form, error, kind)
+            status = 422
+        else:
+            return render_template(
+                "admin/password.html", email=user.email, password=password, created=True,
+                user_id=user.id,
+            )
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/user_new.html", form=form), status
+
+
+@blueprint.get("/gebruikers/<int:user_id>")
+@roles_required("admin")
+def user(user_id: int):
+    """Show one user, with their API tokens and what can be done."""
+    row = user_detail(db_session(), actor=current_actor(), user_id=user_id)
+    return render_template(
+        "admin/user.html", user=row, tokens=tokens_of(db_session(), user_id=user_id),
+        is_self=row.id == current_actor().id,
+    )
+
+
+def _set_active(user_id: int, active: bool):
+    try:
+        set_user_active(db_session(), user_id=user_id, active=active, actor=current_actor())
+    except ValidationFailed as error:
+        if "active" in error.fields:
+            flash(_("U kunt uzelf niet deactiveren."), "error")
+        else:
+            flash_problem(error)
+    else:
+        if active:
+            flash(_("De gebruiker is weer actief en kan zich aanmelden."), "success")
+        else:
+            flash(_("De gebruiker is gedeactiveerd: afgemeld, en de API-tokens zijn "
+                    "ingetrokken."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@blueprint.post("/gebruikers/<int:user_id>/deactiveren")
+@roles_required("admin")
+def deactivate_user(user_id: int):
+    """Deactivate a user: their sessions end and their API tokens are revoked."""
+    return _set_active(user_id, False)
+
+
+@blueprint.post("/gebruikers/<int:user_id>/activeren")
+@roles_required("admin")
+def activate_user(user_id: int):
+    """Let a deactivated user sign in again."""
+    return _set_active(user_id, True)
+
+
+@blueprint.post("/gebruikers/<int:user_id>/wachtwoord")
+@roles_required("admin")
+def reset_user_password(user_id: int):
+    """Give a user a new generated password, shown once; their sessions end."""
+    password = reset_password(db_session(), user_id=user_id, actor=current_actor())
+    row = user_detail(db_session(), actor=current_actor(), user_id=user_id)
+    return render_template(
+        "admin/password.html", email=row.email, password=password, created=False,
+        user_id=user_id,
+    )
+
+
+@blueprint.post("/gebruikers/<int:user_id>/tokens/<int:token_id>/intrekken")
+@roles_required("admin")
+def revoke_user_token(user_id: int, token_id: int):
+    """Revoke one of a user's API tokens."""
+    user_detail(db_session(), actor=current_actor(), user_id=user_id)  # 404 for no such user
+    if all(token.id != token_id for token in tokens_of(db_session(), user_id=user_id)):
+        abort(404)
+    revoke_api_token(db_session(), token_id=token_id, actor=current_actor())
+    flash(_("Het token is ingetrokken."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from matching.models import Dwelling, Lease, LeaseEvent, LeaseTransferRequest, Organisation, User
+from matching.parameters import year_parameters
 from matching.services.access import check_lease_visible, require_role
 from matching.services.lease_requests import TRANSFERABLE_STATES, open_transfer_requests
 from matching.services.unit_of_work import get_or_404
@@ -85,7 +87,16 @@ class LeaseHistoryEntry:
     from_state: str | None
     to_state: str
     organisation: str | None  # None: the system (`matching tick`)
-    data: dict[str, Any]
+    review_on: date | None  # the (new) review date the event set
+    on: date | None  # the date a transfer or end takes effect
+    reason: str
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,9 @@ def lease_detail(session: Session, *, lease_id: int, actor: Any, today: date) ->
             at=event.at, trigger=event.trigger, from_state=event.from_state,
             to_state=event.to_state,
             organisation=names.get(user.organisation_id) if user is not None else None,
-            data=event.data or {},
+            review_on=_date((event.data or {}).get("review_on")),
+            on=_date((event.data or {}).get("on")),
+            reason=str((event.data or {}).get("reason") or ""),
         )
         for event, user in events
     ]
@@ -156,3 +169,11 @@ def lease_detail(session: Session, *, lease_id: int, actor: Any, today: date) ->
         actions=lease_actions(lease, actor, open_request=row.transfer_request is not None),
         can_see_client=can_see_client,
     )
+
+
+def extension_window(session: Session, lease: Lease) -> tuple[date, date]:
+    """The current review date and the latest date an extension may set (the same rule as
+    services.leases.extend_lease: at most twelve months on, a year parameter)."""
+    current = lease.review_on or lease.start_on
+    months = year_parameters(session, current.year).flip_extension_max_months
+    return current, current + relativedelta(months=months)

@@ -1,5 +1,134 @@
-"""Pages of the leases area (being built)."""
+"""Pages of the leases area: the list and the lease page, with the actions each party may take
+(extend the review, transfer, end) and the care provider's request for the transfer.
 
-from flask import Blueprint
+A corporation sees its own leases as landlord, a care provider the leases it rents or whose
+client lives there, the matcher all; another organisation's lease answers 404."""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from matching.paging import clamp
+from matching.queries.leases import extension_window, lease_detail, lease_rows
+from matching.queries.lists import leases_for
+from matching.services import lease_requests
+from matching.services import leases as service
+from matching.services.errors import Conflict, ValidationFailed
+from matching.web import db_session
+from matching.web.auth import current_actor, roles_required
+from matching.web.errors import describe
+from matching.web.event_labels import event_label
+from matching.web.form_errors import show_service_errors
+from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
+from matching.workdays import local_date
+from matching.workflow import TransitionNotAllowed
+from matching.workflow.engine import utcnow
+from matching.workflow.states import Role
 
 blueprint = Blueprint("leases", __name__)
+blueprint.add_app_template_filter(event_label, "event")
+
+ROLES = (Role.CORPORATION, Role.CARE_PROVIDER, Role.MATCHER)
+
+
+def _today():
+    return local_date(utcnow())
+
+
+@blueprint.get("/huurcontracten")
+@roles_required(*ROLES)
+def index():
+    """List the leases the user is a party to, reviews due soonest first."""
+    session, actor = db_session(), current_actor()
+    filters = LeaseFilter(request.args)
+    filters.fill_choices()
+    number, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+    page = leases_for(
+        session, actor=actor, lease_type=filters.chosen(filters.lease_type),
+        state=filters.chosen(filters.state), page=number, per_page=per_page,
+    )
+    return render_template(
+        "leases/index.html", rows=lease_rows(session, page.items, _today()), page=page,
+        filters=filters, is_landlord=actor.role == Role.CORPORATION,
+    )
+
+
+def _render_show(lease_id: int, forms: dict[str, FlaskForm], status: int = 200):
+    session = db_session()
+    detail = lease_detail(session, lease_id=lease_id, actor=current_actor(), today=_today())
+    current, limit = extension_window(session, detail.row.lease)
+    return render_template(
+        "leases/show.html", detail=detail, lease=detail.row.lease, forms=forms,
+        review_now=current, review_limit=limit,
+    ), status
+
+
+@blueprint.get("/huurcontracten/<int:lease_id>")
+@roles_required(*ROLES)
+def show(lease_id: int):
+    """Show one lease: its dates, parties, history, transfer requests and the actions allowed."""
+    return _render_show(lease_id, action_forms())
+
+
+def _act(lease_id: int, name: str, call: Callable[[Any], Any], done: str):
+    """Validate the action's form, call its service, and show the outcome on the lease page."""
+    forms = action_forms(name)
+    form = forms[name]
+    if not form.validate():
+        return _render_show(lease_id, forms, 422)
+    try:
+        call(form)
+    except ValidationFailed as error:
+        session = db_session()
+        lease = lease_detail(session, lease_id=lease_id, actor=current_actor(),
+                             today=_today()).row.lease
+        current, limit = extension_window(session, lease)
+        show_service_errors(form, error, service_messages(lease.start_on, current, limit))
+        return _render_show(lease_id, forms, 422)
+    except (TransitionNotAllowed, Conflict) as error:
+        flash(describe(error), "error")
+        return _render_show(lease_id, action_forms(), 409)
+    flash(done, "success")
+    return redirect(url_for(".show", lease_id=lease_id))
+
+
+@blueprint.post("/huurcontracten/<int:lease_id>/verlengen")
+@roles_required(Role.CARE_PROVIDER)
+def extend(lease_id: int):
+    """Postpone the review of a flip lease whose tenant is not ready, with a reason."""
+    return _act(lease_id, "extend", lambda form: service.extend_lease(
+        db_session(), lease_id=lease_id, review_on=form.review_on.data,
+        reason=form.reason.data or "", actor=current_actor(),
+    ), _("De evaluatie is uitgesteld."))
+
+
+@blueprint.post("/huurcontracten/<int:lease_id>/omklappen")
+@roles_required(Role.MATCHER, Role.CORPORATION)
+def transfer(lease_id: int):
+    """Transfer (omklap) a flip lease: the client becomes the tenant from a date."""
+    return _act(lease_id, "transfer", lambda form: service.transfer_lease(
+        db_session(), lease_id=lease_id, on=form.on.data, actor=current_actor(),
+    ), _("Het contract is omgeklapt: de cliënt is nu de huurder."))
+
+
+@blueprint.post("/huurcontracten/<int:lease_id>/beeindigen")
+@roles_required(Role.CORPORATION)
+def end(lease_id: int):
+    """End a lease as its landlord, with a date and a reason."""
+    return _act(lease_id, "end", lambda form: service.end_lease(
+        db_session(), lease_id=lease_id, on=form.on.data, reason=form.reason.data or "",
+        actor=current_actor(),
+    ), _("Het contract is beëindigd."))
+
+
+@blueprint.post("/huurcontracten/<int:lease_id>/omklap-aanvragen")
+@roles_required(Role.CARE_PROVIDER)
+def request_transfer(lease_id: int):
+    """Ask the landlord to transfer a flip lease to the client (the lease itself stays as is)."""
+    return _act(lease_id, "request", lambda form: lease_requests.request_lease_transfer(
+        db_session(), lease_id=lease_id, wished_on=form.wished_on.data,
+        note=form.note.data or "", actor=current_actor(),
+    ), _("De omklap is aangevraagd; de verhuurder ziet de aanvraag bij dit contract."))

@@ -266,7 +266,7 @@ def test_an_action_the_state_does_not_allow_is_refused_with_a_message(reference,
     assert _fresh(reference, own_client).state == "registered"
 
 
-# --- CSRF ------------------------------------------------------------------------------------------
+# --- CSRF -----------------------------------------------------------------------------------------
 
 
 def test_every_post_without_csrf_token_is_refused_and_changes_nothing(reference, signed_in,

@@ -18,6 +18,9 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the Flask application for `settings` (read from the environment by default)."""
+    from matching.web.api.auth import SECURITY_SCHEMES
+    from matching.web.api.errors import ErrorEnvelope, validation_error_response
+
     settings = settings or load_settings()
     app = OpenAPI(
         __name__,
@@ -25,6 +28,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         doc_prefix="/api/v1",
         doc_url="/openapi.json",
         doc_ui=False,
+        security_schemes=SECURITY_SCHEMES,
+        validation_error_model=ErrorEnvelope,
+        validation_error_callback=validation_error_response,
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -102,6 +108,11 @@ def register_blueprints(app: Flask) -> None:
         health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin
     ):
         app.register_blueprint(module.blueprint)
+    from matching.web import api
+
+    assert isinstance(app, OpenAPI)  # the API's document is generated from its routes
+    app.register_api(api.blueprint)
+    app.register_blueprint(api.docs.blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,105 @@
+"""Clients (referrals): register, list and read (every read logged), approve, hold, resume,
+withdraw, reinstate."""
+
+from matching.queries import api as queries
+from matching.queries.lists import clients_for
+from matching.services import clients as service
+from matching.services.unit_of_work import commit
+from matching.web import db_session
+from matching.web.api import responses as out
+from matching.web.api import serializers as to
+from matching.web.api.auth import api_actor, roles
+from matching.web.api.common import ID, resource
+from matching.web.api.schemas import (
+    ApproveBody,
+    ClientCreate,
+    ClientPath,
+    ClientQuery,
+    HoldBody,
+    IdempotencyHeader,
+    NoBody,
+    ReinstateBody,
+    WithdrawBody,
+)
+
+blueprint = resource("clients", "Clients referred by care providers (no names, no BSN)")
+ONE = f"/clients/<{ID}:client_id>"
+
+
+@blueprint.post("/clients", responses={201: out.ClientOut})
+@roles("care_provider")
+def register_client(body: ClientCreate, header: IdempotencyHeader):
+    """Register a client of the caller's care provider (state registered)."""
+    client = service.register_client(db_session(), data=body.model_dump(), actor=api_actor())
+    return to.answer(to.client(client), 201)
+
+
+@blueprint.get("/clients", responses={200: out.ClientPage})
+@roles("care_provider", "matcher")
+def list_clients(query: ClientQuery):
+    """List clients (a care provider its own, the agency all), longest waiting first."""
+    session = db_session()
+    actor = api_actor()
+    found = clients_for(session, actor=actor, state=query.state,
+                        target_group=query.target_group, reference=query.reference,
+                        page=query.page, per_page=query.per_page)
+    shown = [c.id for c in found.items if c.id is not None]
+    if shown:
+        service.log_client_reads(session, actor=actor, client_ids=shown,
+                                 purpose="API: client list")
+        commit(session)
+    return to.answer(to.page_of(out.ClientPage, found, to.client))
+
+
+@blueprint.get(ONE, responses={200: out.ClientDetail})
+@roles("care_provider", "matcher")
+def get_client(path: ClientPath):
+    """Return a client with state, waiting start and history (the read is logged)."""
+    session = db_session()
+    client = service.read_client(session, client_id=path.client_id, actor=api_actor(),
+                                 purpose="API: client record")
+    return to.answer(to.client_detail(client, queries.client_history(session, path.client_id)))
+
+
+@blueprint.post(f"{ONE}/approve", responses={200: out.ClientOut})
+@roles("matcher")
+def approve_client(path: ClientPath, body: ApproveBody, header: IdempotencyHeader):
+    """Approve a referral: the client starts waiting (now, or from `waiting_since`)."""
+    client = service.approve_client(db_session(), client_id=path.client_id,
+                                    waiting_since=body.waiting_since, actor=api_actor())
+    return to.answer(to.client(client))
+
+
+@blueprint.post(f"{ONE}/hold", responses={200: out.ClientOut})
+@roles("care_provider", "matcher")
+def hold_client(path: ClientPath, body: HoldBody, header: IdempotencyHeader):
+    """Pause a waiting client (for example a stay in a clinic)."""
+    client = service.hold_client(db_session(), client_id=path.client_id, reason=body.reason,
+                                 actor=api_actor())
+    return to.answer(to.client(client))
+
+
+@blueprint.post(f"{ONE}/resume", responses={200: out.ClientOut})
+@roles("care_provider", "matcher")
+def resume_client(path: ClientPath, body: NoBody, header: IdempotencyHeader):
+    """Put a paused client back in the queue."""
+    client = service.resume_client(db_session(), client_id=path.client_id, actor=api_actor())
+    return to.answer(to.client(client))
+
+
+@blueprint.post(f"{ONE}/withdraw", responses={200: out.ClientOut})
+@roles("care_provider", "matcher")
+def withdraw_client(path: ClientPath, body: WithdrawBody, header: IdempotencyHeader):
+    """Withdraw a client from the process, with a reason."""
+    client = service.withdraw_client(db_session(), client_id=path.client_id,
+                                     reason=body.reason, actor=api_actor())
+    return to.answer(to.client(client))
+
+
+@blueprint.post(f"{ONE}/reinstate", responses={200: out.ClientOut})
+@roles("matcher")
+def reinstate_client(path: ClientPath, body: ReinstateBody, header: IdempotencyHeader):
+    """Give a client who refused an offer their place back, with a motivation."""
+    client = service.reinstate_client(db_session(), client_id=path.client_id,
+                                      motivation=body.motivation, actor=api_actor())
+    return to.answer(to.client(client))

@@ -1,0 +1,48 @@
+"""Figures: quarter quotas per corporation and contingents per care provider."""
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import TypeVar
+
+from matching.paging import Page
+from matching.services.planning import contingent_overview, quarter_quotas
+from matching.web import db_session
+from matching.web.api import responses as out
+from matching.web.api.auth import api_actor, roles
+from matching.web.api.common import resource
+from matching.web.api.schemas import PageQuery, QuarterPath, YearPath
+from matching.web.api.serializers import answer, page_of
+from matching.workflow.states import Role
+
+blueprint = resource("figures", "Quotas per corporation and contingents per care provider")
+T = TypeVar("T")
+
+
+def _page(rows: Sequence[T], query: PageQuery) -> Page[T]:
+    start = (query.page - 1) * query.per_page
+    return Page(items=list(rows[start:start + query.per_page]), page=query.page,
+                per_page=query.per_page, total=len(rows))
+
+
+@blueprint.get("/quarters/<quarter>/quotas", responses={200: out.QuotaPage})
+@roles("corporation", "matcher", "analyst")
+def list_quotas(path: QuarterPath, query: PageQuery):
+    """List quota, submitted, instroom and backlog per corporation (a corporation: its own)."""
+    actor = api_actor()
+    rows = quarter_quotas(db_session(), path.quarter)
+    if actor.role == Role.CORPORATION:
+        rows = [row for row in rows if row.corporation_id == actor.organisation_id]
+    return answer(page_of(out.QuotaPage, _page(rows, query),
+                          lambda row: out.QuotaOut(**asdict(row)), quarter=path.quarter))
+
+
+@blueprint.get("/contingents/<year>", responses={200: out.ContingentPage})
+@roles("care_provider", "matcher", "analyst")
+def list_contingents(path: YearPath, query: PageQuery):
+    """List contingent, proposed, housed, remaining per care provider (a provider: its own)."""
+    actor = api_actor()
+    rows = contingent_overview(db_session(), path.year)
+    if actor.role == Role.CARE_PROVIDER:
+        rows = [row for row in rows if row.care_provider_id == actor.organisation_id]
+    return answer(page_of(out.ContingentPage, _page(rows, query),
+                          lambda row: out.ContingentOut(**asdict(row)), year=path.year))

@@ -1,0 +1,96 @@
+"""Idempotency-Key on POST: a repeated request gets the first answer and has no second effect.
+
+The key is reserved (a row with status 0) and committed before the operation runs, so two
+copies racing each other cannot both act: the loser sees the reservation and gets a 409.
+Only successful (2xx) answers are kept: an error changed nothing, so replaying it would
+only stop a client from retrying after fixing the cause (a stale version, a refused state,
+a transient failure); the reservation of a failed request is removed.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Response, g, request
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from matching.models import IdempotentRequest
+from matching.web import db_session
+from matching.web.api.auth import api_actor
+from matching.web.api.errors import invalid
+from matching.web.errors import envelope
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+_IN_PROGRESS = 0
+
+
+def _fingerprint() -> str:
+    """Hash the request: method, path and body (JSON compared by value, not by spelling)."""
+    raw = request.get_data(cache=True)
+    try:
+        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")) if raw else ""
+    except ValueError:
+        body = raw.decode("utf-8", "replace")
+    text = f"{request.method} {request.path}\n{body}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replay(row: IdempotentRequest) -> Response:
+    return Response(row.response_body, status=row.status_code, mimetype="application/json",
+                    headers={"Idempotent-Replayed": "true"})
+
+
+def begin() -> Any:
+    """Replay a finished request with this key, or reserve the key for this one."""
+    key = request.headers.get(HEADER)
+    if request.method != "POST" or key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        return invalid({HEADER: f"use 1 to {MAX_KEY_LENGTH} characters"})
+    session = db_session()
+    user_id = api_actor().id
+    assert user_id is not None
+    fingerprint = _fingerprint()
+    row = session.exec(select(IdempotentRequest).where(
+        IdempotentRequest.user_id == user_id, IdempotentRequest.key == key)).first()
+    if row is None:
+        row = IdempotentRequest(user_id=user_id, key=key, method=request.method,
+                                path=request.path[:300], body_hash=fingerprint,
+                                status_code=_IN_PROGRESS, response_body="")
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return envelope(409, "a request with this Idempotency-Key is being processed",
+                            code="idempotency_key_in_use")
+        g.idempotent_request_id = row.id
+        return None
+    if row.body_hash != fingerprint:
+        return invalid({HEADER: "was used before for another request"},
+                       "Idempotency-Key reused")
+    if row.status_code == _IN_PROGRESS:
+        return envelope(409, "a request with this Idempotency-Key is being processed",
+                        code="idempotency_key_in_use")
+    return _replay(row)
+
+
+def finish(response: Response) -> Response:
+    """Keep a successful answer for replays; release the key of a failed request."""
+    row_id = g.pop("idempotent_request_id", None)
+    if row_id is None:
+        return response
+    session = db_session()
+    session.rollback()  # whatever the operation left open is not ours to commit
+    row = session.get(IdempotentRequest, row_id)
+    if row is not None:
+        if 200 <= response.status_code < 300:
+            row.status_code = response.status_code
+            row.response_body = response.get_data(as_text=True)
+        else:
+            session.delete(row)
+        session.commit()
+    return response

@@ -1,0 +1,90 @@
+"""Suggestions of the engine, rounds of candidates, and the corporation's decisions."""
+
+from sqlmodel import Session
+
+from matching.models import Proposal
+from matching.parameters import year_parameters
+from matching.queries import api as queries
+from matching.services import proposals as service
+from matching.services.clients import log_client_reads
+from matching.services.matching import suggest_for_dwelling
+from matching.services.unit_of_work import commit, get_or_404
+from matching.web import db_session
+from matching.web.api import responses as out
+from matching.web.api import serializers as to
+from matching.web.api.auth import api_actor, roles
+from matching.web.api.common import ID, resource
+from matching.web.api.schemas import (
+    DecisionBody,
+    DwellingPath,
+    IdempotencyHeader,
+    ProposalPath,
+    ProposeBody,
+    SuggestionQuery,
+)
+from matching.workdays import local_date
+from matching.workflow.engine import utcnow
+
+blueprint = resource("proposals", "The engine's suggestions, rounds of candidates, decisions")
+
+
+def _round_answer(session: Session, proposal: Proposal, status: int = 200):
+    """The round after the change, with its dwelling; the candidates' reads are logged."""
+    assert proposal.id is not None
+    actor = api_actor()
+    found, dwelling = queries.proposal_round(session, actor=actor, proposal_id=proposal.id)
+    client_ids = [c.client_id for c in found.candidates]
+    clients = queries.clients_by_id(session, client_ids)
+    log_client_reads(session, actor=actor, client_ids=client_ids,
+                     purpose=f"API: round {proposal.id} of dwelling {dwelling.id}")
+    commit(session)
+    assert dwelling.id is not None
+    earmarks = queries.earmarks_of(session, [dwelling.id])[dwelling.id]
+    return to.answer(to.proposal_result(found, clients, dwelling, earmarks), status)
+
+
+@blueprint.get(f"/dwellings/<{ID}:dwelling_id>/suggestions",
+               responses={200: out.SuggestionsOut})
+@roles("matcher")
+def list_suggestions(path: DwellingPath, query: SuggestionQuery):
+    """Rank the eligible clients for a dwelling, with explanations and exclusion counts."""
+    session = db_session()
+    per_page = query.per_page or year_parameters(
+        session, local_date(utcnow()).year).candidates_per_round
+    found = suggest_for_dwelling(session, dwelling_id=path.dwelling_id, actor=api_actor(),
+                                 limit=query.page * per_page)
+    return to.answer(to.suggestions(found, page=query.page, per_page=per_page))
+
+
+@blueprint.post(f"/dwellings/<{ID}:dwelling_id>/proposals", responses={201: out.ProposalResult})
+@roles("matcher")
+def propose_candidates(path: DwellingPath, body: ProposeBody, header: IdempotencyHeader):
+    """Open a round of candidates for a submitted dwelling (motivation when deviating)."""
+    session = db_session()
+    proposal = service.propose_candidates(
+        session, dwelling_id=path.dwelling_id, client_ids=body.client_ids,
+        motivation=body.motivation, actor=api_actor(),
+    )
+    return _round_answer(session, proposal, 201)
+
+
+@blueprint.get(f"/proposals/<{ID}:proposal_id>", responses={200: out.ProposalResult})
+@roles("corporation", "matcher")
+def get_proposal(path: ProposalPath):
+    """Return a round with its candidates, their decisions, and its dwelling."""
+    session = db_session()
+    proposal = get_or_404(session, Proposal, path.proposal_id)
+    return _round_answer(session, proposal)
+
+
+@blueprint.post(f"/proposals/<{ID}:proposal_id>/decisions", responses={200: out.ProposalResult})
+@roles("corporation")
+def decide_candidate(path: ProposalPath, body: DecisionBody, header: IdempotencyHeader):
+    """Accept one candidate of a round, or reject one with a reason code."""
+    session = db_session()
+    proposal = service.decide_candidate(
+        session, proposal_id=path.proposal_id, client_id=body.client_id,
+        decision=body.decision, reason_code=body.reason_code, motivation=body.motivation,
+        actor=api_actor(),
+    )
+    return _round_answer(session, proposal)

@@ -1,0 +1,261 @@
+"""Response shapes of the API (pydantic): what the document promises and the views return.
+
+Views build these models and dump them, so an answer cannot drift from its schema.
+Timestamps carry Utrecht's offset; dates are YYYY-MM-DD; rent is euros with cents.
+"""
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class PageOf(BaseModel, Generic[T]):
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+
+class Stateful(BaseModel):
+    state: str
+    allowed_triggers: list[str] = Field(description="triggers the state machine allows now")
+
+
+class Event(BaseModel):
+    at: datetime
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_user_id: int | None
+    data: dict[str, Any]
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    kind: str = Field(description="corporation, agency, care_provider or municipality")
+
+
+class MeOut(BaseModel):
+    id: int
+    email: str
+    role: str
+    contingent_manager: bool
+    organisation: OrganisationOut
+
+
+class ReasonCodeOut(BaseModel):
+    code: str
+    kind: str = Field(description="landlord (rejected or withdrawn) or candidate (declined)")
+    label_nl: str
+    label_en: str
+    needs_motivation: bool
+    vera_status: str | None
+
+
+class TargetGroupOut(BaseModel):
+    code: str
+    label_nl: str
+    label_en: str
+    phase: str
+
+
+class DwellingOut(Stateful):
+    id: int
+    corporation_id: int
+    address: str
+    postcode: str
+    wijk: str
+    complex_code: str | None
+    rooms: int
+    floor_area_m2: int
+    rent: float = Field(description="bare rent per month in euros")
+    floor: int
+    has_lift: bool
+    accessible: bool
+    senior_label: bool
+    designation: str
+    lease_type: str
+    available_from: date
+    earmarked_care_provider_ids: list[int]
+    matched_client_id: int | None
+    submitted_at: datetime | None
+    quarter: str | None
+    created_at: datetime
+
+
+class CandidateClient(BaseModel):
+    """What a corporation needs to judge a candidate; reading it is logged."""
+
+    id: int
+    care_provider_id: int
+    target_group: str
+    adults: int
+    children: int
+    birth_year: int
+    annual_income: int
+    needs: list[str]
+    flip_lease_ok: bool
+    support_confirmed: bool
+    waiting_since: date | None
+
+
+class CandidateOut(Stateful):
+    client_id: int
+    position: int
+    score: float | None
+    explanation: dict[str, Any] | None
+    reason_code: str | None
+    motivation: str | None
+    decided_at: datetime | None
+    client: CandidateClient | None
+
+
+class ProposalOut(Stateful):
+    id: int
+    dwelling_id: int
+    round_no: int
+    policy_version: str
+    motivation: str | None
+    deviates: bool = Field(description="others than the engine's top suggestions")
+    opened_at: datetime
+    deadline: date | None
+    closed_at: datetime | None
+    candidates: list[CandidateOut]
+
+
+class ProposalResult(ProposalOut):
+    dwelling: DwellingOut
+
+
+class DwellingDetail(DwellingOut):
+    rounds: list[ProposalOut]
+    history: list[Event]
+
+
+class ClientOut(Stateful):
+    id: int
+    care_provider_id: int
+    reference: str
+    target_group: str
+    phase: str
+    adults: int
+    children: int
+    birth_year: int
+    annual_income: int
+    needs: list[str]
+    excluded_wijken: list[str]
+    preferred_wijken: list[str]
+    flip_lease_ok: bool
+    support_confirmed: bool
+    registered_on: date
+    waiting_since: date | None
+
+
+class ClientDetail(ClientOut):
+    history: list[Event]
+
+
+class LeaseOut(Stateful):
+    id: int
+    dwelling_id: int | None
+    client_id: int | None
+    corporation_id: int
+    tenant_care_provider_id: int | None
+    care_provider_id: int | None
+    type: str = Field(description="direct, flip or campus")
+    lease_type: str = Field(description="the same as type")
+    is_institution: bool
+    address: str | None
+    start: date
+    review_on: date | None
+    end_on: date | None
+    transferred_on: date | None
+    ended_on: date | None
+
+
+class LeaseDetail(LeaseOut):
+    history: list[Event]
+
+
+class LetResult(DwellingOut):
+    lease: LeaseOut
+
+
+class Suggestion(BaseModel):
+    rank: int
+    client_id: int
+    care_provider_id: int
+    target_group: str
+    phase: str
+    adults: int
+    children: int
+    birth_year: int
+    annual_income: int
+    needs: list[str]
+    waiting_since: date
+    score: float
+    explanation: dict[str, Any]
+
+
+class SuggestionsOut(PageOf[Suggestion]):
+    dwelling_id: int
+    policy_version: str
+    waiting: int
+    eligible: int
+    excluded: dict[str, int] = Field(description="waiting clients excluded, per rule")
+
+
+class QuotaOut(BaseModel):
+    corporation_id: int
+    corporation: str
+    quarter: str
+    quota: int
+    submitted: int
+    instroom_quota: int
+    instroom_submitted: int
+    backlog: int
+
+
+class QuotaPage(PageOf[QuotaOut]):
+    quarter: str
+
+
+class ContingentOut(BaseModel):
+    care_provider_id: int
+    care_provider: str
+    contingent: int
+    proposed: int
+    housed: int
+    remaining: int
+
+
+class ContingentPage(PageOf[ContingentOut]):
+    year: int
+
+
+class OrganisationPage(PageOf[OrganisationOut]):
+    pass
+
+
+class ReasonCodePage(PageOf[ReasonCodeOut]):
+    pass
+
+
+class TargetGroupPage(PageOf[TargetGroupOut]):
+    pass
+
+
+class DwellingPage(PageOf[DwellingOut]):
+    pass
+
+
+class ClientPage(PageOf[ClientOut]):
+    pass
+
+
+class LeasePage(PageOf[LeaseOut]):
+    pass

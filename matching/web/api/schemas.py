@@ -1,0 +1,224 @@
+"""Request shapes of the API: path parameters, query parameters and bodies (pydantic).
+
+Bodies refuse unknown fields. Values are bounded so that nothing a client sends can reach
+the database as something it cannot store (ids within a 32-bit integer, dates within
+2000-2100); the rules themselves stay in the services and in matching.schemas.
+"""
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from matching.schemas import ClientInput, DwellingInput
+from matching.workflow.states import (
+    ClientState,
+    DwellingState,
+    LeaseState,
+    LeaseType,
+    OrganisationKind,
+)
+
+MAX_ID = 2_147_483_647  # PostgreSQL's integer
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _in_range(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Day = Annotated[date, AfterValidator(_in_range),
+                Field(description="YYYY-MM-DD, between 2000-01-01 and 2100-12-31")]
+QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
+Reason = Annotated[str, Field(min_length=1, max_length=1000)]
+Motivation = Annotated[str, Field(max_length=2000)]
+ReasonCode = Annotated[str, Field(max_length=60)]
+
+
+# --- path parameters --------------------------------------------------------------------------
+
+
+class DwellingPath(BaseModel):
+    dwelling_id: Id
+
+
+class ProposalPath(BaseModel):
+    proposal_id: Id
+
+
+class ClientPath(BaseModel):
+    client_id: Id
+
+
+class LeasePath(BaseModel):
+    lease_id: Id
+
+
+class QuarterPath(BaseModel):
+    quarter: Annotated[str, Field(pattern=QUARTER_PATTERN, description="written like 2019Q3")]
+
+
+class YearPath(BaseModel):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+
+
+# --- query parameters -------------------------------------------------------------------------
+
+
+class PageQuery(BaseModel):
+    """?page=1&per_page=50; an empty value means the default."""
+
+    page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    per_page: Annotated[int, Field(ge=1, le=200)] = 50
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value != ""}
+        return data
+
+
+class OrganisationQuery(PageQuery):
+    kind: OrganisationKind | None = None
+
+
+class ReasonCodeQuery(PageQuery):
+    kind: Literal["landlord", "candidate"] | None = None
+
+
+class DwellingQuery(PageQuery):
+    state: DwellingState | None = None
+    quarter: Annotated[str | None, Field(pattern=QUARTER_PATTERN)] = None
+    corporation_id: Id | None = None
+
+
+class ClientQuery(PageQuery):
+    state: ClientState | None = None
+    target_group: Annotated[str | None, Field(max_length=40)] = None
+    reference: Annotated[str | None, Field(max_length=40)] = None
+
+
+class LeaseQuery(PageQuery):
+    type: LeaseType | None = None
+    state: LeaseState | None = None
+
+
+class SuggestionQuery(PageQuery):
+    """Without per_page: one round's worth (the year's round size)."""
+
+    per_page: Annotated[int | None, Field(ge=1, le=200)] = None  # type: ignore[assignment]
+
+
+class ReportQuery(BaseModel):
+    format: Literal["json", "csv", "xlsx"] | None = Field(
+        None, description="xlsx or csv for a file; or send Accept: text/csv"
+    )
+
+
+# --- headers ----------------------------------------------------------------------------------
+
+
+class IdempotencyHeader(BaseModel):
+    idempotency_key: str | None = Field(
+        None, alias="Idempotency-Key", min_length=1, max_length=200,
+        description="repeat a POST safely: the same key and body get the first answer",
+    )
+
+
+# --- bodies -----------------------------------------------------------------------------------
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OptionalBody(Body):
+    """A body whose fields are all optional: it may be left out."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              openapi_extra={"required": False})  # type: ignore[typeddict-unknown-key]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _absent_is_empty(cls, data: Any) -> Any:
+        return {} if data is None else data
+
+
+class DwellingCreate(DwellingInput):
+    """A dwelling offer; the rules are those of matching.schemas.DwellingInput."""
+
+    available_from: Day
+    earmarked_care_provider_ids: Annotated[list[Id], Field(max_length=50)] = []
+
+
+class ClientCreate(ClientInput):
+    """A referral; the rules are those of matching.schemas.ClientInput."""
+
+    registered_on: Day
+    needs: Annotated[list[str], Field(max_length=3)] = []
+    excluded_wijken: Annotated[list[Annotated[str, Field(max_length=60)]],
+                               Field(max_length=40)] = []
+    preferred_wijken: Annotated[list[Annotated[str, Field(max_length=60)]],
+                                Field(max_length=40)] = []
+
+
+class NoBody(OptionalBody):
+    pass
+
+
+class WithdrawBody(Body):
+    reason: Reason
+
+
+class ProposeBody(Body):
+    client_ids: Annotated[list[Id], Field(max_length=20)]
+    motivation: Motivation | None = None
+
+
+class DecisionBody(Body):
+    client_id: Id
+    decision: Literal["accept", "reject"]
+    reason_code: ReasonCode | None = None
+    motivation: Motivation | None = None
+
+
+class OfferBody(Body):
+    answer: Literal["accepted", "declined"]
+    reason_code: ReasonCode | None = None
+    valid: bool | None = None
+    motivation: Motivation | None = None
+
+
+class LetBody(Body):
+    lease_start: Day
+    lease_type: LeaseType
+
+
+class ApproveBody(OptionalBody):
+    waiting_since: Day | None = None
+
+
+class HoldBody(OptionalBody):
+    reason: Annotated[str, Field(max_length=1000)] = ""
+
+
+class ReinstateBody(Body):
+    motivation: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class TransferBody(Body):
+    on: Day
+
+
+class ExtendBody(Body):
+    review_on: Day
+    reason: Reason
+
+
+class EndBody(Body):
+    on: Day
+    reason: Reason

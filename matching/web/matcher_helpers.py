@@ -1,0 +1,32 @@
+"""Small helpers the matcher's pages share: today's date, paging and the access log."""
+
+from datetime import date
+
+from flask import request
+
+from matching.paging import clamp
+from matching.services.clients import log_client_reads
+from matching.services.unit_of_work import commit
+from matching.web import db_session
+from matching.web.auth import current_actor
+from matching.workdays import local_date
+from matching.workflow.engine import utcnow
+
+
+def today() -> date:
+    """Utrecht's date now: working days and deadlines count in local days."""
+    return local_date(utcnow())
+
+
+def page_args() -> tuple[int, int]:
+    """The page number and size asked for in the query string, within bounds."""
+    return clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+
+
+def log_reads(client_ids: list[int], purpose: str) -> None:
+    """Write the clients a page shows to the access log (privacy: who read what, and why)."""
+    ids = sorted({i for i in client_ids if i})
+    if ids:
+        session = db_session()
+        log_client_reads(session, actor=current_actor(), client_ids=ids, purpose=purpose)
+        commit(session)

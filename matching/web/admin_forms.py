@@ -63,7 +63,7 @@ class ReasonLabelsForm(FlaskForm):
         _l("Omschrijving (Engels)"), validators=[DataRequired(REQUIRED), Length(max=200)]
     )
     needs_motivation = BooleanField(_l("Toelichting verplicht"))
-    vera_status = SelectField(_l("VERA-status"), choices=VERA_CHOICES)
+    vera_status = SelectField(_l("VERA-status"), choices=VERA_CHOICES, default="")
 
 
 class ReasonCodeForm(ReasonLabelsForm):

@@ -74,16 +74,22 @@ def label_of(name: str) -> str:
     return str(LABELS.get(name, name))
 
 
+def _integral(value: Decimal | int, whole: bool) -> bool:
+    return whole or value == int(value)
+
+
 def shown(value: Decimal | int, whole: bool) -> str:
-    """A value the Dutch way: `1.234`, `597,30`."""
-    if whole:
+    """A value the Dutch way: `1.234`, `30`, `597,30` (amounts keep their cents)."""
+    if _integral(value, whole):
         return format_decimal(int(value), format="#,##0")
     return format_decimal(value, format="#,##0.00##")
 
 
 def editable(value: Decimal | int, whole: bool) -> str:
     """A value as the form shows it for editing: no grouping, a decimal comma."""
-    return str(int(value)) if whole else format_decimal(value, format="0.00##")
+    if _integral(value, whole):
+        return str(int(value))
+    return format_decimal(value, format="0.00##")
 
 
 def _year() -> int:

@@ -25,8 +25,9 @@ _XLSX_MAGIC = b"PK\x03\x04"
 class UnreadableFile(ValidationFailed):
     """The upload is not a CSV or XLSX file we can read; `code` says why."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, **params: str) -> None:
         self.code = code
+        self.params = params
         super().__init__({"file": message}, message="unreadable file")
 
 
@@ -122,7 +123,9 @@ def _rows(table: Iterable[Sequence[Any]]) -> list[SheetRow]:
         if name == "":
             raise UnreadableFile("no_header", "a column has no name in the header row")
         if name in seen:
-            raise UnreadableFile("duplicate_column", f"the column '{name}' appears twice")
+            raise UnreadableFile(
+                "duplicate_column", f"the column '{name}' appears twice", name=name
+            )
         seen.add(name)
     rows: list[SheetRow] = []
     for raw in iterator:
@@ -132,12 +135,15 @@ def _rows(table: Iterable[Sequence[Any]]) -> list[SheetRow]:
             continue
         if any(not _is_empty(v) for v in cells[len(header):]):
             raise UnreadableFile(
-                "extra_cells", f"row {line} has more cells than the header has columns"
+                "extra_cells", f"row {line} has more cells than the header has columns",
+                row=str(line),
             )
         values = {name: cells[i] if i < len(cells) else None for i, name in enumerate(header)}
         rows.append(SheetRow(values, line))
         if len(rows) > MAX_ROWS:
-            raise UnreadableFile("too_many_rows", f"the file has more than {MAX_ROWS} rows")
+            raise UnreadableFile(
+                "too_many_rows", f"the file has more than {MAX_ROWS} rows", max=str(MAX_ROWS)
+            )
     return rows
 
 

@@ -1,5 +1,206 @@
-"""Pages of the dwellings area (being built)."""
+"""The corporation's dwelling pages: the quarter, the list, the form and one dwelling.
 
-from flask import Blueprint
+The actions on a dwelling (submit, withdraw, release, let) live in dwelling_actions.py and
+the bulk upload in dwelling_uploads.py; both add their routes to this blueprint.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from matching.paging import clamp
+from matching.quarters import Quarter, parse_quarter, quarter_of
+from matching.queries.dwellings import (
+    SORTS,
+    care_provider_choices,
+    district_choices,
+    dwelling_detail,
+    dwelling_list,
+    earmarked_ids,
+    own_dwelling,
+    own_quarters,
+    quarter_overview,
+)
+from matching.services.dwellings import create_dwelling, update_dwelling
+from matching.services.errors import Conflict, ValidationFailed
+from matching.web import db_session
+from matching.web.auth import ActionForm, current_actor, roles_required
+from matching.web.dwelling_forms import DwellingForm, LetForm, WithdrawForm
+from matching.web.errors import describe
+from matching.workdays import local_date
+from matching.workflow import allowed_triggers
+from matching.workflow.engine import utcnow
+from matching.workflow.states import DwellingState
 
 blueprint = Blueprint("dwellings", __name__)
+
+# The service's English problems, said in Dutch next to the field they belong to.
+FIELD_MESSAGES = {
+    "wijk": _l("Kies een wijk of U16-gemeente uit de lijst."),
+    "earmarked_care_provider_ids": _l("Kies alleen zorgaanbieders uit de lijst."),
+    "reason": _l("Geef een reden."),
+    "lease_type": _l("De zorgaanbieder heeft niet ingestemd met een omklapcontract; "
+                     "kies een ander soort huurcontract."),
+}
+
+# Events on a dwelling that others cause, beyond the triggers the corporation fires itself.
+EVENT_LABELS = {
+    "create": _l("aangemaakt"),
+    "propose": _l("kandidaten voorgesteld door Het Vierde Huis"),
+    "match": _l("kandidaat gekozen"),
+    "reopen": _l("terug naar Het Vierde Huis voor een nieuwe ronde"),
+    "accept_offer": _l("aanbod geaccepteerd door de cliënt"),
+    "decline_offer": _l("aanbod afgeslagen door de cliënt"),
+}
+
+
+def show_field_errors(form, error: ValidationFailed) -> None:
+    """Put each of the service's problems at its field; flash those without a field."""
+    for name, problem in error.fields.items():
+        text = str(FIELD_MESSAGES.get(name) or problem)
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, text]
+        else:
+            flash(_("Dit kan niet: %(problem)s", problem=text), "error")
+
+
+def _neighbours(quarter: Quarter) -> tuple[str, str]:
+    previous = Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(
+        quarter.year, quarter.number - 1)
+    following = Quarter(quarter.year + 1, 1) if quarter.number == 4 else Quarter(
+        quarter.year, quarter.number + 1)
+    return str(previous), str(following)
+
+
+@blueprint.get("/corporatie/kwartaal")
+@roles_required("corporation")
+def quarter():
+    """Show the corporation's quota figures for a quarter and what is due now."""
+    today = local_date(utcnow())
+    current = quarter_of(today)
+    wanted = request.args.get("kwartaal") or current
+    try:
+        chosen = parse_quarter(wanted)
+    except ValueError:
+        flash(_("'%(value)s' is geen kwartaal; schrijf het zoals 2019Q3.", value=wanted), "error")
+        chosen = parse_quarter(current)
+    overview = quarter_overview(db_session(), actor=current_actor(), quarter=str(chosen),
+                                today=today)
+    previous, following = _neighbours(chosen)
+    return render_template("dwellings/quarter.html", overview=overview, previous=previous,
+                           following=following, current=current)
+
+
+@blueprint.get("/corporatie/woningen")
+@roles_required("corporation")
+def index():
+    """List the corporation's dwellings, filtered by state and quarter, in pages."""
+    number, size = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+    state = request.args.get("status") or None
+    chosen_quarter = request.args.get("kwartaal") or None
+    sort = request.args.get("sorteer") or "nieuwste"
+    if state not in (None, *DwellingState):
+        state = None
+    if sort not in SORTS:
+        sort = "nieuwste"
+    session, actor = db_session(), current_actor()
+    page = dwelling_list(session, actor=actor, state=state, quarter=chosen_quarter, sort=sort,
+                         page=number, per_page=size)
+    return render_template(
+        "dwellings/index.html", page=page, state=state, quarter=chosen_quarter, sort=sort,
+        states=list(DwellingState), quarters=own_quarters(session, actor=actor),
+        sorts=list(SORTS),
+    )
+
+
+def _dwelling_form(**kwargs) -> DwellingForm:
+    form = DwellingForm(**kwargs)
+    session = db_session()
+    form.wijk.choices = {
+        str(_("Wijken van Utrecht")) if kind == "wijk" else str(_("U16-gemeenten")): names
+        for kind, names in district_choices(session).items()
+    }
+    form.earmarked_care_provider_ids.choices = care_provider_choices(session)
+    return form
+
+
+@blueprint.route("/corporatie/woningen/nieuw", methods=["GET", "POST"])
+@roles_required("corporation")
+def new():
+    """Create a dwelling as a draft, to be submitted later."""
+    form = _dwelling_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            dwelling = create_dwelling(db_session(), data=form.service_data(),
+                                       actor=current_actor())
+        except ValidationFailed as error:
+            show_field_errors(form, error)
+            status = 422
+        else:
+            flash(_("De woning is opgeslagen als concept. Draag haar voor wanneer ze klaar is."),
+                  "success")
+            return redirect(url_for("dwellings.show", dwelling_id=dwelling.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("dwellings/form.html", form=form, dwelling=None), status
+
+
+@blueprint.route("/corporatie/woningen/<int:dwelling_id>/bewerken", methods=["GET", "POST"])
+@roles_required("corporation")
+def edit(dwelling_id: int):
+    """Edit a dwelling while it is a draft."""
+    session = db_session()
+    dwelling = own_dwelling(session, actor=current_actor(), dwelling_id=dwelling_id)
+    if dwelling.state != DwellingState.DRAFT:
+        flash(_("Alleen een concept kan worden gewijzigd."), "error")
+        return redirect(url_for("dwellings.show", dwelling_id=dwelling_id))
+    form = _dwelling_form(obj=dwelling)
+    if request.method == "GET":
+        form.earmarked_care_provider_ids.data = earmarked_ids(session, dwelling_id)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_dwelling(session, dwelling_id=dwelling_id, data=form.service_data(),
+                            actor=current_actor())
+        except Conflict as error:
+            flash(describe(error), "error")
+            status = 409
+        except ValidationFailed as error:
+            show_field_errors(form, error)
+            status = 422
+        else:
+            flash(_("De wijzigingen zijn opgeslagen."), "success")
+            return redirect(url_for("dwellings.show", dwelling_id=dwelling_id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("dwellings/form.html", form=form, dwelling=dwelling), status
+
+
+def render_dwelling(
+    dwelling_id: int, *, withdraw_form: WithdrawForm | None = None,
+    let_form: LetForm | None = None, status: int = 200,
+):
+    """The dwelling page, with a failed action's form (and its errors) when there is one."""
+    detail = dwelling_detail(db_session(), actor=current_actor(), dwelling_id=dwelling_id)
+    dwelling = detail.dwelling
+    if let_form is None:
+        let_form = LetForm(formdata=None, lease_type=dwelling.lease_type)
+    return render_template(
+        "dwellings/show.html", detail=detail, dwelling=dwelling,
+        allowed=allowed_triggers(dwelling), action=ActionForm(),
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None), let_form=let_form,
+        event_labels=EVENT_LABELS,
+    ), status
+
+
+@blueprint.get("/corporatie/woningen/<int:dwelling_id>")
+@roles_required("corporation")
+def show(dwelling_id: int):
+    """Show one dwelling: its facts, rounds, history and what can be done now."""
+    return render_dwelling(dwelling_id)
+
+
+# Registers the action and upload routes on this blueprint.
+from matching.web import dwelling_actions, dwelling_uploads  # noqa: E402, F401

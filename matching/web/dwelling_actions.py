@@ -1,0 +1,96 @@
+"""The actions on one dwelling: submit, withdraw with a reason, release, and let.
+
+Each is a POST with a CSRF token that calls one service. A refused transition or a
+concurrent change is flashed and the dwelling page shown again; a wrong field is shown at
+the field with status 422.
+"""
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+
+from matching.services.dwellings import release_dwelling, submit_dwelling, withdraw_dwelling
+from matching.services.errors import Conflict, NotFound, ValidationFailed
+from matching.services.leases import let_dwelling
+from matching.web import db_session
+from matching.web.auth import current_actor, roles_required
+from matching.web.dwelling_forms import LetForm, WithdrawForm
+from matching.web.dwellings import blueprint, render_dwelling, show_field_errors
+from matching.web.errors import describe
+from matching.workflow.engine import TransitionNotAllowed
+
+_REFUSED = (TransitionNotAllowed, Conflict)
+
+
+def _back(dwelling_id: int):
+    return redirect(url_for("dwellings.show", dwelling_id=dwelling_id))
+
+
+@blueprint.post("/corporatie/woningen/<int:dwelling_id>/voordragen")
+@roles_required("corporation")
+def submit(dwelling_id: int):
+    """Submit (voordragen) a draft to Het Vierde Huis; it counts for this quarter."""
+    try:
+        dwelling = submit_dwelling(db_session(), dwelling_id=dwelling_id, actor=current_actor())
+    except _REFUSED as error:
+        flash(describe(error), "error")
+        return render_dwelling(dwelling_id, status=409)
+    flash(_("De woning is voorgedragen aan Het Vierde Huis en telt mee voor %(quarter)s.",
+            quarter=dwelling.quarter), "success")
+    return _back(dwelling_id)
+
+
+@blueprint.post("/corporatie/woningen/<int:dwelling_id>/intrekken")
+@roles_required("corporation")
+def withdraw(dwelling_id: int):
+    """Withdraw a dwelling that is not yet matched, with a reason."""
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return render_dwelling(dwelling_id, withdraw_form=form, status=422)
+    try:
+        withdraw_dwelling(db_session(), dwelling_id=dwelling_id, reason=form.reason.data or "",
+                          actor=current_actor())
+    except _REFUSED as error:
+        flash(describe(error), "error")
+        return render_dwelling(dwelling_id, status=409)
+    except ValidationFailed as error:
+        show_field_errors(form, error)
+        return render_dwelling(dwelling_id, withdraw_form=form, status=422)
+    flash(_("De woning is ingetrokken."), "success")
+    return _back(dwelling_id)
+
+
+@blueprint.post("/corporatie/woningen/<int:dwelling_id>/vrijgeven")
+@roles_required("corporation")
+def release(dwelling_id: int):
+    """Release an unmatched dwelling to regular allocation after the vacancy deadline."""
+    try:
+        release_dwelling(db_session(), dwelling_id=dwelling_id, actor=current_actor())
+    except _REFUSED as error:
+        flash(describe(error), "error")
+        return render_dwelling(dwelling_id, status=409)
+    flash(_("De woning is vrijgegeven voor de reguliere verdeling."), "success")
+    return _back(dwelling_id)
+
+
+@blueprint.post("/corporatie/woningen/<int:dwelling_id>/verhuren")
+@roles_required("corporation")
+def let(dwelling_id: int):
+    """Let a dwelling whose offer the client accepted: the lease starts, the client is housed."""
+    form = LetForm()
+    if not form.validate_on_submit():
+        return render_dwelling(dwelling_id, let_form=form, status=422)
+    try:
+        let_dwelling(db_session(), dwelling_id=dwelling_id, lease_start=form.lease_start.data,
+                     lease_type=form.lease_type.data or "", actor=current_actor())
+    except _REFUSED as error:
+        flash(describe(error), "error")
+        return render_dwelling(dwelling_id, status=409)
+    except ValidationFailed as error:
+        show_field_errors(form, error)
+        return render_dwelling(dwelling_id, let_form=form, status=422)
+    except NotFound:
+        # The dwelling is ours (checked by the service first) but lost its matched client.
+        flash(_("Er is geen gekozen kandidaat meer voor deze woning."), "error")
+        return render_dwelling(dwelling_id, status=409)
+    flash(_("De woning is verhuurd. Het huurcontract staat bij de huurcontracten."), "success")
+    return _back(dwelling_id)

@@ -84,10 +84,11 @@ def test_the_quarter_page_shows_the_own_quota_submitted_and_backlog(reference, u
 
 def test_the_quarter_page_lists_what_is_due(reference, users, signed_in, draft):
     due_round = open_round(reference, **_parties(users), address="Rondeweg 1, Utrecht")
-    to_let = offer_accepted(reference, **_parties(users), address="Sleutelstraat 2, Utrecht")
+    offer_accepted(reference, **_parties(users), address="Sleutelstraat 2, Utrecht")
     page = signed_in("corporation").get("/corporatie/kwartaal").get_data(as_text=True)
     assert draft.address in page
-    assert "Rondeweg 1, Utrecht" in page and f"/corporatie/voorstellen/{due_round.proposal.id}" in page
+    assert "Rondeweg 1, Utrecht" in page
+    assert f"/corporatie/voorstellen/{due_round.proposal.id}" in page
     assert "Sleutelstraat 2, Utrecht" in page and "nog te verhuren" in page
 
 

@@ -117,29 +117,33 @@ def _check_row(
             data[name] = converter(model.model_fields[name].annotation)(raw)
         except CellError as error:
             problems.append(RowProblem(line, name, str(error), error.code, {"value": str(raw)}))
-    bad_cells = {p.column for p in problems}
+    values: Any = None
     try:
         values = model.model_validate(data)
     except ValidationError as error:
+        bad_cells = {p.column for p in problems}
         for item in error.errors():
             column = str(item["loc"][0]) if item["loc"] else ""
-            if column in bad_cells:
-                continue
-            params = {k: str(v) for k, v in (item.get("ctx") or {}).items()}
-            params.setdefault("value", str(data.get(column, "")))
-            problems.append(RowProblem(line, column, item["msg"], item["type"], params))
-        return None, problems
-    if problems:
-        return None, problems
+            if column not in bad_cells:
+                params = {k: str(v) for k, v in (item.get("ctx") or {}).items()}
+                params.setdefault("value", str(data.get(column, "")))
+                problems.append(RowProblem(line, column, item["msg"], item["type"], params))
+    bad = {p.column for p in problems}
+    # The reference checks run on the cells that are valid so far, so one report names an
+    # unknown district too when the same row also has a bad number.
+    checked = values or model.model_construct(**{k: v for k, v in data.items() if k not in bad})
     try:
-        check_references(values)
+        check_references(checked)
     except ValidationFailed as error:
         for column, text in error.fields.items():
+            if column in bad:
+                continue
             value = row.get(column, data.get(column, ""))
             shown = "|".join(map(str, value)) if isinstance(value, list) else str(value)
             problems.append(RowProblem(line, column, text, "reference", {"value": shown}))
-        return None, problems
-    return values, problems
+    except (AttributeError, TypeError):
+        pass  # a cell the check needs is missing or wrong, and already reported
+    return (None if problems else values), problems
 
 
 def _check_all(

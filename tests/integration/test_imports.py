@@ -97,16 +97,18 @@ def test_one_bad_row_imports_nothing_and_the_report_names_row_column_and_problem
 
 
 def test_every_problem_of_every_row_is_reported_at_once(reference, mitros):
+    # Row 4 also names an unknown district although its other cells are wrong too.
     text = (
         "address;postcode;wijk;rooms;floor_area_m2;rent;available_from;has_lift\n"
         "Kanaalstraat 1;3531AB;West;0;48;560;13-01-2026;ja\n"
         "\n"  # an empty line is skipped but keeps the numbering of the rows below it
-        "Kanaalstraat 3;35AB;West;2;48;veel;31-02-2026;misschien\n"
+        "Kanaalstraat 3;35AB;Atlantis;2;48;veel;31-02-2026;misschien\n"
     )
     with pytest.raises(ImportRejected) as caught:
         import_dwellings(reference, rows=read_rows("w.csv", text.encode()), actor=mitros)
     assert [(p.row, p.column) for p in caught.value.problems] == [
         (2, "rooms"), (4, "available_from"), (4, "has_lift"), (4, "postcode"), (4, "rent"),
+        (4, "wijk"),
     ]
     assert _count(reference, Dwelling) == 0
 
@@ -194,10 +196,11 @@ def test_clients_import_with_lists_and_refuses_a_reference_used_twice(reference,
         import_clients(reference, rows=read_rows("c.csv", again.encode()), actor=lister)
     assert [(p.row, p.column, p.code) for p in caught.value.problems] == [
         (3, "reference", "reference"),
+        (4, "excluded_wijken", "reference"),
         (4, "needs", "value_error"),
         (4, "reference", "duplicate_in_file"),
     ]
-    assert caught.value.problems[2].params["row"] == "2"
+    assert caught.value.problems[3].params["row"] == "2"
     assert _count(reference, Client) == 2
 
 

@@ -125,8 +125,10 @@ def quarter_quotas(session: Session, quarter: str) -> list[QuotaRow]:
 
 
 def _may_manage_contingents(actor: Any) -> None:
+    # Beter Wonen divides the contingents; a matcher or an administrator may hold that right
+    # too, but holding the role alone is not enough (product.md section 2).
     require_role(actor, Role.MATCHER, Role.ADMIN, Role.CARE_PROVIDER)
-    if actor.role == Role.CARE_PROVIDER and not actor.contingent_manager:
+    if not actor.contingent_manager:
         raise PermissionDenied("only the contingent manager may divide contingents")
 
 

@@ -721,6 +721,7 @@ def test_a_provider_behind_its_contingent_gets_points_and_one_ahead_loses_them(
 ):
     rows = Rows(reference)
     beter_wonen = rows.user("Het Vierde Huis", "matcher")
+    beter_wonen.contingent_manager = True
     for provider in ("Lister", "De Tussenvoorziening"):
         edit_contingent(reference, year=2019, care_provider_id=rows.orgs[provider],
                         contingent=10, reason="verdeling Beter Wonen", actor=beter_wonen,

@@ -61,6 +61,7 @@ def test_default_contingents_follow_waiting_clients_on_1_january_and_edits_are_l
     reference: Session,
 ):
     matcher = make_user(reference, "Het Vierde Huis", "matcher")
+    matcher.contingent_manager = True
     lister = make_user(reference, "Lister", "care_provider")
     tussen = make_user(reference, "De Tussenvoorziening", "care_provider")
     december = datetime(2018, 12, 1, 9, tzinfo=UTC)
@@ -96,6 +97,9 @@ def test_a_care_provider_without_the_right_cannot_divide_contingents(reference: 
     lister = make_user(reference, "Lister", "care_provider")
     with pytest.raises(PermissionDenied):
         set_default_contingents(reference, year=2019, actor=lister)
+    matcher = make_user(reference, "Het Vierde Huis", "matcher")
+    with pytest.raises(PermissionDenied):  # the role alone does not carry the right
+        set_default_contingents(reference, year=2019, actor=matcher)
     provider = reference.exec(select(Organisation).where(Organisation.name == "Lister")).one()
     with pytest.raises(PermissionDenied):
         edit_contingent(reference, year=2019, care_provider_id=provider.id, contingent=1,

@@ -12,8 +12,8 @@ from matching.models import Organisation, ReasonCode, User, YearParameter
 from matching.paging import Page, paginate
 from matching.parameters import year_parameters
 from matching.services.access import require_role
-from matching.services.administration import PARAMETER_TYPES
 from matching.services.errors import NotFound
+from matching.services.parameter_values import PARAMETER_TYPES
 from matching.workflow.states import Role
 
 
@@ -120,14 +120,15 @@ def organisation_detail(session: Session, *, actor: Any, organisation_id: int) -
     return organisation
 
 
-def organisation_choices(session: Session, *, actor: Any) -> list[tuple[int, str, str]]:
-    """(id, name, kind) of the active organisations, by name, for choosing one."""
+def organisation_choices(
+    session: Session, *, actor: Any, active_only: bool = True
+) -> list[tuple[int, str, str]]:
+    """(id, name, kind) of the (active) organisations, by name, for choosing one."""
     require_role(actor, Role.ADMIN)
-    rows = session.exec(
-        select(Organisation.id, Organisation.name, Organisation.kind)
-        .where(col(Organisation.active).is_(True))
-        .order_by(func.lower(Organisation.name))
-    ).all()
+    statement = select(Organisation.id, Organisation.name, Organisation.kind)
+    if active_only:
+        statement = statement.where(col(Organisation.active).is_(True))
+    rows = session.exec(statement.order_by(func.lower(Organisation.name))).all()
     return [(row[0], row[1], row[2]) for row in rows if row[0] is not None]
 
 

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from matching.paging import clamp
 from matching.services import administration as rules
+from matching.services import parameter_values as values
 from matching.services.errors import ValidationFailed
 
 blueprint = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -39,13 +40,13 @@ PROBLEMS = {
     rules.CODE_TAKEN: _l("Deze code bestaat al."),
     rules.UNKNOWN_VERA: _l("Kies een VERA-status uit de lijst."),
     rules.UNKNOWN_PARAMETER: _l("Kies een parameter uit de lijst."),
-    rules.NOT_A_NUMBER: _l("Vul een getal in, bijvoorbeeld 597,30."),
-    rules.NOT_WHOLE: _l("Vul een heel getal in."),
-    rules.NEGATIVE: _l("Een negatief getal kan niet."),
-    rules.TOO_LARGE: _l("Dit getal is te groot."),
-    rules.TOO_PRECISE: _l("Gebruik hoogstens vier decimalen."),
-    rules.ABOVE_100: _l("Een percentage is hoogstens 100."),
-    rules.BELOW_ONE: _l("Dit moet minstens 1 zijn."),
+    values.NOT_A_NUMBER: _l("Vul een getal in, bijvoorbeeld 597,30."),
+    values.NOT_WHOLE: _l("Vul een heel getal in."),
+    values.NEGATIVE: _l("Een negatief getal kan niet."),
+    values.TOO_LARGE: _l("Dit getal is te groot."),
+    values.TOO_PRECISE: _l("Gebruik hoogstens vier decimalen."),
+    values.ABOVE_100: _l("Een percentage is hoogstens 100."),
+    values.BELOW_ONE: _l("Dit moet minstens 1 zijn."),
     rules.YEAR_RANGE: _l("Kies een jaar tussen 2000 en 2100."),
 }
 

@@ -12,11 +12,11 @@ from matching.queries.admin import ParameterRow, parameter_overview, parameter_y
 from matching.services.administration import (
     FIRST_YEAR,
     LAST_YEAR,
-    PARAMETER_TYPES,
     remove_year_parameter,
     set_year_parameter,
 )
 from matching.services.errors import ValidationFailed
+from matching.services.parameter_values import PARAMETER_TYPES
 from matching.web import db_session
 from matching.web.admin import blueprint, optional_int, show_problems
 from matching.web.admin_forms import ParameterForm

@@ -39,7 +39,8 @@ def users():
     )
     return render_template(
         "admin/users.html", page=found, roles=ROLE_LABELS,
-        organisations=organisation_choices(db_session(), actor=actor),
+        # Users of a deactivated organisation are still listed, so it stays a filter choice.
+        organisations=organisation_choices(db_session(), actor=actor, active_only=False),
     )
 
 

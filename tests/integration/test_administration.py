@@ -10,6 +10,7 @@ from matching.models import Organisation, ReasonCode, YearParameter
 from matching.parameters import year_parameters
 from matching.queries.admin import organisations_page, parameter_overview, users_page
 from matching.services import administration as admin
+from matching.services import parameter_values as values
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.reference import reason_code_of_kind
 from matching.services.users import set_user_active
@@ -144,13 +145,13 @@ def test_a_deactivated_reason_code_is_kept_but_not_offered(reference, administra
     [("597,30", "597.30"), ("1.234,5", "1234.5"), ("597.30", "597.30"), (" 12 ", "12")],
 )
 def test_numbers_are_read_with_a_dutch_decimal_comma_or_a_point(text, expected):
-    assert admin.parse_number(text) == Decimal(expected)
+    assert values.parse_number(text) == Decimal(expected)
 
 
 @pytest.mark.parametrize("text", ["", "abc", "1,2,3", "12.34.5", "-3", "1e5", "1.23,4"])
 def test_what_is_not_a_plain_number_is_refused(text):
     with pytest.raises(ValueError):
-        admin.parse_number(text)
+        values.parse_number(text)
 
 
 def test_a_value_set_for_a_year_applies_from_that_year_on(reference, administrator):
@@ -184,13 +185,13 @@ def test_the_overview_says_which_year_a_value_comes_from(reference, administrato
     ("name", "value", "field", "problem"),
     [
         ("no_such_thing", "1", "name", admin.UNKNOWN_PARAMETER),
-        ("mobw_task", "385,5", "value", admin.NOT_WHOLE),
-        ("mobw_task", "veel", "value", admin.NOT_A_NUMBER),
-        ("instroom_share_pct", "120", "value", admin.ABOVE_100),
-        ("candidates_per_round", "0", "value", admin.BELOW_ONE),
-        ("aftoppingsgrens_low", "1,23456", "value", admin.TOO_PRECISE),
-        ("aftoppingsgrens_low", "99999999999", "value", admin.TOO_LARGE),
-        ("aftoppingsgrens_low", "-5", "value", admin.NEGATIVE),
+        ("mobw_task", "385,5", "value", values.NOT_WHOLE),
+        ("mobw_task", "veel", "value", values.NOT_A_NUMBER),
+        ("instroom_share_pct", "120", "value", values.ABOVE_100),
+        ("candidates_per_round", "0", "value", values.BELOW_ONE),
+        ("aftoppingsgrens_low", "1,23456", "value", values.TOO_PRECISE),
+        ("aftoppingsgrens_low", "99999999999", "value", values.TOO_LARGE),
+        ("aftoppingsgrens_low", "-5", "value", values.NEGATIVE),
     ],
 )
 def test_bad_parameter_values_are_refused_and_nothing_changes(

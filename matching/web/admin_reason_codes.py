@@ -55,7 +55,8 @@ def new_reason_code():
     return render_template("admin/reason_code_new.html", form=form), status
 
 
-@blueprint.route("/redencodes/<code>", methods=["GET", "POST"])
+# Under /wijzigen, so a code named "nieuw" cannot hide behind the page for a new code.
+@blueprint.route("/redencodes/<code>/wijzigen", methods=["GET", "POST"])
 @roles_required("admin")
 def reason_code(code: str):
     """Edit a reason code's labels, motivation rule and VERA status."""

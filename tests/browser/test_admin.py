@@ -62,7 +62,7 @@ def test_every_admin_page_passes_the_accessibility_check(page, site):
         "/beheer/organisaties/1",
         "/beheer/redencodes",
         "/beheer/redencodes/nieuw",
-        "/beheer/redencodes/other",
+        "/beheer/redencodes/other/wijzigen",
         "/beheer/jaarparameters?jaar=2021&parameter=aftoppingsgrens_low",
         "/beheer/jaarparameters?jaar=2031",
     ):

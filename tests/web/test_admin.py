@@ -165,9 +165,10 @@ def _post_action(client, url: str):  # type: ignore[no-untyped-def]
     return client.post(url, data={"csrf_token": csrf_token(client, "/beheer/gebruikers")})
 
 
-def test_a_deactivated_users_next_request_is_sent_to_sign_in(signed_in, users):
+def test_a_deactivated_users_next_request_is_sent_to_sign_in(signed_in, users, reference):
     matcher = signed_in("matcher")
     assert matcher.get("/profiel").status_code == 200
+    create_api_token(reference, user=users["matcher"])
     admin = signed_in("admin")
     response = _post_action(admin, f"/beheer/gebruikers/{users['matcher'].id}/deactiveren")
     assert response.status_code == 302
@@ -175,6 +176,9 @@ def test_a_deactivated_users_next_request_is_sent_to_sign_in(signed_in, users):
     again = matcher.get("/profiel")
     assert again.status_code == 302 and "/aanmelden" in again.headers["Location"]
     assert sign_in(matcher, users["matcher"]).status_code == 401
+    token = reference.exec(select(ApiToken).where(ApiToken.user_id == users["matcher"].id)).one()
+    reference.refresh(token)
+    assert token.revoked_at is not None  # the API no longer takes their token either
 
 
 def test_a_reactivated_user_can_sign_in_again(app, signed_in, users):
@@ -230,3 +234,13 @@ def test_the_user_list_filters_and_pages(signed_in, users, reference):
     assert admin.get("/beheer/gebruikers?page=x&organisatie=y&status=z").status_code == 200
     assert admin.get("/beheer/gebruikers/99999").status_code == 404
 
+
+def test_the_admin_pages_also_open_in_english(signed_in):
+    admin = signed_in("admin")
+    admin.post("/taal", data={"lang": "en", "csrf_token": csrf_token(admin, "/beheer/gebruikers"),
+                              "next": "/beheer/gebruikers"})
+    for url in ("/beheer/gebruikers", "/beheer/gebruikers/nieuw", "/beheer/organisaties",
+                "/beheer/redencodes", "/beheer/jaarparameters?jaar=2021"):
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="en">' in response.get_data(as_text=True)

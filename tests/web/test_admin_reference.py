@@ -95,6 +95,14 @@ def test_an_administrator_adds_a_reason_code_that_is_listed(signed_in):
     assert cells[:5] == ["kandidaat", "Geen tuin", "No garden", "ja", "geweigerd"]
 
 
+def test_a_code_named_like_the_new_code_page_can_still_be_edited(signed_in):
+    admin = signed_in("admin")
+    _post(admin, "/beheer/redencodes/nieuw", "/beheer/redencodes/nieuw", code="nieuw",
+          kind="landlord", label_nl="Nieuwbouw", label_en="New build")
+    page = admin.get("/beheer/redencodes/nieuw/wijzigen").get_data(as_text=True)
+    assert 'value="Nieuwbouw"' in page
+
+
 def test_a_bad_reason_code_is_shown_at_its_field(signed_in):
     admin = signed_in("admin")
     response = _post(admin, "/beheer/redencodes/nieuw", "/beheer/redencodes/nieuw",
@@ -108,7 +116,7 @@ def test_a_bad_reason_code_is_shown_at_its_field(signed_in):
 
 def test_editing_a_reason_code_changes_its_labels_but_not_its_kind(signed_in, reference):
     admin = signed_in("admin")
-    url = "/beheer/redencodes/rent_too_high"
+    url = "/beheer/redencodes/rent_too_high/wijzigen"
     response = _post(admin, url, url, label_nl="Huur te hoog", label_en="Rent too high",
                      vera_status="ingetrokken", kind="candidate")
     assert response.status_code == 302
@@ -120,19 +128,19 @@ def test_editing_a_reason_code_changes_its_labels_but_not_its_kind(signed_in, re
     response = _post(admin, url, url, label_nl="", label_en="x")
     assert response.status_code == 422
     assert 'id="label_nl-error"' in response.get_data(as_text=True)
-    assert admin.get("/beheer/redencodes/bestaat_niet").status_code == 404
+    assert admin.get("/beheer/redencodes/bestaat_niet/wijzigen").status_code == 404
 
 
 def test_a_deactivated_reason_code_stays_listed_as_deactivated(signed_in, reference):
     admin = signed_in("admin")
     url = "/beheer/redencodes/senior_label"
-    response = _post(admin, f"{url}/deactiveren", url)
+    response = _post(admin, f"{url}/deactiveren", f"{url}/wijzigen")
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "niet meer te kiezen" in page
     listed = admin.get("/beheer/redencodes").get_data(as_text=True)
     row = re.search(r"<code>senior_label</code>.*?</tr>", listed, re.S)
     assert row and "gedeactiveerd" in row.group(0)
-    _post(admin, f"{url}/activeren", url)
+    _post(admin, f"{url}/activeren", f"{url}/wijzigen")
     reason = reference.get(ReasonCode, "senior_label")
     reference.refresh(reason)
     assert reason.active

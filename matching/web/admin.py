@@ -7,14 +7,15 @@ is for the `admin` role only.
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, request
+from flask import Blueprint, flash, redirect, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from matching.paging import clamp
 from matching.services import administration as rules
 from matching.services import parameter_values as values
-from matching.services.errors import ValidationFailed
+from matching.services.errors import Conflict, ValidationFailed
+from matching.web.errors import describe
 
 blueprint = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -81,6 +82,14 @@ def flash_problem(error: ValidationFailed) -> None:
     """Flash a refused action's problems (an action button has no fields to show them at)."""
     for problem in error.fields.values():
         flash(str(PROBLEMS.get(problem, problem)), "error")
+
+
+@blueprint.errorhandler(Conflict)
+def conflict(error: Conflict):
+    """Send the administrator back to the page when a simultaneous change won (two people
+    creating the same e-mail address or code at once): the database refused the second."""
+    flash(describe(error), "error")
+    return redirect(request.path, code=303)
 
 
 def init_views() -> None:

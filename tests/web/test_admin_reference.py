@@ -231,3 +231,19 @@ def test_a_nonsense_year_shows_the_current_year(signed_in):
     response = signed_in("admin").get("/beheer/jaarparameters?jaar=abc")
     assert response.status_code == 200
     assert "<h1>Jaarparameters 20" in response.get_data(as_text=True)
+
+
+def test_a_simultaneous_change_that_loses_is_reported_not_a_crash(signed_in, monkeypatch):
+    from matching.services.errors import Conflict
+    from matching.web import admin_organisations
+
+    def lose(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Conflict("the change conflicts with existing data")
+
+    monkeypatch.setattr(admin_organisations, "create_organisation", lose)
+    admin = signed_in("admin")
+    response = _post(admin, "/beheer/organisaties", "/beheer/organisaties",
+                     name="Tegelijk", kind="agency")
+    assert response.status_code == 303
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Iemand anders heeft dit net gewijzigd" in page

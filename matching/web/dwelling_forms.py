@@ -23,6 +23,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import TextInput
 
 from matching.schemas import DwellingInput
 from matching.web.i18n import LEASE_TYPE_LABELS
@@ -63,7 +64,19 @@ def _schema(name: str) -> list[Any]:
 
 
 class DutchDecimalField(DecimalField):
-    """An amount typed the Dutch way (560,50) or the English way (560.50)."""
+    """An amount typed the Dutch way (560,50) or the English way (560.50).
+
+    A text input, not type=number: a number input refuses the decimal comma in some browsers.
+    """
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        return f"{self.data:.2f}".replace(".", ",")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
@@ -95,7 +108,7 @@ class DwellingForm(FlaskForm):
     rooms = IntegerField(_l("Aantal kamers"), validators=_schema("rooms"))
     floor_area_m2 = IntegerField(_l("Woonoppervlak in m²"), validators=_schema("floor_area_m2"))
     rent = DutchDecimalField(_l("Kale huur per maand in euro"), places=2,
-                             validators=_schema("rent"))
+                             validators=_schema("rent"), render_kw={"inputmode": "decimal"})
     floor = IntegerField(_l("Verdieping"), default=0, validators=_schema("floor"))
     has_lift = BooleanField(_l("Er is een lift"))
     accessible = BooleanField(_l("Toegankelijk voor een rolstoel"))

@@ -117,10 +117,11 @@ def index():
 def _dwelling_form(**kwargs) -> DwellingForm:
     form = DwellingForm(**kwargs)
     session = db_session()
-    form.wijk.choices = {
-        str(_("Wijken van Utrecht")) if kind == "wijk" else str(_("U16-gemeenten")): names
-        for kind, names in district_choices(session).items()
-    }
+    # No district is chosen for the user: an empty first option makes the choice explicit.
+    form.wijk.choices = [("", _("Kies een wijk of gemeente"))] + [
+        (name, name if kind == "wijk" else _("%(name)s (U16)", name=name))
+        for kind, names in district_choices(session).items() for name, _label in names
+    ]
     form.earmarked_care_provider_ids.choices = care_provider_choices(session)
     return form
 

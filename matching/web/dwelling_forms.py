@@ -55,7 +55,8 @@ def _schema(name: str) -> list[Any]:
         elif getattr(rule, "pattern", None) and name in PATTERN_MESSAGES:
             validators.append(Regexp(rule.pattern, message=PATTERN_MESSAGES[name]))
     if low is not None or high is not None:
-        message = _l("Kies een waarde van %(low)s tot en met %(high)s.", low=low, high=high)
+        shown = str(low).replace(".", ",")  # 0,01 as a Dutch amount
+        message = _l("Kies een waarde van %(low)s tot en met %(high)s.", low=shown, high=high)
         validators.append(NumberRange(min=low, max=high, message=message))
     if shortest is not None or longest is not None:
         message = _l("Gebruik %(low)s tot %(high)s tekens.", low=shortest or 0, high=longest)
@@ -127,8 +128,11 @@ class DwellingForm(FlaskForm):
 
     def service_data(self) -> dict[str, Any]:
         """The plain values the dwelling services take."""
-        names = [n for n in DwellingInput.model_fields if n in self._fields]
-        data = {name: self._fields[name].data for name in names}
+        data = {}
+        for name, info in DwellingInput.model_fields.items():
+            value = self._fields[name].data if name in self._fields else None
+            if value is not None or info.is_required():
+                data[name] = value  # an empty optional field takes the schema's default
         data["complex_code"] = (data.get("complex_code") or "").strip() or None
         data["earmarked_care_provider_ids"] = list(data.get("earmarked_care_provider_ids") or [])
         return data

@@ -287,3 +287,25 @@ def test_every_post_without_csrf_token_answers_400_and_changes_nothing(reference
     assert _count(reference, Dwelling) == 2
     assert (_fresh(reference, draft.id).state, _fresh(reference, draft.id).rooms) == ("draft", 2)
     assert _fresh(reference, ready.dwelling.id).state == "offer_accepted"
+
+
+def test_an_empty_optional_field_takes_the_default(reference, signed_in):
+    client = signed_in("corporation")
+    token = csrf_token(client, "/corporatie/woningen/nieuw")
+    response = client.post("/corporatie/woningen/nieuw",
+                           data={**_form(floor=""), "csrf_token": token})
+    assert response.status_code == 302
+    dwelling_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert _fresh(reference, dwelling_id).floor == 0
+
+
+def test_the_corporation_pages_also_work_in_english(reference, users, signed_in, draft):
+    made = open_round(reference, **_parties(users))
+    client = signed_in("corporation")
+    client.post("/taal", data={"lang": "en", "csrf_token": csrf_token(client, "/profiel")})
+    for path in ("/corporatie/kwartaal", "/corporatie/woningen", "/corporatie/woningen/nieuw",
+                 f"/corporatie/woningen/{made.dwelling.id}", "/corporatie/woningen/uploaden",
+                 "/corporatie/voorstellen", f"/corporatie/voorstellen/{made.proposal.id}"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert '<html lang="en">' in response.get_data(as_text=True)

@@ -47,6 +47,7 @@ def test_a_corporation_submits_a_dwelling_decides_on_its_round_and_lets_it(page:
     expect(page.get_by_role("heading", level=1)).to_have_text("Kanaalstraat 12, Utrecht")
     expect(page.get_by_role("status")).to_contain_text("opgeslagen als concept")
     dwelling_id = _dwelling_id(page)
+    check_accessibility(page)
 
     # Submitting it (voordragen).
     page.get_by_role("button", name="Voordragen aan Het Vierde Huis").press("Enter")
@@ -56,6 +57,8 @@ def test_a_corporation_submits_a_dwelling_decides_on_its_round_and_lets_it(page:
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Woningen").click()
     expect(page.get_by_role("table", name=re.compile("Uw woningen"))).to_contain_text(
         "Kanaalstraat 12, Utrecht")
+    check_accessibility(page)
+    page.get_by_role("link", name="Woningen uploaden").click()
     check_accessibility(page)
 
     # Het Vierde Huis proposes three waiting clients.

@@ -54,13 +54,19 @@ def _bool(text: str) -> bool:
     return text.lower() in ("true", "1", "yes", "ja")
 
 
-def _upsert(session: Session, report: LoadReport, file: str, row: object, key: object) -> None:
-    """Insert `row`, or copy its values onto the existing row with the same key."""
+def _upsert(
+    session: Session, report: LoadReport, file: str, row: object, key: object,
+    *, keep_existing: bool = False,
+) -> None:
+    """Insert `row`, or copy its values onto the existing row with the same key; with
+    `keep_existing`, an existing row is left as it is (administrators own it once loaded)."""
     model = type(row)
     existing = session.get(model, key)
     if existing is None:
         session.add(row)
         report.add(file)
+        return
+    if keep_existing:
         return
     changed = False
     for name in model.model_fields:  # type: ignore[attr-defined]
@@ -105,7 +111,9 @@ def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
             label_en=row["label_en"], needs_motivation=_bool(row["needs_motivation"]),
             vera_status=row.get("vera_status") or None,
         )
-        _upsert(session, report, "reason_codes.csv", reason, row["code"])
+        # Administrators edit labels and rules of reason codes and year parameters on the
+        # admin pages; a later `seed reference` must not undo their work.
+        _upsert(session, report, "reason_codes.csv", reason, row["code"], keep_existing=True)
     for row in _rows(folder, "districts.csv"):
         share = row.get("social_stock_share_pct") or None
         district = District(
@@ -118,7 +126,8 @@ def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
             year=int(row["year"]), name=row["parameter"], value=Decimal(row["value"]),
             is_assumption=_bool(row["is_assumption"]), source=row["source"][:300],
         )
-        _upsert(session, report, "year_parameters.csv", parameter, (parameter.year, parameter.name))
+        _upsert(session, report, "year_parameters.csv", parameter,
+                (parameter.year, parameter.name), keep_existing=True)
     for row in _rows(folder, "corporation_weights.csv"):
         weight = CorporationWeight(
             year=int(row["year"]), corporation_id=org_ids[row["corporation"]],

@@ -219,3 +219,16 @@ def test_removing_a_years_value_lets_the_earlier_value_carry_on(reference, admin
     with pytest.raises(NotFound):
         admin.remove_year_parameter(reference, year=2021, name="mobw_task",
                                     actor=administrator)
+
+
+def test_loading_the_reference_data_again_keeps_the_administrators_edits(reference):
+    from matching.models import ReasonCode
+    from matching.services.administration import update_reason_code
+    from matching.services.reference import load_reference
+    from tests.factories import make_user
+
+    admin = make_user(reference, "Het Vierde Huis", "admin")
+    update_reason_code(reference, code="other", label_nl="Andere reden (toelichten)",
+                       label_en="Other reason (explain)", needs_motivation=True, actor=admin)
+    load_reference(reference)
+    assert reference.get(ReasonCode, "other").label_nl == "Andere reden (toelichten)"

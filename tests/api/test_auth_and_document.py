@@ -130,6 +130,7 @@ def test_every_contract_operation_is_in_the_document(api):
         ("POST", "/clients/{client_id}/withdraw"), ("GET", "/leases"),
         ("GET", "/leases/{lease_id}"), ("POST", "/leases/{lease_id}/transfer"),
         ("POST", "/leases/{lease_id}/extend"), ("POST", "/leases/{lease_id}/end"),
-        ("GET", "/contingents/{year}"),
+        ("GET", "/contingents/{year}"), ("GET", "/reports/quarter/{quarter}"),
+        ("GET", "/reports/year/{year}"),
     }
     assert contract <= operations, contract - operations

@@ -21,6 +21,7 @@ from matching.web.api import (
     leases,
     proposals,
     reference,
+    reports,
 )
 from matching.web.api.auth import SECURITY_SCHEMES, authenticate, check_role
 from matching.web.api.body import check_body, check_query
@@ -33,7 +34,7 @@ from matching.web.api.errors import (
 PREFIX = "/api/v1"
 
 blueprint = APIBlueprint("api", __name__, url_prefix=PREFIX)
-for module in (reference, figures, dwellings, proposals, clients, leases):
+for module in (reference, figures, dwellings, proposals, clients, leases, reports):
     blueprint.register_api(module.blueprint)
 
 

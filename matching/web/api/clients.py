@@ -1,6 +1,8 @@
 """Clients (referrals): register, list and read (every read logged), approve, hold, resume,
 withdraw, reinstate."""
 
+from typing import Any
+
 from matching.queries import api as queries
 from matching.queries.lists import clients_for
 from matching.services import clients as service
@@ -28,7 +30,7 @@ ONE = f"/clients/<{ID}:client_id>"
 
 @blueprint.post("/clients", responses={201: out.ClientOut})
 @roles("care_provider")
-def register_client(body: ClientCreate, header: IdempotencyHeader):
+def register_client(body: ClientCreate, header: IdempotencyHeader) -> Any:
     """Register a client of the caller's care provider (state registered)."""
     client = service.register_client(db_session(), data=body.model_dump(), actor=api_actor())
     return to.answer(to.client(client), 201)
@@ -36,7 +38,7 @@ def register_client(body: ClientCreate, header: IdempotencyHeader):
 
 @blueprint.get("/clients", responses={200: out.ClientPage})
 @roles("care_provider", "matcher")
-def list_clients(query: ClientQuery):
+def list_clients(query: ClientQuery) -> Any:
     """List clients (a care provider its own, the agency all), longest waiting first."""
     session = db_session()
     actor = api_actor()
@@ -53,7 +55,7 @@ def list_clients(query: ClientQuery):
 
 @blueprint.get(ONE, responses={200: out.ClientDetail})
 @roles("care_provider", "matcher")
-def get_client(path: ClientPath):
+def get_client(path: ClientPath) -> Any:
     """Return a client with state, waiting start and history (the read is logged)."""
     session = db_session()
     client = service.read_client(session, client_id=path.client_id, actor=api_actor(),
@@ -63,7 +65,7 @@ def get_client(path: ClientPath):
 
 @blueprint.post(f"{ONE}/approve", responses={200: out.ClientOut})
 @roles("matcher")
-def approve_client(path: ClientPath, body: ApproveBody, header: IdempotencyHeader):
+def approve_client(path: ClientPath, body: ApproveBody, header: IdempotencyHeader) -> Any:
     """Approve a referral: the client starts waiting (now, or from `waiting_since`)."""
     client = service.approve_client(db_session(), client_id=path.client_id,
                                     waiting_since=body.waiting_since, actor=api_actor())
@@ -72,7 +74,7 @@ def approve_client(path: ClientPath, body: ApproveBody, header: IdempotencyHeade
 
 @blueprint.post(f"{ONE}/hold", responses={200: out.ClientOut})
 @roles("care_provider", "matcher")
-def hold_client(path: ClientPath, body: HoldBody, header: IdempotencyHeader):
+def hold_client(path: ClientPath, body: HoldBody, header: IdempotencyHeader) -> Any:
     """Pause a waiting client (for example a stay in a clinic)."""
     client = service.hold_client(db_session(), client_id=path.client_id, reason=body.reason,
                                  actor=api_actor())
@@ -81,7 +83,7 @@ def hold_client(path: ClientPath, body: HoldBody, header: IdempotencyHeader):
 
 @blueprint.post(f"{ONE}/resume", responses={200: out.ClientOut})
 @roles("care_provider", "matcher")
-def resume_client(path: ClientPath, body: NoBody, header: IdempotencyHeader):
+def resume_client(path: ClientPath, body: NoBody, header: IdempotencyHeader) -> Any:
     """Put a paused client back in the queue."""
     client = service.resume_client(db_session(), client_id=path.client_id, actor=api_actor())
     return to.answer(to.client(client))
@@ -89,7 +91,7 @@ def resume_client(path: ClientPath, body: NoBody, header: IdempotencyHeader):
 
 @blueprint.post(f"{ONE}/withdraw", responses={200: out.ClientOut})
 @roles("care_provider", "matcher")
-def withdraw_client(path: ClientPath, body: WithdrawBody, header: IdempotencyHeader):
+def withdraw_client(path: ClientPath, body: WithdrawBody, header: IdempotencyHeader) -> Any:
     """Withdraw a client from the process, with a reason."""
     client = service.withdraw_client(db_session(), client_id=path.client_id,
                                      reason=body.reason, actor=api_actor())
@@ -98,7 +100,7 @@ def withdraw_client(path: ClientPath, body: WithdrawBody, header: IdempotencyHea
 
 @blueprint.post(f"{ONE}/reinstate", responses={200: out.ClientOut})
 @roles("matcher")
-def reinstate_client(path: ClientPath, body: ReinstateBody, header: IdempotencyHeader):
+def reinstate_client(path: ClientPath, body: ReinstateBody, header: IdempotencyHeader) -> Any:
     """Give a client who refused an offer their place back, with a motivation."""
     client = service.reinstate_client(db_session(), client_id=path.client_id,
                                       motivation=body.motivation, actor=api_actor())

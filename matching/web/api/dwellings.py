@@ -1,5 +1,7 @@
 """Dwelling offers: create, list, read, submit, withdraw, release, the offer's answer, let."""
 
+from typing import Any
+
 from sqlmodel import Session
 
 from matching.models import Dwelling
@@ -37,7 +39,7 @@ def _answer(session: Session, dwelling: Dwelling, status: int = 200):
 
 @blueprint.post("/dwellings", responses={201: out.DwellingOut})
 @roles("corporation")
-def create_dwelling(body: DwellingCreate, header: IdempotencyHeader):
+def create_dwelling(body: DwellingCreate, header: IdempotencyHeader) -> Any:
     """Create a dwelling offer of the caller's corporation (state draft)."""
     session = db_session()
     dwelling = service.create_dwelling(session, data=body.model_dump(), actor=api_actor())
@@ -46,7 +48,7 @@ def create_dwelling(body: DwellingCreate, header: IdempotencyHeader):
 
 @blueprint.get("/dwellings", responses={200: out.DwellingPage})
 @roles("corporation", "matcher")
-def list_dwellings(query: DwellingQuery):
+def list_dwellings(query: DwellingQuery) -> Any:
     """List dwellings (a corporation its own, the agency all), newest first."""
     session = db_session()
     found = dwellings_for(
@@ -60,7 +62,7 @@ def list_dwellings(query: DwellingQuery):
 
 @blueprint.get(ONE, responses={200: out.DwellingDetail})
 @roles("corporation", "matcher")
-def get_dwelling(path: DwellingPath):
+def get_dwelling(path: DwellingPath) -> Any:
     """Return a dwelling with its rounds of candidates, their decisions, and its history."""
     session = db_session()
     actor = api_actor()
@@ -79,7 +81,7 @@ def get_dwelling(path: DwellingPath):
 
 @blueprint.post(f"{ONE}/submit", responses={200: out.DwellingOut})
 @roles("corporation")
-def submit_dwelling(path: DwellingPath, body: NoBody, header: IdempotencyHeader):
+def submit_dwelling(path: DwellingPath, body: NoBody, header: IdempotencyHeader) -> Any:
     """Submit (voordragen) a draft to the agency; it counts for this quarter."""
     session = db_session()
     dwelling = service.submit_dwelling(session, dwelling_id=path.dwelling_id, actor=api_actor())
@@ -88,7 +90,7 @@ def submit_dwelling(path: DwellingPath, body: NoBody, header: IdempotencyHeader)
 
 @blueprint.post(f"{ONE}/withdraw", responses={200: out.DwellingOut})
 @roles("corporation")
-def withdraw_dwelling(path: DwellingPath, body: WithdrawBody, header: IdempotencyHeader):
+def withdraw_dwelling(path: DwellingPath, body: WithdrawBody, header: IdempotencyHeader) -> Any:
     """Withdraw a dwelling with a reason (not once it is matched or let)."""
     session = db_session()
     dwelling = service.withdraw_dwelling(session, dwelling_id=path.dwelling_id,
@@ -98,7 +100,7 @@ def withdraw_dwelling(path: DwellingPath, body: WithdrawBody, header: Idempotenc
 
 @blueprint.post(f"{ONE}/release", responses={200: out.DwellingOut})
 @roles("corporation")
-def release_dwelling(path: DwellingPath, body: NoBody, header: IdempotencyHeader):
+def release_dwelling(path: DwellingPath, body: NoBody, header: IdempotencyHeader) -> Any:
     """Release an unmatched dwelling to regular allocation after the vacancy deadline."""
     session = db_session()
     dwelling = service.release_dwelling(session, dwelling_id=path.dwelling_id, actor=api_actor())
@@ -107,7 +109,7 @@ def release_dwelling(path: DwellingPath, body: NoBody, header: IdempotencyHeader
 
 @blueprint.post(f"{ONE}/offer", responses={200: out.DwellingOut})
 @roles("matcher")
-def record_offer_answer(path: DwellingPath, body: OfferBody, header: IdempotencyHeader):
+def record_offer_answer(path: DwellingPath, body: OfferBody, header: IdempotencyHeader) -> Any:
     """Record the matched client's answer to the one-time offer."""
     session = db_session()
     dwelling = service.record_offer_answer(
@@ -119,7 +121,7 @@ def record_offer_answer(path: DwellingPath, body: OfferBody, header: Idempotency
 
 @blueprint.post(f"{ONE}/let", responses={200: out.LetResult})
 @roles("corporation")
-def let_dwelling(path: DwellingPath, body: LetBody, header: IdempotencyHeader):
+def let_dwelling(path: DwellingPath, body: LetBody, header: IdempotencyHeader) -> Any:
     """Let a dwelling whose offer was accepted: the client is housed and a lease created."""
     session = db_session()
     lease = lease_service.let_dwelling(

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from matching.paging import Page
 from matching.services.planning import contingent_overview, quarter_quotas
@@ -26,7 +26,7 @@ def _page(rows: Sequence[T], query: PageQuery) -> Page[T]:
 
 @blueprint.get("/quarters/<quarter>/quotas", responses={200: out.QuotaPage})
 @roles("corporation", "matcher", "analyst")
-def list_quotas(path: QuarterPath, query: PageQuery):
+def list_quotas(path: QuarterPath, query: PageQuery) -> Any:
     """List quota, submitted, instroom and backlog per corporation (a corporation: its own)."""
     actor = api_actor()
     rows = quarter_quotas(db_session(), path.quarter)
@@ -38,7 +38,7 @@ def list_quotas(path: QuarterPath, query: PageQuery):
 
 @blueprint.get("/contingents/<year>", responses={200: out.ContingentPage})
 @roles("care_provider", "matcher", "analyst")
-def list_contingents(path: YearPath, query: PageQuery):
+def list_contingents(path: YearPath, query: PageQuery) -> Any:
     """List contingent, proposed, housed, remaining per care provider (a provider: its own)."""
     actor = api_actor()
     rows = contingent_overview(db_session(), path.year)

@@ -1,5 +1,7 @@
 """Leases: list and read (the parties and the agency), transfer (omklap), extend, end."""
 
+from typing import Any
+
 from matching.queries import api as queries
 from matching.queries.lists import leases_for
 from matching.services import leases as service
@@ -23,7 +25,7 @@ ONE = f"/leases/<{ID}:lease_id>"
 
 @blueprint.get("/leases", responses={200: out.LeasePage})
 @roles("corporation", "care_provider", "matcher")
-def list_leases(query: LeaseQuery):
+def list_leases(query: LeaseQuery) -> Any:
     """List the leases the caller is a party to (the agency all), reviews due first."""
     found = leases_for(db_session(), actor=api_actor(), lease_type=query.type,
                        state=query.state, page=query.page, per_page=query.per_page)
@@ -32,7 +34,7 @@ def list_leases(query: LeaseQuery):
 
 @blueprint.get(ONE, responses={200: out.LeaseDetail})
 @roles("corporation", "care_provider", "matcher")
-def get_lease(path: LeasePath):
+def get_lease(path: LeasePath) -> Any:
     """Return a lease with its dates, type, state and history."""
     lease, history = queries.lease_detail(db_session(), actor=api_actor(),
                                           lease_id=path.lease_id)
@@ -41,7 +43,7 @@ def get_lease(path: LeasePath):
 
 @blueprint.post(f"{ONE}/transfer", responses={200: out.LeaseOut})
 @roles("matcher", "corporation")
-def transfer_lease(path: LeasePath, body: TransferBody, header: IdempotencyHeader):
+def transfer_lease(path: LeasePath, body: TransferBody, header: IdempotencyHeader) -> Any:
     """Transfer (omklap) a flip lease: the client becomes the tenant from `on`."""
     lease = service.transfer_lease(db_session(), lease_id=path.lease_id, on=body.on,
                                    actor=api_actor())
@@ -50,7 +52,7 @@ def transfer_lease(path: LeasePath, body: TransferBody, header: IdempotencyHeade
 
 @blueprint.post(f"{ONE}/extend", responses={200: out.LeaseOut})
 @roles("care_provider")
-def extend_lease(path: LeasePath, body: ExtendBody, header: IdempotencyHeader):
+def extend_lease(path: LeasePath, body: ExtendBody, header: IdempotencyHeader) -> Any:
     """Postpone the review of a flip lease whose tenant is not ready (with a reason)."""
     lease = service.extend_lease(db_session(), lease_id=path.lease_id,
                                  review_on=body.review_on, reason=body.reason,
@@ -60,7 +62,7 @@ def extend_lease(path: LeasePath, body: ExtendBody, header: IdempotencyHeader):
 
 @blueprint.post(f"{ONE}/end", responses={200: out.LeaseOut})
 @roles("corporation")
-def end_lease(path: LeasePath, body: EndBody, header: IdempotencyHeader):
+def end_lease(path: LeasePath, body: EndBody, header: IdempotencyHeader) -> Any:
     """End a lease (landlord corporation), with a reason."""
     lease = service.end_lease(db_session(), lease_id=path.lease_id, on=body.on,
                               reason=body.reason, actor=api_actor())

@@ -1,5 +1,7 @@
 """Suggestions of the engine, rounds of candidates, and the corporation's decisions."""
 
+from typing import Any
+
 from sqlmodel import Session
 
 from matching.models import Proposal
@@ -46,7 +48,7 @@ def _round_answer(session: Session, proposal: Proposal, status: int = 200):
 @blueprint.get(f"/dwellings/<{ID}:dwelling_id>/suggestions",
                responses={200: out.SuggestionsOut})
 @roles("matcher")
-def list_suggestions(path: DwellingPath, query: SuggestionQuery):
+def list_suggestions(path: DwellingPath, query: SuggestionQuery) -> Any:
     """Rank the eligible clients for a dwelling, with explanations and exclusion counts."""
     session = db_session()
     per_page = query.per_page or year_parameters(
@@ -58,7 +60,7 @@ def list_suggestions(path: DwellingPath, query: SuggestionQuery):
 
 @blueprint.post(f"/dwellings/<{ID}:dwelling_id>/proposals", responses={201: out.ProposalResult})
 @roles("matcher")
-def propose_candidates(path: DwellingPath, body: ProposeBody, header: IdempotencyHeader):
+def propose_candidates(path: DwellingPath, body: ProposeBody, header: IdempotencyHeader) -> Any:
     """Open a round of candidates for a submitted dwelling (motivation when deviating)."""
     session = db_session()
     proposal = service.propose_candidates(
@@ -70,7 +72,7 @@ def propose_candidates(path: DwellingPath, body: ProposeBody, header: Idempotenc
 
 @blueprint.get(f"/proposals/<{ID}:proposal_id>", responses={200: out.ProposalResult})
 @roles("corporation", "matcher")
-def get_proposal(path: ProposalPath):
+def get_proposal(path: ProposalPath) -> Any:
     """Return a round with its candidates, their decisions, and its dwelling."""
     session = db_session()
     proposal = get_or_404(session, Proposal, path.proposal_id)
@@ -79,7 +81,7 @@ def get_proposal(path: ProposalPath):
 
 @blueprint.post(f"/proposals/<{ID}:proposal_id>/decisions", responses={200: out.ProposalResult})
 @roles("corporation")
-def decide_candidate(path: ProposalPath, body: DecisionBody, header: IdempotencyHeader):
+def decide_candidate(path: ProposalPath, body: DecisionBody, header: IdempotencyHeader) -> Any:
     """Accept one candidate of a round, or reject one with a reason code."""
     session = db_session()
     proposal = service.decide_candidate(

@@ -1,5 +1,7 @@
 """Who am I, and the reference lists every role may read."""
 
+from typing import Any
+
 from sqlmodel import Session
 
 from matching.models import Organisation
@@ -21,7 +23,7 @@ def _organisation(row: Organisation) -> out.OrganisationOut:
 
 
 @blueprint.get("/me", responses={200: out.MeOut})
-def get_me():
+def get_me() -> Any:
     """Return the caller: user, role and organisation."""
     user = api_actor()
     session: Session = db_session()
@@ -33,7 +35,7 @@ def get_me():
 
 
 @blueprint.get("/organisations", responses={200: out.OrganisationPage})
-def list_organisations(query: OrganisationQuery):
+def list_organisations(query: OrganisationQuery) -> Any:
     """List the organisations with id, name and kind."""
     found = queries.organisations(db_session(), kind=query.kind, page=query.page,
                                   per_page=query.per_page)
@@ -41,7 +43,7 @@ def list_organisations(query: OrganisationQuery):
 
 
 @blueprint.get("/reason-codes", responses={200: out.ReasonCodePage})
-def list_reason_codes(query: ReasonCodeQuery):
+def list_reason_codes(query: ReasonCodeQuery) -> Any:
     """List the reason codes: landlord (rejected, withdrawn) and candidate (declined)."""
     found = queries.reason_codes(db_session(), kind=query.kind, page=query.page,
                                  per_page=query.per_page)
@@ -51,7 +53,7 @@ def list_reason_codes(query: ReasonCodeQuery):
 
 
 @blueprint.get("/target-groups", responses={200: out.TargetGroupPage})
-def list_target_groups(query: PageQuery):
+def list_target_groups(query: PageQuery) -> Any:
     """List the target groups with their Dutch and English labels."""
     found = queries.target_groups(db_session(), page=query.page, per_page=query.per_page)
     return answer(page_of(out.TargetGroupPage, found, lambda g: out.TargetGroupOut(

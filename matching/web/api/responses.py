@@ -7,7 +7,7 @@ Timestamps carry Utrecht's offset; dates are YYYY-MM-DD; rent is euros with cent
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -259,3 +259,30 @@ class ClientPage(PageOf[ClientOut]):
 
 class LeasePage(PageOf[LeaseOut]):
     pass
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportOut(BaseModel):
+    """A monitoring report (matching.reports): aggregates only; for the municipality a cell
+    counting fewer than five clients is null. Sections may grow; read what you know."""
+
+    model_config = ConfigDict(extra="allow", openapi_extra={  # type: ignore[typeddict-unknown-key]
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    })
+
+    period: dict[str, Any] = Field(description="kind, code, from, to")
+    as_of: str | None = None
+    generated_at: str | None = None
+    scope: str | None = Field(None, description="all, or own_figures for a corporation")
+    suppressed_below: int | None = None
+    quotas: list[dict[str, Any]] | None = None
+    matching: dict[str, Any] | None = None
+    speed: list[dict[str, Any]] | None = None
+    waiting: list[dict[str, Any]] | None = None
+    contingents: list[dict[str, Any]] | None = None
+    leases: dict[str, Any] | None = None

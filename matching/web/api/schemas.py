@@ -68,11 +68,20 @@ class YearPath(BaseModel):
 # --- query parameters -------------------------------------------------------------------------
 
 
-class PageQuery(BaseModel):
-    """?page=1&per_page=50; an empty value means the default."""
+def _empty_allowed(schema: dict[str, Any]) -> None:
+    """Document that every query parameter may also be sent empty (`?state=`)."""
+    for name, prop in list(schema.get("properties", {}).items()):
+        kept = {k: prop.pop(k) for k in ("title", "default", "description") if k in prop}
+        # A query string has no null; leaving a parameter out is how it is "not given".
+        options = [o for o in prop.pop("anyOf", None) or [prop] if o != {"type": "null"}]
+        schema["properties"][name] = {**kept,
+                                      "anyOf": [*options, {"type": "string", "maxLength": 0}]}
 
-    page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
-    per_page: Annotated[int, Field(ge=1, le=200)] = 50
+
+class Query(BaseModel):
+    """Query parameters; an empty value (`?state=`) means the parameter is not given."""
+
+    model_config = ConfigDict(json_schema_extra=_empty_allowed)
 
     @model_validator(mode="before")
     @classmethod
@@ -80,6 +89,13 @@ class PageQuery(BaseModel):
         if isinstance(data, dict):
             return {key: value for key, value in data.items() if value != ""}
         return data
+
+
+class PageQuery(Query):
+    """?page=1&per_page=50."""
+
+    page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    per_page: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 class OrganisationQuery(PageQuery):
@@ -113,7 +129,7 @@ class SuggestionQuery(PageQuery):
     per_page: Annotated[int | None, Field(ge=1, le=200)] = None  # type: ignore[assignment]
 
 
-class ReportQuery(BaseModel):
+class ReportQuery(Query):
     format: Literal["json", "csv", "xlsx"] | None = Field(
         None, description="xlsx or csv for a file; or send Accept: text/csv"
     )

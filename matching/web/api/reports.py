@@ -1,0 +1,62 @@
+"""The quarterly and annual monitoring reports, as JSON, CSV or XLSX."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Response, request
+
+from matching.reports import quarter_report, year_report
+from matching.reports.build import REPORT_ROLES
+from matching.reports.export import to_csv, to_xlsx
+from matching.web import db_session
+from matching.web.api import responses as out
+from matching.web.api.auth import api_actor, roles
+from matching.web.api.common import resource
+from matching.web.api.schemas import QuarterPath, ReportQuery, YearPath
+
+blueprint = resource("reports", "Monitoring reports: JSON, CSV (Accept: text/csv) or XLSX")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _format(query: ReportQuery) -> str:
+    """?format= decides; otherwise the Accept header may ask for CSV; JSON by default."""
+    if query.format:
+        return query.format
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    return "csv" if best == "text/csv" else "json"
+
+
+def _answer(report: dict[str, Any], query: ReportQuery, name: str) -> Response:
+    kind = _format(query)
+    if kind == "xlsx":
+        return Response(to_xlsx(report), mimetype=out.XLSX, headers={
+            "Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    if kind == "csv":
+        return Response(to_csv(report), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return Response(json.dumps(report, default=_plain), mimetype="application/json")
+
+
+@blueprint.get("/reports/quarter/<quarter>", responses={200: out.ReportOut})
+@roles(*REPORT_ROLES)
+def get_quarter_report(path: QuarterPath, query: ReportQuery) -> Any:
+    """Return the quarterly monitoring report (a corporation: its own figures)."""
+    report = quarter_report(db_session(), quarter=path.quarter, actor=api_actor())
+    return _answer(report, query, f"report-{path.quarter}")
+
+
+@blueprint.get("/reports/year/<year>", responses={200: out.ReportOut})
+@roles(*REPORT_ROLES)
+def get_year_report(path: YearPath, query: ReportQuery) -> Any:
+    """Return the annual monitoring report (a corporation: its own figures)."""
+    report = year_report(db_session(), year=path.year, actor=api_actor())
+    return _answer(report, query, f"report-{path.year}")

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from matching.queries.matcher import round_size
 from matching.queries.matcher_clients import client_labels, dwelling_view, rounds_of
@@ -73,9 +74,13 @@ def propose(dwelling_id: int):
     except (TransitionNotAllowed, Conflict) as error:
         flash(describe(error), "error")
         return redirect(url_for("matcher.dwelling", dwelling_id=dwelling_id), code=303)
-    flash(_("Ronde %(no)s is geopend met %(count)s kandidaten. De corporatie beslist uiterlijk "
-            "%(deadline)s.", no=proposal.round_no, count=len(chosen),
-            deadline=short_date(proposal.deadline)), "success")
+    flash(ngettext(
+        "Ronde %(no)s is geopend met %(num)s kandidaat. De corporatie beslist uiterlijk "
+        "%(deadline)s.",
+        "Ronde %(no)s is geopend met %(num)s kandidaten. De corporatie beslist uiterlijk "
+        "%(deadline)s.",
+        len(chosen), no=proposal.round_no, deadline=short_date(proposal.deadline),
+    ), "success")
     return redirect(url_for("matcher.dwelling", dwelling_id=dwelling_id), code=303)
 
 

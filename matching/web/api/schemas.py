@@ -32,7 +32,7 @@ def _in_range(value: date) -> date:
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Day = Annotated[date, AfterValidator(_in_range),
                 Field(description="YYYY-MM-DD, between 2000-01-01 and 2100-12-31")]
-QUARTER_PATTERN = r"^[0-9]{4}Q[1-4]$"
+QUARTER_PATTERN = r"^20[0-9]{2}Q[1-4]$"  # 2000Q1 to 2099Q4, like the dates
 Reason = Annotated[str, Field(min_length=1, max_length=1000)]
 Motivation = Annotated[str, Field(max_length=2000)]
 ReasonCode = Annotated[str, Field(max_length=60)]

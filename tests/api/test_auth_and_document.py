@@ -134,3 +134,16 @@ def test_every_contract_operation_is_in_the_document(api):
         ("GET", "/reports/year/{year}"),
     }
     assert contract <= operations, contract - operations
+
+
+def test_the_reference_page_for_people_lists_every_operation(api):
+    response = api.get("/api/v1/docs", as_=None)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    document = api.get("/api/v1/openapi.json", as_=None).get_json()
+    for path, item in document["paths"].items():
+        for method in item:
+            assert f"<code>{method.upper()} {path}</code>" in page
+    assert page.count("<h1>") == 1
+    assert page.count("<table>") == page.count("<caption>")
+    assert "cdn" not in page.lower() and "<script" not in page.split("</head>")[1]

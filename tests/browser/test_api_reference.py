@@ -1,0 +1,12 @@
+"""The API reference page for people: reachable without signing in, and accessible."""
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import check_accessibility
+
+
+def test_the_api_reference_page_lists_the_operations_and_is_accessible(page: Page):
+    page.goto("/api/v1/docs")
+    assert page.locator("h1").count() == 1
+    assert page.locator("h3").filter(has_text="POST /api/v1/dwellings").first.is_visible()
+    check_accessibility(page)

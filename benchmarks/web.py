@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -185,7 +186,7 @@ def _report(figures: Figures, arguments: argparse.Namespace, backend: str) -> di
         rows[page] = {
             "requests": len(values),
             "p50_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[max(0, int(0.95 * len(ordered)) - 1)], 1),
+            "p95_ms": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 1),  # nearest rank
             "max_ms": round(ordered[-1], 1),
             "errors": figures.errors.get(page, 0),
         }

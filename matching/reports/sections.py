@@ -1,7 +1,7 @@
 """The sections of a report, each a query over one period. No state changes here."""
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
@@ -20,7 +20,7 @@ from matching.models import (
 )
 from matching.reports.period import Period, Reader
 from matching.services.planning import contingent_overview, year_quotas
-from matching.workdays import local_date, working_days_between
+from matching.workdays import UTRECHT, local_date, working_days_between
 from matching.workflow.states import (
     ClientState,
     DwellingState,
@@ -31,6 +31,13 @@ from matching.workflow.states import (
 
 OPEN_FLIP_STATES = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)
 AMBITION_DAYS = 91  # the three-month waiting ambition, in days
+
+
+def utc_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first and last day in Utrecht, as UTC moments [start, end)."""
+    start = datetime.combine(period.first_day, time(0), tzinfo=UTRECHT)
+    end = datetime.combine(period.last_day + timedelta(days=1), time(0), tzinfo=UTRECHT)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _names(session: Session, kind: str) -> dict[int, str]:
@@ -76,16 +83,13 @@ def quotas(session: Session, period: Period, reader: Reader) -> list[dict[str, A
 
 def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]:
     """Rounds, candidates, decisions, reasons, bottlenecks and deviations in the period."""
+    start, end = utc_bounds(period)
     rounds = select(Proposal, Dwelling.corporation_id).join(
         Dwelling, col(Dwelling.id) == Proposal.dwelling_id
-    )
+    ).where(col(Proposal.opened_at) >= start, col(Proposal.opened_at) < end)
     if reader.corporation_id is not None:
         rounds = rounds.where(Dwelling.corporation_id == reader.corporation_id)
-    opened = [
-        (proposal, corporation)
-        for proposal, corporation in session.exec(rounds)
-        if period.first_day <= local_date(proposal.opened_at) <= period.last_day
-    ]
+    opened = list(session.exec(rounds))
     round_ids = [p.id for p, _ in opened]
     candidates = list(session.exec(
         select(Candidate).where(col(Candidate.proposal_id).in_(round_ids))
@@ -122,8 +126,14 @@ def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]
 def speed(session: Session, period: Period, reader: Reader) -> list[dict[str, Any]]:
     """Per corporation, for dwellings let in the period: median working days from
     submission to match and to letting (the vacancy the plan wants short)."""
+    start, end = utc_bounds(period)
+    let_now = select(DwellingEvent.dwelling_id).where(
+        DwellingEvent.to_state == DwellingState.LET,
+        col(DwellingEvent.at) >= start, col(DwellingEvent.at) < end,
+    )
     events = select(DwellingEvent.dwelling_id, DwellingEvent.to_state, DwellingEvent.at).where(
-        col(DwellingEvent.to_state).in_([DwellingState.MATCHED, DwellingState.LET])
+        col(DwellingEvent.to_state).in_([DwellingState.MATCHED, DwellingState.LET]),
+        col(DwellingEvent.dwelling_id).in_(let_now),
     )
     first: dict[tuple[int, str], date] = {}
     for dwelling_id, state, at in session.exec(events):

@@ -224,3 +224,7 @@ def reinstate(client_id: int):
         db_session(), client_id=client_id, actor=current_actor(),
         motivation=form.motivation.data or "",
     ), _("De cliënt is hersteld en wacht weer."))
+
+
+# The upload page adds its routes to this blueprint; imported last because it needs `blueprint`.
+from matching.web import client_upload  # noqa: E402,F401

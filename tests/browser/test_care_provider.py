@@ -59,6 +59,9 @@ def test_a_care_provider_registers_a_client_and_follows_its_flip_lease(page, sit
         "langer dan 3 maanden").is_visible()
     check_accessibility(page)
     screenshot(page, "care_provider")
+    page.get_by_role("link", name="Cliënten uploaden").click()
+    page.get_by_role("heading", name="Cliënten uploaden").wait_for()
+    check_accessibility(page)
 
     # The flip lease: the review date has passed, so the list marks it in words.
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(

@@ -91,17 +91,20 @@ def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]
         rounds = rounds.where(Dwelling.corporation_id == reader.corporation_id)
     opened = list(session.exec(rounds))
     round_ids = [p.id for p, _ in opened]
+    # Only the two columns counted: loading whole candidates would parse every explanation.
     candidates = list(session.exec(
-        select(Candidate).where(col(Candidate.proposal_id).in_(round_ids))
+        select(Candidate.state, Candidate.reason_code).where(
+            col(Candidate.proposal_id).in_(round_ids)
+        )
     )) if round_ids else []
     states = Counter(c.state for c in candidates)
     decided = states["accepted"] + states["rejected"]
     per_dwelling = Counter(p.dwelling_id for p, _ in opened)
     max_round = dict(session.exec(
-        select(Proposal.dwelling_id, func.max(Proposal.round_no)).group_by(
-            col(Proposal.dwelling_id)
-        )
-    ).all())
+        select(Proposal.dwelling_id, func.max(Proposal.round_no))
+        .where(col(Proposal.dwelling_id).in_(list(per_dwelling)))
+        .group_by(col(Proposal.dwelling_id))
+    ).all()) if per_dwelling else {}
     reasons = Counter(c.reason_code for c in candidates if c.state == "rejected")
     return {
         "rounds": len(opened),

@@ -8,7 +8,7 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install install-test browser-tools lint typecheck migrate seed clean
+.PHONY: run test install install-test browser-tools lint typecheck migrate seed clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,20 @@ lint: install-test
 
 typecheck: install-test
 	$(BIN)/mypy matching
+
+## Extract the Dutch texts into the template, merge them into the English catalogue (or
+## start it), and compile it. New or changed texts come out empty or fuzzy: translate them.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project="Matching Utrecht" \
+		-o matching/web/translations/messages.pot .
+	if [ -f matching/web/translations/en/LC_MESSAGES/messages.po ]; then \
+		$(BIN)/pybabel update -i matching/web/translations/messages.pot \
+			-d matching/web/translations -l en --ignore-obsolete; \
+	else \
+		$(BIN)/pybabel init -i matching/web/translations/messages.pot \
+			-d matching/web/translations -l en; \
+	fi
+	$(BIN)/pybabel compile -d matching/web/translations
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

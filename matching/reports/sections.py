@@ -97,7 +97,7 @@ def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]
             col(Candidate.proposal_id).in_(round_ids)
         )
     )) if round_ids else []
-    states = Counter(c.state for c in candidates)
+    states = Counter(state for state, _reason in candidates)
     decided = states["accepted"] + states["rejected"]
     per_dwelling = Counter(p.dwelling_id for p, _ in opened)
     max_round = dict(session.exec(
@@ -105,7 +105,7 @@ def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]
         .where(col(Proposal.dwelling_id).in_(list(per_dwelling)))
         .group_by(col(Proposal.dwelling_id))
     ).all()) if per_dwelling else {}
-    reasons = Counter(c.reason_code for c in candidates if c.state == "rejected")
+    reasons = Counter(reason for state, reason in candidates if state == "rejected")
     return {
         "rounds": len(opened),
         "dwellings_with_rounds": len(per_dwelling),

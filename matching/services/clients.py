@@ -75,14 +75,21 @@ def add_client(
     return client
 
 
+EDITABLE_STATES = frozenset({ClientState.REGISTERED, ClientState.WAITING, ClientState.ON_HOLD})
+
+
 @service
 def update_client(
     session: Session, *, client_id: int, data: dict[str, Any], actor: Any
 ) -> Client:
-    """Edit a client's matching details (not their state)."""
+    """Edit a client's matching details (not their state) while no round or offer uses them."""
     require_role(actor, Role.CARE_PROVIDER, Role.MATCHER)
     client = get_or_404(session, Client, client_id)
     check_client_visible(actor, client)
+    if client.state not in EDITABLE_STATES:
+        # A candidate's household or income must not change under the corporation's decision,
+        # and a housed or withdrawn client's record is history.
+        raise ValidationFailed({"state": f"a client who is {client.state} cannot be edited"})
     values = parse(ClientInput, data)
     assert isinstance(values, ClientInput)
     group = _check_references(session, values)

@@ -124,6 +124,8 @@ def service_messages() -> dict[str, str]:
         "waiting_since": _("Deze datum mag niet in de toekomst liggen."),
         "reason": _("Geef een reden op."),
         "motivation": _("Geef een motivering op."),
+        "state": _("Deze cliënt staat op een voorstel, heeft een aanbod of is uit het proces; "
+                   "de gegevens kunnen nu niet worden gewijzigd."),
     }
 
 

@@ -151,6 +151,7 @@ def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200)
         "clients/show.html", row=row, client=client, history=client_history(session, client_id),
         rounds=client_rounds(session, client_id), actions=actions, forms=forms,
         show_provider=actor.role == Role.MATCHER,
+        editable=client.state in service.EDITABLE_STATES,
     ), status
 
 

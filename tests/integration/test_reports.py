@@ -32,7 +32,8 @@ def quarter_with_one_letting(reference: Session):
         client = register_client(session, data=ClientData(), actor=lister, now=at(date(2019, 4, 1)))
         approve_client(session, client_id=client.id, actor=matcher, now=at(date(2019, 4, 2)))
         clients.append(client)
-    dwelling = create_dwelling(session, data=DwellingData(), actor=portaal, now=at(date(2019, 8, 1)))
+    dwelling = create_dwelling(session, data=DwellingData(), actor=portaal,
+                               now=at(date(2019, 8, 1)))
     submit_dwelling(session, dwelling_id=dwelling.id, actor=portaal, now=at(date(2019, 8, 1)))
     first = propose_candidates(session, dwelling_id=dwelling.id, actor=matcher,
                                client_ids=[c.id for c in clients[:2]], now=at(date(2019, 8, 2)))

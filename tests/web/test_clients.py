@@ -289,3 +289,29 @@ def test_every_post_without_csrf_token_is_refused_and_changes_nothing(reference,
     client = _fresh(reference, waiting_client)
     assert (client.reference, client.state) == ("LIS-0001", "waiting")
     assert reference.exec(select(func.count()).select_from(Client)).one() == 1
+
+
+def test_a_client_on_an_open_round_cannot_be_edited_and_the_page_says_why(app, signed_in, users):
+    from matching.services.clients import approve_client, register_client
+    from matching.services.dwellings import create_dwelling, submit_dwelling
+    from matching.services.proposals import propose_candidates
+    from tests.factories import ClientData, DwellingData
+    from tests.web.conftest import csrf_token
+
+    with app.app_context():
+        from matching.web import db_session
+
+        session = db_session()
+        client = register_client(session, data=ClientData(), actor=users["care_provider"])
+        approve_client(session, client_id=client.id, actor=users["matcher"])
+        dwelling = create_dwelling(session, data=DwellingData(), actor=users["corporation"])
+        submit_dwelling(session, dwelling_id=dwelling.id, actor=users["corporation"])
+        propose_candidates(session, dwelling_id=dwelling.id, client_ids=[client.id],
+                           actor=users["matcher"], motivation="test")
+        client_id = client.id
+    browser = signed_in("care_provider")
+    assert "Gegevens wijzigen" not in browser.get(f"/clienten/{client_id}").get_data(as_text=True)
+    form = dict(ClientData(), csrf_token=csrf_token(browser, f"/clienten/{client_id}/wijzigen"))
+    response = browser.post(f"/clienten/{client_id}/wijzigen", data=form, follow_redirects=True)
+    assert response.status_code == 422
+    assert "kunnen nu niet worden gewijzigd" in response.get_data(as_text=True)

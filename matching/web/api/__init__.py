@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (docs/api-contract: /work/shared/api-contract.md).
+"""The JSON API under /api/v1, as the API contract (api-contract.md) fixes it.
 
 Each request passes, in this order: the bearer token (401), the caller's role (403), the
 query and body shape (400 for malformed JSON, 422 for NUL characters), the Idempotency-Key

@@ -4,7 +4,9 @@ The key is reserved (a row with status 0) and committed before the operation run
 copies racing each other cannot both act: the loser sees the reservation and gets a 409.
 Only successful (2xx) answers are kept: an error changed nothing, so replaying it would
 only stop a client from retrying after fixing the cause (a stale version, a refused state,
-a transient failure); the reservation of a failed request is removed.
+a transient failure); the reservation of a failed request is removed. The reservation of a
+request whose process died stays: nobody can tell whether its effect happened, so the key
+keeps answering 409 and the client looks at the object and sends a new key.
 """
 
 import hashlib

@@ -35,7 +35,10 @@ def parse_quarter(text: str) -> Quarter:
     match = _QUARTER.match(text.strip())
     if not match:
         raise ValueError(f"'{text}' is not a quarter; write it like 2019Q3")
-    return Quarter(int(match.group(1)), int(match.group(2)))
+    year = int(match.group(1))
+    if not 2000 <= year <= 2100:
+        raise ValueError(f"'{text}' lies outside the years 2000 to 2100")
+    return Quarter(year, int(match.group(2)))
 
 
 def quarter_of(day: date) -> str:

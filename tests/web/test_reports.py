@@ -33,3 +33,8 @@ def test_a_nonsense_quarter_is_a_404_not_an_error(signed_in):
     client = signed_in("analyst")
     assert client.get("/rapportages?kwartaal=2019K9").status_code == 404
     assert client.get("/rapportages/2019K9.csv").status_code == 404
+
+
+def test_a_quarter_in_year_zero_is_a_404_not_an_error(signed_in):
+    client = signed_in("analyst")
+    assert client.get("/rapportages?kwartaal=0000Q1").status_code == 404

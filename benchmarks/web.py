@@ -63,10 +63,14 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("MATCHING_TEST_POSTGRES_URL"),
                         help="PostgreSQL base URL (own schema); default a fresh SQLite file")
     parser.add_argument("--json", action="store_true", help="also print one JSON line")
-    parser.add_argument("--quick", action="store_true", help="4 sessions for 8 seconds")
+    parser.add_argument("--quick", action="store_true",
+                        help="4 sessions for 8 seconds (unless given)")
     arguments = parser.parse_args()
-    if arguments.quick:
-        arguments.sessions, arguments.duration = 4, 8.0
+    if arguments.quick:  # explicit options still win
+        defaults = {"sessions": 20, "duration": 60.0}
+        for name, quick in (("sessions", 4), ("duration", 8.0)):
+            if getattr(arguments, name) == defaults[name]:
+                setattr(arguments, name, quick)
     return arguments
 
 

@@ -1,0 +1,26 @@
+"""Smoke test of benchmarks/web.py: a quick run serves the demo data with gunicorn, signs in
+every role, drives their pages without a single error and prints its figures as JSON.
+
+No timing is asserted here: the target (p95 <= 150 ms) is for the full run on a quiet machine.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "web.py"
+
+
+def test_a_quick_run_drives_every_roles_pages_without_errors() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--sessions", "5", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert figures["backend"] == "sqlite" and figures["errors"] == 0
+    roles = {page.split()[0] for page in figures["pages"]}
+    assert roles == {"corporation", "matcher", "care_provider", "analyst", "admin"}
+    assert all(row["requests"] > 0 for row in figures["pages"].values())

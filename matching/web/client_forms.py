@@ -5,7 +5,6 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -168,8 +167,3 @@ def action_forms(submitted: str | None = None) -> dict[str, FlaskForm]:
         name: kind(prefix=name) if name == submitted else kind(formdata=None, prefix=name)
         for name, kind in kinds.items()
     }
-
-
-class UploadForm(FlaskForm):
-    file = FileField(_l("Bestand (CSV of XLSX)"),
-                     validators=[FileRequired(_l("Kies een bestand."))])

@@ -10,7 +10,6 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, MaxLen, MinLen
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -149,11 +148,6 @@ class LetForm(FlaskForm):
     lease_start = DateField(_l("Ingangsdatum huurcontract"),
                             validators=[InputRequired(REQUIRED)])
     lease_type = SelectField(_l("Soort huurcontract"), choices=list(LEASE_TYPE_LABELS.items()))
-
-
-class UploadForm(FlaskForm):
-    file = FileField(_l("Bestand (CSV of XLSX)"),
-                     validators=[FileRequired(_l("Kies een bestand."))])
 
 
 class RejectForm(FlaskForm):

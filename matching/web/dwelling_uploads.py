@@ -1,76 +1,35 @@
 """Uploading a quarter's dwellings as CSV or XLSX, and the template to fill in.
 
-The file is taken whole or not at all (services/imports.py); on any problem the page shows
-a report naming row, column and problem, and nothing is saved.
+The file is taken whole or not at all (services/imports.py); the flow and the report are the
+upload pages' own (uploads_view.py). The routes belong to the dwellings blueprint.
 """
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import url_for
 from flask_babel import ngettext
 
-from matching.services.imports import DWELLING_COLUMNS, DWELLING_EXAMPLE, ImportRejected
-from matching.services.imports import import_dwellings as run_import
-from matching.uploads import UnreadableFile, read_rows, template_csv, template_xlsx
-from matching.web import db_session
-from matching.web.auth import current_actor, roles_required
-from matching.web.dwelling_forms import UploadForm
+from matching.services.imports import DWELLING_COLUMNS, DWELLING_EXAMPLE, import_dwellings
+from matching.web.auth import roles_required
 from matching.web.dwellings import blueprint
-from matching.web.import_report import COLUMN_LABELS, column_label, file_text, problem_text
-
-_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def upload_limit_mb() -> int:
-    """The largest upload the application accepts, in whole megabytes (from app config)."""
-    return max(1, int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024))
+from matching.web.uploads_view import template_file, upload_page
 
 
 @blueprint.route("/corporatie/woningen/uploaden", methods=["GET", "POST"])
 @roles_required("corporation")
-def upload():
+def upload() -> Any:
     """Create many draft dwellings at once from a CSV or XLSX file: all rows or none."""
-    form = UploadForm()
-    report: list[tuple[int, str, str]] = []
-    status = 200
-    if form.validate_on_submit():
-        storage = form.file.data
-        try:
-            rows = read_rows(storage.filename or "", storage.read())
-            created = run_import(db_session(), rows=rows, actor=current_actor())
-        except ImportRejected as error:
-            report = [
-                (p.row, column_label(p.column) if p.column else "–", problem_text(p))
-                for p in error.problems
-            ]
-            status = 422
-        except UnreadableFile as error:
-            form.file.errors = [*form.file.errors, file_text(error)]
-            status = 422
-        else:
-            flash(ngettext("%(num)s woning is aangemaakt als concept.",
-                           "%(num)s woningen zijn aangemaakt als concept.", len(created)),
-                  "success")
-            return redirect(url_for("dwellings.index", status="draft"))
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "dwellings/upload.html", form=form, report=report, limit_mb=upload_limit_mb(),
-        columns=[(c, COLUMN_LABELS.get(c, "")) for c in DWELLING_COLUMNS],
-    ), status
+    return upload_page(
+        run_import=import_dwellings, columns=DWELLING_COLUMNS, template="dwellings/upload.html",
+        done=lambda count: ngettext("%(num)s woning is aangemaakt als concept.",
+                                    "%(num)s woningen zijn aangemaakt als concept.", count),
+        next_url=lambda: url_for("dwellings.index", status="draft"),
+    )
 
 
 @blueprint.get("/corporatie/woningen/sjabloon.<fmt>")
 @roles_required("corporation")
 def upload_template(fmt: str):
     """Download the upload template (CSV or XLSX): the header row and one example row."""
-    if fmt == "csv":
-        data = template_csv(DWELLING_COLUMNS, DWELLING_EXAMPLE)
-    elif fmt == "xlsx":
-        data = template_xlsx(DWELLING_COLUMNS, DWELLING_EXAMPLE, title="Woningen")
-    else:
-        abort(404)
-    return Response(data, mimetype=_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="woningen-sjabloon.{fmt}"',
-    })
+    return template_file(fmt, columns=DWELLING_COLUMNS, example=DWELLING_EXAMPLE,
+                         title="Woningen", filename="woningen-sjabloon")

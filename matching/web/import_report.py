@@ -2,7 +2,7 @@
 
 The import service (services/imports.py) words each problem in English for the API and adds
 a code and its values; a page says the same in Dutch. Use `problem_text` for a RowProblem
-and `file_text` for an unreadable file, and include `dwellings/_import_report.html`.
+and `file_text` for an unreadable file; uploads_view.py and `_upload_form.html` show them.
 """
 
 from flask_babel import gettext as _

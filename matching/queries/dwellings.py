@@ -217,6 +217,27 @@ class HistoryLine:
     event: DwellingEvent
     organisation: str | None  # whose staff did it; None for the system (timers)
 
+    # The history table (_history.html) reads these of every area's entries.
+    @property
+    def at(self) -> datetime:
+        return self.event.at
+
+    @property
+    def trigger(self) -> str:
+        return self.event.trigger
+
+    @property
+    def from_state(self) -> str | None:
+        return self.event.from_state
+
+    @property
+    def to_state(self) -> str:
+        return self.event.to_state
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.event.data or {}
+
 
 @dataclass(frozen=True)
 class DwellingDetail:

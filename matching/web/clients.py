@@ -27,7 +27,6 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.client_forms import ClientForm, action_forms, service_messages
 from matching.web.errors import describe
-from matching.web.event_labels import event_label
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import STATE_LABELS, label
 from matching.workdays import local_date
@@ -36,7 +35,6 @@ from matching.workflow.engine import utcnow
 from matching.workflow.states import ClientState, Role
 
 blueprint = Blueprint("clients", __name__)
-blueprint.add_app_template_filter(event_label, "event")
 
 ROLES = (Role.CARE_PROVIDER, Role.MATCHER)
 

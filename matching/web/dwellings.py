@@ -43,17 +43,6 @@ FIELD_MESSAGES = {
                      "kies een ander soort huurcontract."),
 }
 
-# Events on a dwelling that others cause, beyond the triggers the corporation fires itself.
-EVENT_LABELS = {
-    "create": _l("aangemaakt"),
-    "propose": _l("kandidaten voorgesteld door Het Vierde Huis"),
-    "match": _l("kandidaat gekozen"),
-    "reopen": _l("terug naar Het Vierde Huis voor een nieuwe ronde"),
-    "accept_offer": _l("aanbod geaccepteerd door de cliënt"),
-    "decline_offer": _l("aanbod afgeslagen door de cliënt"),
-}
-
-
 def show_field_errors(form, error: ValidationFailed) -> None:
     """Put each of the service's problems at its field; flash those without a field."""
     for name, problem in error.fields.items():
@@ -192,7 +181,6 @@ def render_dwelling(
         "dwellings/show.html", detail=detail, dwelling=dwelling,
         allowed=allowed_triggers(dwelling), action=ActionForm(),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None), let_form=let_form,
-        event_labels=EVENT_LABELS,
     ), status
 
 

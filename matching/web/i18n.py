@@ -120,6 +120,43 @@ TRIGGER_LABELS = {
     "decline_offer": _l("aanbod afgeslagen"),
 }
 
+# Events in a history that the system or another party causes, beyond the triggers a user
+# fires (TRIGGER_LABELS above).
+EVENT_LABELS = {
+    "create": _l("aangemaakt"),
+    "requeue": _l("terug in de wachtrij"),
+    "reopen": _l("terug naar Het Vierde Huis voor een nieuwe ronde"),
+    "refuse_offer": _l("aanbod geweigerd"),
+    "house": _l("gehuisvest"),
+    "due": _l("evaluatie komt eraan"),
+    "approach_end": _l("einde komt in zicht"),
+}
+
+# The same event reads differently on a client than on a dwelling: a client is proposed for
+# a dwelling, a dwelling gets candidates proposed.
+SUBJECT_EVENT_LABELS = {
+    "client": {
+        "propose": _l("voorgesteld voor een woning"),
+        "match": _l("gekozen door de corporatie"),
+    },
+    "dwelling": {
+        "propose": _l("kandidaten voorgesteld door Het Vierde Huis"),
+        "match": _l("kandidaat gekozen"),
+        "accept_offer": _l("aanbod geaccepteerd door de cliënt"),
+        "decline_offer": _l("aanbod afgeslagen door de cliënt"),
+    },
+}
+
+
+def event(trigger: str | None, subject: str = "") -> str:
+    """The words for an event in the history of a `subject` (client, dwelling, lease)."""
+    if trigger is None:
+        return "–"
+    words = (SUBJECT_EVENT_LABELS.get(subject, {}).get(trigger) or EVENT_LABELS.get(trigger)
+             or TRIGGER_LABELS.get(trigger) or trigger)
+    return str(words)
+
+
 ROLE_LABELS = {
     "corporation": _l("corporatie"),
     "matcher": _l("matcher"),
@@ -164,6 +201,7 @@ def init_app(app: Flask) -> None:
         yes_no=yes_no,
         state=_lookup(STATE_LABELS),
         trigger=_lookup(TRIGGER_LABELS),
+        event=event,
         role=_lookup(ROLE_LABELS),
         lease_type=_lookup(LEASE_TYPE_LABELS),
         need=_lookup(NEED_LABELS),

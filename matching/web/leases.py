@@ -20,7 +20,6 @@ from matching.services.errors import Conflict, ValidationFailed
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
-from matching.web.event_labels import event_label
 from matching.web.form_errors import show_service_errors
 from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
 from matching.workdays import local_date
@@ -29,7 +28,6 @@ from matching.workflow.engine import utcnow
 from matching.workflow.states import Role
 
 blueprint = Blueprint("leases", __name__)
-blueprint.add_app_template_filter(event_label, "event")
 
 ROLES = (Role.CORPORATION, Role.CARE_PROVIDER, Role.MATCHER)
 

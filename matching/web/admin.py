@@ -16,6 +16,7 @@ from matching.services import administration as rules
 from matching.services import parameter_values as values
 from matching.services.errors import Conflict, ValidationFailed
 from matching.web.errors import describe
+from matching.web.form_errors import Message, service_error_texts, show_service_errors
 
 blueprint = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -52,17 +53,17 @@ PROBLEMS = {
 }
 
 
+def _by_problem(problem: str) -> str | None:
+    return PROBLEMS.get(problem)
+
+
 def show_problems(
     form: FlaskForm, error: ValidationFailed, overrides: Mapping[str, str] | None = None
 ) -> None:
     """Put each problem of a refused change at its field, in Dutch; flash the rest."""
-    for name, problem in error.fields.items():
-        text = (overrides or {}).get(name) or str(PROBLEMS.get(problem, problem))
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, text]
-        else:
-            flash(text, "error")
+    messages: dict[str, Message] = {name: _by_problem for name in error.fields}
+    messages.update(overrides or {})
+    show_service_errors(form, error, messages)
 
 
 def page_args() -> tuple[int, int]:
@@ -80,8 +81,8 @@ def optional_int(value: Any) -> int | None:
 
 def flash_problem(error: ValidationFailed) -> None:
     """Flash a refused action's problems (an action button has no fields to show them at)."""
-    for problem in error.fields.values():
-        flash(str(PROBLEMS.get(problem, problem)), "error")
+    for text in service_error_texts(error, {name: _by_problem for name in error.fields}):
+        flash(text, "error")
 
 
 @blueprint.errorhandler(Conflict)

@@ -18,6 +18,7 @@ from matching.web import db_session
 from matching.web.admin import KIND_LABELS, blueprint, flash_problem, optional_int, page_args
 from matching.web.admin_forms import UserForm
 from matching.web.auth import current_actor, roles_required
+from matching.web.form_errors import show_service_errors
 from matching.web.i18n import ROLE_LABELS
 from matching.workflow.states import ROLES_BY_KIND
 
@@ -78,12 +79,7 @@ def _show_user_problems(form: UserForm, error: ValidationFailed, kind: str) -> N
         "organisation": _("Kies een organisatie uit de lijst."),
         "role": _role_problem(kind),
     }
-    for name in error.fields:
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, texts.get(name, error.fields[name])]
-        else:
-            flash(error.fields[name], "error")
+    show_service_errors(form, error, texts)
 
 
 @blueprint.route("/gebruikers/nieuw", methods=["GET", "POST"])

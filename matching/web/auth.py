@@ -37,6 +37,7 @@ from matching.services.users import (
     tokens_of,
 )
 from matching.web import db_session
+from matching.web.form_errors import show_service_errors
 from matching.web.i18n import LANGUAGES
 from matching.workflow.engine import utcnow
 
@@ -202,11 +203,10 @@ def profile():
                 new_password=form.new_password.data or "",
             )
         except ValidationFailed as error:
-            for name, problem in error.fields.items():
-                field = getattr(form, name, None)
-                if field is not None:
-                    field.errors.append(_("Dit is niet uw huidige wachtwoord.")
-                                        if name == "current_password" else problem)
+            show_service_errors(form, error, {
+                "current_password": _("Dit is niet uw huidige wachtwoord."),
+                "new_password": _("Gebruik ten minste %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
+            })
             status = 422
         else:
             logout_user()

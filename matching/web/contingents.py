@@ -23,6 +23,7 @@ from matching.services.planning import edit_contingent, set_default_contingents
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
+from matching.web.form_errors import show_service_errors
 from matching.web.matcher_helpers import today
 
 blueprint = Blueprint("contingents", __name__)
@@ -118,12 +119,10 @@ def edit():
                         contingent=form.contingent.data, reason=form.reason.data or "",
                         actor=current_actor())
     except ValidationFailed as error:
-        for name in error.fields:
-            field = getattr(form, name, None)
-            text = (_("Geef een reden voor de wijziging.") if name == "reason"
-                    else _("Vul een aantal van 0 of meer in."))
-            if field is not None:
-                field.errors = [*field.errors, text]
+        show_service_errors(form, error, {
+            "reason": _("Geef een reden voor de wijziging."),
+            "contingent": _("Vul een aantal van 0 of meer in."),
+        })
         return _render_index(year, form, 422)
     except Conflict as error:
         flash(describe(error), "error")

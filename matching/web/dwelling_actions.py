@@ -14,8 +14,9 @@ from matching.services.leases import let_dwelling
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.dwelling_forms import LetForm, WithdrawForm
-from matching.web.dwellings import blueprint, render_dwelling, show_field_errors
+from matching.web.dwellings import FIELD_MESSAGES, blueprint, render_dwelling
 from matching.web.errors import describe
+from matching.web.form_errors import show_service_errors
 from matching.workflow.engine import TransitionNotAllowed
 
 _REFUSED = (TransitionNotAllowed, Conflict)
@@ -53,7 +54,7 @@ def withdraw(dwelling_id: int):
         flash(describe(error), "error")
         return render_dwelling(dwelling_id, status=409)
     except ValidationFailed as error:
-        show_field_errors(form, error)
+        show_service_errors(form, error, FIELD_MESSAGES)
         return render_dwelling(dwelling_id, withdraw_form=form, status=422)
     flash(_("De woning is ingetrokken."), "success")
     return _back(dwelling_id)
@@ -86,7 +87,7 @@ def let(dwelling_id: int):
         flash(describe(error), "error")
         return render_dwelling(dwelling_id, status=409)
     except ValidationFailed as error:
-        show_field_errors(form, error)
+        show_service_errors(form, error, FIELD_MESSAGES)
         return render_dwelling(dwelling_id, let_form=form, status=422)
     except NotFound:
         # The dwelling is ours (checked by the service first) but lost its matched client.

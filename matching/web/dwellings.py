@@ -27,6 +27,7 @@ from matching.web import db_session
 from matching.web.auth import ActionForm, current_actor, roles_required
 from matching.web.dwelling_forms import DwellingForm, LetForm, WithdrawForm
 from matching.web.errors import describe
+from matching.web.form_errors import Message, show_service_errors
 from matching.workdays import local_date
 from matching.workflow import allowed_triggers
 from matching.workflow.engine import utcnow
@@ -35,24 +36,13 @@ from matching.workflow.states import DwellingState
 blueprint = Blueprint("dwellings", __name__)
 
 # The service's English problems, said in Dutch next to the field they belong to.
-FIELD_MESSAGES = {
+FIELD_MESSAGES: dict[str, Message] = {
     "wijk": _l("Kies een wijk of U16-gemeente uit de lijst."),
     "earmarked_care_provider_ids": _l("Kies alleen zorgaanbieders uit de lijst."),
     "reason": _l("Geef een reden."),
     "lease_type": _l("De zorgaanbieder heeft niet ingestemd met een omklapcontract; "
                      "kies een ander soort huurcontract."),
 }
-
-def show_field_errors(form, error: ValidationFailed) -> None:
-    """Put each of the service's problems at its field; flash those without a field."""
-    for name, problem in error.fields.items():
-        text = str(FIELD_MESSAGES.get(name) or problem)
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, text]
-        else:
-            flash(_("Dit kan niet: %(problem)s", problem=text), "error")
-
 
 def _neighbours(quarter: Quarter) -> tuple[str, str]:
     previous = Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(
@@ -126,7 +116,7 @@ def new():
             dwelling = create_dwelling(db_session(), data=form.service_data(),
                                        actor=current_actor())
         except ValidationFailed as error:
-            show_field_errors(form, error)
+            show_service_errors(form, error, FIELD_MESSAGES)
             status = 422
         else:
             flash(_("De woning is opgeslagen als concept. Draag haar voor wanneer ze klaar is."),
@@ -158,7 +148,7 @@ def edit(dwelling_id: int):
             flash(describe(error), "error")
             status = 409
         except ValidationFailed as error:
-            show_field_errors(form, error)
+            show_service_errors(form, error, FIELD_MESSAGES)
             status = 422
         else:
             flash(_("De wijzigingen zijn opgeslagen."), "success")

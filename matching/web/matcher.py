@@ -18,9 +18,10 @@ from matching.services.errors import Conflict, ValidationFailed
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
+from matching.web.form_errors import service_error_texts
 from matching.web.i18n import short_date
 from matching.web.matcher_dwelling import dwelling, propose
-from matching.web.matcher_forms import ApproveForm, QueueFilterForm, put_field_errors
+from matching.web.matcher_forms import SERVICE_MESSAGES, ApproveForm, QueueFilterForm
 from matching.web.matcher_helpers import log_reads, page_args, today
 from matching.web.matcher_offers import offer, offers
 from matching.workflow.engine import TransitionNotAllowed
@@ -74,7 +75,8 @@ def approve(client_id: int):
         client = approve_client(db_session(), client_id=client_id, actor=current_actor(),
                                 waiting_since=form.waiting_since.data)
     except ValidationFailed as error:
-        for text in put_field_errors(form, error) + form.waiting_since.errors:
+        # The referrals page has no form to show them at: a redirect follows.
+        for text in service_error_texts(error, SERVICE_MESSAGES):
             flash(text, "error")
     except (TransitionNotAllowed, Conflict) as error:
         flash(describe(error), "error")

@@ -17,8 +17,9 @@ from matching.services.proposals import propose_candidates
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
+from matching.web.form_errors import show_service_errors
 from matching.web.i18n import language, short_date
-from matching.web.matcher_forms import DryRunForm, ProposeForm, put_field_errors
+from matching.web.matcher_forms import SERVICE_MESSAGES, DryRunForm, ProposeForm
 from matching.web.matcher_helpers import log_reads, today
 from matching.workflow import allowed_triggers
 from matching.workflow.engine import TransitionNotAllowed
@@ -68,8 +69,7 @@ def propose(dwelling_id: int):
             motivation=form.motivation.data or None,
         )
     except ValidationFailed as error:
-        for text in put_field_errors(form, error):
-            flash(text, "error")
+        show_service_errors(form, error, SERVICE_MESSAGES)
         return _render(dwelling_id, form, status=422)
     except (TransitionNotAllowed, Conflict) as error:
         flash(describe(error), "error")

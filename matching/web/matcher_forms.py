@@ -1,7 +1,6 @@
 """Forms of the matcher's pages, and the Dutch wording of the services' field errors."""
 
 import re
-from collections.abc import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from matching.engine.suggest import RULE_TEXT
-from matching.services.errors import ValidationFailed
+from matching.web.form_errors import Message
 from matching.web.i18n import language
 
 
@@ -124,12 +123,12 @@ class OfferAnswerForm(FlaskForm):
         return ok
 
 
-# --- the services' field errors, in Dutch -------------------------------------------------------
+# --- the services' field errors, in Dutch (shown through form_errors.py) ----------------------
 
 _RULE_BY_ENGLISH = {english: dutch for dutch, english in RULE_TEXT.values()}
 
 
-def _client_ids_problem(problem: str) -> str:
+def _client_ids_problem(problem: str) -> str | None:
     if match := re.match(r"client (\d+) is not eligible: (.*)", problem):
         why = match.group(2)
         if language() == "nl":
@@ -143,33 +142,21 @@ def _client_ids_problem(problem: str) -> str:
         return _("Kies ten minste één cliënt.")
     if "twice" in problem:
         return _("Een cliënt staat er twee keer in.")
-    return problem
+    return None  # unknown: form_errors says so in Dutch, with the English in parentheses
 
 
-DUTCH: dict[str, Callable[[str], str]] = {
+def _motivation_problem(problem: str) -> str:
+    if "top suggestions" in problem:
+        return _("Geef een motivatie: u stelt anderen voor dan de bovenste suggesties.")
+    return _("Geef een toelichting bij deze reden.")
+
+
+SERVICE_MESSAGES: dict[str, Message] = {
     "client_ids": _client_ids_problem,
-    "motivation": lambda problem: (
-        _("Geef een motivatie: u stelt anderen voor dan de bovenste suggesties.")
-        if "top suggestions" in problem
-        else _("Geef een toelichting bij deze reden.")
-    ),
+    "motivation": _motivation_problem,
     "reason_code": lambda _problem: _("Kies een geldige reden."),
     "valid": lambda _problem: _("Geef aan of de reden geldig is."),
     "answer": lambda _problem: _("Kies het antwoord van de cliënt."),
     "waiting_since": lambda _problem: _("De startdatum mag niet in de toekomst liggen."),
     "client_id": lambda problem: _client_ids_problem(problem.replace("client_id", "client")),
 }
-
-
-def put_field_errors(form: FlaskForm, error: ValidationFailed) -> list[str]:
-    """Put each service field error on the form's field, in Dutch; return the ones that
-    belong to no field, for a flashed message."""
-    loose = []
-    for name, problem in error.fields.items():
-        text = DUTCH.get(name, lambda p: p)(problem)
-        field = getattr(form, name, None)
-        if field is None:
-            loose.append(text)
-        else:
-            field.errors = [*field.errors, text]
-    return loose

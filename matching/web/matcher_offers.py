@@ -12,8 +12,9 @@ from matching.services.errors import Conflict, ValidationFailed
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
+from matching.web.form_errors import show_service_errors
 from matching.web.i18n import label
-from matching.web.matcher_forms import OfferAnswerForm, put_field_errors
+from matching.web.matcher_forms import SERVICE_MESSAGES, OfferAnswerForm
 from matching.web.matcher_helpers import log_reads, page_args, today
 from matching.workflow.engine import TransitionNotAllowed
 
@@ -60,8 +61,7 @@ def _record(dwelling_id: int, form: OfferAnswerForm) -> int:
             motivation=form.motivation.data or None,
         )
     except ValidationFailed as error:
-        for text in put_field_errors(form, error):
-            flash(text, "error")
+        show_service_errors(form, error, SERVICE_MESSAGES)
         return 422
     except (TransitionNotAllowed, Conflict) as error:
         flash(describe(error), "error")

@@ -18,6 +18,7 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.dwelling_forms import RejectForm
 from matching.web.errors import describe
+from matching.web.form_errors import Message, show_service_errors
 from matching.web.i18n import label
 from matching.workdays import local_date
 from matching.workflow.engine import TransitionNotAllowed, utcnow
@@ -26,7 +27,7 @@ from matching.workflow.states import ProposalState
 blueprint = Blueprint("proposals", __name__)
 
 # The service's English problems, said in Dutch at the field of the candidate's form.
-FIELD_MESSAGES = {
+FIELD_MESSAGES: dict[str, Message] = {
     "reason_code": _l("Kies een reden uit de lijst."),
     "motivation": _l("Bij deze reden is een toelichting verplicht."),
 }
@@ -113,10 +114,7 @@ def decide(proposal_id: int):
         if form is None or "client_id" in error.fields:
             flash(_("Deze kandidaat hoort niet bij deze ronde."), "error")
             return render_round(proposal_id, status=422)
-        for name, problem in error.fields.items():
-            field = form._fields.get(name)
-            if field is not None:
-                field.errors = [*field.errors, str(FIELD_MESSAGES.get(name) or problem)]
+        show_service_errors(form, error, FIELD_MESSAGES)
         return render_round(proposal_id, failed=form, status=422)
     if decision == "accept":
         flash(_("De kandidaat is gekozen. Het Vierde Huis doet het eenmalige aanbod; de "

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from matching.models import AccessLog, Candidate, Client, Dwelling, Organisation, Proposal
+from matching.services.errors import ValidationFailed
 from tests.matcher_setup import (
     matched,
     proposed,
@@ -172,6 +173,21 @@ def test_proposing_an_ineligible_client_names_the_rule_in_dutch(reference, signe
         "motivation": "toch proberen"})
     assert response.status_code == 422
     assert f"Cliënt {large.id} is niet geschikt: huishouden te groot" in _text(response)
+
+
+def test_a_refusal_the_page_does_not_know_is_still_said_in_dutch(
+    signed_in, world, monkeypatch
+):
+    def refuse(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationFailed({"client_ids": "a problem nobody foresaw"})
+
+    monkeypatch.setattr("matching.web.matcher_dwelling.propose_candidates", refuse)
+    dwelling, chosen = world["dwelling"], world["clients"][0]
+    client = signed_in("matcher")
+    response = client.post(f"/matcher/woningen/{dwelling.id}/voorstellen", data={
+        "csrf_token": csrf_token(client, "/matcher/wachtrij"), "client_ids": [str(chosen.id)]})
+    assert response.status_code == 422
+    assert "Deze waarde klopt niet (a problem nobody foresaw)." in _text(response)
 
 
 def test_the_dry_run_says_why_a_client_is_not_among_the_suggestions(signed_in, world):

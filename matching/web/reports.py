@@ -5,6 +5,7 @@ from sqlmodel import col, func, select
 
 from matching.models import Dwelling
 from matching.quarters import Quarter, parse_quarter, quarter_of
+from matching.queries.reports import report_labels
 from matching.reports import quarter_report
 from matching.reports.export import to_csv, to_xlsx
 from matching.services.errors import ValidationFailed
@@ -63,9 +64,10 @@ def index():
     quarter = _chosen_quarter()
     report = quarter_report(db_session(), quarter=str(quarter), actor=current_actor())
     previous, following = _neighbours(quarter)
+    labels = report_labels(db_session(), (r["reason_code"] for r in report["matching"]["reasons"]))
     return render_template(
         "reports/index.html", report=report, quarter=str(quarter), previous=previous,
-        following=following, totals=_totals(report),
+        following=following, totals=_totals(report), labels=labels,
     )
 
 

@@ -1,0 +1,28 @@
+"""Read side of the key-figures page: the reference rows behind the report's codes, so the
+page can name target groups and reason codes in the reader's language (the report itself,
+matching/reports, carries codes and Dutch labels for the exports)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from matching.models import ReasonCode, TargetGroup
+
+
+@dataclass(frozen=True)
+class ReportLabels:
+    target_groups: dict[str, TargetGroup]
+    reasons: dict[str, ReasonCode]
+
+
+def report_labels(session: Session, reason_codes: Iterable[str | None]) -> ReportLabels:
+    """Every target group, and the reason codes the report counts, by code."""
+    codes = {code for code in reason_codes if code}
+    reasons = session.exec(
+        select(ReasonCode).where(col(ReasonCode.code).in_(codes))
+    ).all() if codes else []
+    return ReportLabels(
+        target_groups={g.code: g for g in session.exec(select(TargetGroup))},
+        reasons={r.code: r for r in reasons},
+    )

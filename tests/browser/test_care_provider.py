@@ -44,7 +44,7 @@ def test_a_care_provider_registers_a_client_and_follows_its_flip_lease(page, sit
     page.get_by_label("Wij willen huurder zijn van een omklapcontract").check()
     page.get_by_label("Begeleiding na de verhuizing is toegezegd").check()
     page.get_by_label("Aangemeld op").fill("2026-11-02")
-    page.get_by_role("button", name="Aanmelden", exact=True).click()
+    page.get_by_role("button", name="Cliënt aanmelden", exact=True).click()
 
     # The client's page: registered, waiting for the matcher's approval.
     page.get_by_role("heading", name="Cliënt LIS-2026-007").wait_for()

@@ -62,3 +62,11 @@ def test_the_language_switch_turns_the_pages_english(client):
     client.post("/taal", data={"lang": "en", "csrf_token": token, "next": "/aanmelden"})
     page = client.get("/aanmelden").get_data(as_text=True)
     assert '<html lang="en">' in page
+
+
+def test_an_api_token_is_revoked_with_a_button_that_says_so(signed_in):
+    client = signed_in("corporation")
+    page = client.post("/profiel/tokens", data={
+        "csrf_token": csrf_token(client, "/profiel")}).get_data(as_text=True)
+    # 'Intrekken' alone also means withdrawing a dwelling or a client; a token is revoked.
+    assert ">Token intrekken</button>" in page

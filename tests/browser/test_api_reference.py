@@ -9,4 +9,6 @@ def test_the_api_reference_page_lists_the_operations_and_is_accessible(page: Pag
     page.goto("/api/v1/docs")
     assert page.locator("h1").count() == 1
     assert page.locator("h3").filter(has_text="POST /api/v1/dwellings").first.is_visible()
+    # The header to send is shown as text, not swallowed as an HTML tag.
+    assert page.get_by_text("Authorization: Bearer <token>").is_visible()
     check_accessibility(page)

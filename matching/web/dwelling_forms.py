@@ -25,7 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import TextInput
 
 from matching.schemas import DwellingInput
-from matching.web.i18n import LEASE_TYPE_LABELS
+from matching.web.i18n import DESIGNATION_LABELS, LEASE_TYPE_LABELS
 
 REQUIRED = _l("Dit veld is verplicht.")
 
@@ -115,7 +115,7 @@ class DwellingForm(FlaskForm):
     senior_label = BooleanField(_l("Seniorenlabel (55+)"))
     designation = SelectField(
         _l("Bestemming"), default="uitstroom",
-        choices=[("uitstroom", _l("uitstroom")), ("instroom", _l("instroom"))],
+        choices=list(DESIGNATION_LABELS.items()),
     )
     lease_type = SelectField(
         _l("Soort huurcontract"), default="direct", choices=list(LEASE_TYPE_LABELS.items())

@@ -22,27 +22,32 @@ def language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+# Day, month, year in both languages: `13 januari 2026` / `13 January 2026`. One pattern for
+# dates and moments, so a page never mixes `January 13, 2026` with `13 January 2026 14:05`.
+LONG_DATE = "d MMMM yyyy"
+
+
 def long_date(value: date | datetime | str | None) -> str:
-    """`13 januari 2026` in Dutch, `January 13, 2026` in English (ISO text accepted)."""
+    """`13 januari 2026` in Dutch, `13 January 2026` in English (ISO text accepted)."""
     if value is None:
         return "–"
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return format_date(value, "long")
+    return format_date(value, LONG_DATE)
 
 
 def short_date(value: date | datetime | None) -> str:
-    """`13-01-2026` in Dutch."""
+    """`13-01-2026` in Dutch, `13 Jan 2026` in (British) English: day first in both."""
     if value is None:
         return "–"
-    return format_date(value, "dd-MM-yyyy") if language() == "nl" else format_date(value, "medium")
+    return format_date(value, "dd-MM-yyyy" if language() == "nl" else "d MMM yyyy")
 
 
 def moment(value: datetime | None) -> str:
-    """A timestamp in Utrecht's time: `13 januari 2026 14:05`."""
+    """A timestamp in Utrecht's time: `13 januari 2026 14:05` (`13 January 2026 14:05`)."""
     if value is None:
         return "–"
-    return format_datetime(value, "d MMMM yyyy HH:mm")
+    return format_datetime(value, f"{LONG_DATE} HH:mm")
 
 
 def money(value: Decimal | float | int | None) -> str:
@@ -171,6 +176,12 @@ LEASE_TYPE_LABELS = {
     "campus": _l("campuscontract"),
 }
 
+# A dwelling's designation and a client's phase use the same two words.
+DESIGNATION_LABELS = {
+    "uitstroom": _l("uitstroom"),
+    "instroom": _l("instroom"),
+}
+
 NEED_LABELS = {
     "ground_floor": _l("begane grond"),
     "lift": _l("lift"),
@@ -204,6 +215,7 @@ def init_app(app: Flask) -> None:
         event=event,
         role=_lookup(ROLE_LABELS),
         lease_type=_lookup(LEASE_TYPE_LABELS),
+        designation=_lookup(DESIGNATION_LABELS),
         need=_lookup(NEED_LABELS),
     )
     app.jinja_env.globals.update(language=language, LANGUAGES=LANGUAGES)

@@ -147,6 +147,9 @@ def test_the_corporation_sees_its_quarter_dwellings_and_proposals_in_english(
     dwelling = english_page(corporation, f"/corporatie/woningen/{world.let.id}", dutch_texts)
     assert "History of the dwelling" in dwelling and "flip lease" in dwelling
     assert REASON_EN in dwelling and REASON_NL not in dwelling
+    assert "Purpose move-on" in dwelling and "uitstroom" not in dwelling
+    # Day, month, year, as in the history's moments: never 'September 1, 2019'.
+    assert "Available from 1 September 2019" in dwelling
 
     inbox = english_page(corporation, "/corporatie/voorstellen", dutch_texts)
     assert "Proposals awaiting your decision" in inbox
@@ -191,8 +194,13 @@ def test_the_care_provider_sees_clients_contingent_and_leases_in_english(
     rejected = english_page(provider, f"/clienten/{world.waiting[0].id}", dutch_texts)
     assert "Target group" in rejected and TARGET_GROUP_EN in rejected
     assert REASON_EN in rejected and REASON_NL not in rejected
+    assert "Phase move-on" in rejected and "Referred on 1 June 2019" in rejected
 
     english_page(provider, "/clienten/nieuw", dutch_texts)
+    # The form's button refers the client: 'Aanmelden' also means 'sign in', its own text.
+    form = provider.get("/clienten/nieuw").get_data(as_text=True)
+    assert re.search(r"<button[^>]*>\s*Refer a client\s*</button>", form)
+    assert "Sign in" not in visible_text(form)
     contingent = english_page(provider, "/contingent", dutch_texts)
     assert "Your contingent in" in contingent
 
@@ -206,6 +214,9 @@ def test_the_analyst_and_the_administrator_see_their_pages_in_english(
     analyst = in_english(signed_in("analyst"))
     reports = english_page(analyst, "/rapportages", dutch_texts)
     assert "Key figures" in reports and re.search(r"Q\d \d{4}", reports)
+    # The waiting table names target groups, the reasons table reasons: in English.
+    assert TARGET_GROUP_EN in reports and TARGET_GROUP_NL not in reports
+    assert REASON_EN in reports and "rent_too_high" not in reports
 
     admin = in_english(signed_in("admin"))
     reasons = english_page(admin, "/beheer/redencodes", dutch_texts, shows_dutch_labels=True)

@@ -4,12 +4,14 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, create_engine
 
 import matching.models  # noqa: F401  (registers the tables)
 import matching.workflow  # noqa: F401  (registers the machines)
 from matching.db import get_engine
+from matching.services import users as users_service
 from matching.services.reference import load_reference
 
 POSTGRES_URL = os.environ.get("MATCHING_TEST_POSTGRES_URL")
@@ -32,6 +34,15 @@ def _reset_postgres(base_url: str, *, create: bool = True) -> str:
     if create:
         SQLModel.metadata.create_all(get_engine(url))
     return url
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash test users' passwords with argon2id at its cheapest: the suite creates and signs
+    in thousands of users, and the production cost (tens of milliseconds a hash, on purpose)
+    would dominate its run time. Commands run as subprocesses keep the real cost."""
+    monkeypatch.setattr(users_service, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 @pytest.fixture(params=_BACKENDS)

@@ -7,14 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from matching.config import Settings
 from matching.models import Client, Dwelling, Lease, Proposal, User
-from matching.services import users as users_service
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
 from matching.services.leases import let_dwelling
@@ -51,13 +49,6 @@ def dwelling_body(**overrides: Any) -> dict[str, Any]:
 
 def client_body(**overrides: Any) -> dict[str, Any]:
     return jsonable(ClientData(**overrides))
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """API tests never sign in with a password: hash the users' passwords cheaply."""
-    monkeypatch.setattr(users_service, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 @pytest.fixture

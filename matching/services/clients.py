@@ -168,11 +168,14 @@ def hold_client(
 
 @service
 def resume_client(
-    session: Session, *, client_id: int, actor: Any, now: datetime | None = None
+    session: Session, *, client_id: int, actor: Any, reason: str = "",
+    now: datetime | None = None,
 ) -> Client:
     """Put a paused client back in the queue."""
     client = _own_or_agency(session, client_id, actor)
-    fire(client, "resume", actor=actor, now=now)
+    # A reason is optional; without one the event stays as it always was.
+    extra = {"reason": reason.strip()} if reason.strip() else {}
+    fire(client, "resume", actor=actor, now=now, **extra)
     commit(session)
     return client
 

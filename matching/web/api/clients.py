@@ -11,7 +11,7 @@ from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api import serializers as to
 from matching.web.api.auth import api_actor, roles
-from matching.web.api.common import ID, resource
+from matching.web.api.common import ID, check_own_organisation, resource
 from matching.web.api.schemas import (
     ApproveBody,
     ClientCreate,
@@ -19,8 +19,8 @@ from matching.web.api.schemas import (
     ClientQuery,
     HoldBody,
     IdempotencyHeader,
-    NoBody,
     ReinstateBody,
+    ResumeBody,
     WithdrawBody,
 )
 
@@ -32,7 +32,10 @@ ONE = f"/clients/<{ID}:client_id>"
 @roles("care_provider")
 def register_client(body: ClientCreate, header: IdempotencyHeader) -> Any:
     """Register a client of the caller's care provider (state registered)."""
-    client = service.register_client(db_session(), data=body.model_dump(), actor=api_actor())
+    actor = api_actor()
+    check_own_organisation("care_provider_id", body.care_provider_id, actor)
+    client = service.register_client(
+        db_session(), data=body.model_dump(exclude={"care_provider_id"}), actor=actor)
     return to.answer(to.client(client), 201)
 
 
@@ -83,9 +86,10 @@ def hold_client(path: ClientPath, body: HoldBody, header: IdempotencyHeader) -> 
 
 @blueprint.post(f"{ONE}/resume", responses={200: out.ClientOut})
 @roles("care_provider", "matcher")
-def resume_client(path: ClientPath, body: NoBody, header: IdempotencyHeader) -> Any:
-    """Put a paused client back in the queue."""
-    client = service.resume_client(db_session(), client_id=path.client_id, actor=api_actor())
+def resume_client(path: ClientPath, body: ResumeBody, header: IdempotencyHeader) -> Any:
+    """Put a paused client back in the queue (with a reason, if one is given)."""
+    client = service.resume_client(db_session(), client_id=path.client_id, reason=body.reason,
+                                   actor=api_actor())
     return to.answer(to.client(client))
 
 

@@ -15,7 +15,7 @@ from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api import serializers as to
 from matching.web.api.auth import api_actor, roles
-from matching.web.api.common import ID, resource
+from matching.web.api.common import ID, check_own_organisation, resource
 from matching.web.api.schemas import (
     DwellingCreate,
     DwellingPath,
@@ -42,7 +42,10 @@ def _answer(session: Session, dwelling: Dwelling, status: int = 200):
 def create_dwelling(body: DwellingCreate, header: IdempotencyHeader) -> Any:
     """Create a dwelling offer of the caller's corporation (state draft)."""
     session = db_session()
-    dwelling = service.create_dwelling(session, data=body.model_dump(), actor=api_actor())
+    actor = api_actor()
+    check_own_organisation("corporation_id", body.corporation_id, actor)
+    dwelling = service.create_dwelling(session, data=body.model_dump(exclude={"corporation_id"}),
+                                       actor=actor)
     return _answer(session, dwelling, 201)
 
 

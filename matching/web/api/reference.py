@@ -31,6 +31,7 @@ def get_me() -> Any:
     assert user.id is not None
     return answer(out.MeOut(id=user.id, email=user.email, role=user.role,
                             contingent_manager=user.contingent_manager,
+                            user=out.UserOut(id=user.id, email=user.email, role=user.role),
                             organisation=_organisation(organisation)))
 
 

@@ -39,11 +39,21 @@ class OrganisationOut(BaseModel):
     kind: str = Field(description="corporation, agency, care_provider or municipality")
 
 
+class UserOut(BaseModel):
+    id: int
+    email: str
+    role: str
+
+
 class MeOut(BaseModel):
+    """The caller: `user`, `role` and `organisation`; the user's id and email are repeated at
+    the top level, as version 1 first answered them."""
+
     id: int
     email: str
     role: str
     contingent_manager: bool
+    user: UserOut
     organisation: OrganisationOut
 
 

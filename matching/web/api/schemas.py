@@ -5,12 +5,15 @@ the database as something it cannot store (ids within a 32-bit integer, dates wi
 2000-2100); the rules themselves stay in the services and in matching.schemas.
 """
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from matching.schemas import ClientInput, DwellingInput
+from matching.workdays import local_date
+from matching.workflow.engine import utcnow
 from matching.workflow.states import (
     ClientState,
     DwellingState,
@@ -23,6 +26,20 @@ MAX_ID = 2_147_483_647  # PostgreSQL's integer
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
+def _written_as_a_date(value: Any) -> Any:
+    """Take a date only as the contract writes it, YYYY-MM-DD (pydantic alone would also
+    read a timestamp, or a number of seconds since 1970, as a date)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    raise ValueError("write the date as YYYY-MM-DD")
+
+
+def _today() -> date:
+    return local_date(utcnow())
+
+
 def _in_range(value: date) -> date:
     if not EARLIEST <= value <= LATEST:
         raise ValueError(f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
@@ -30,7 +47,7 @@ def _in_range(value: date) -> date:
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Day = Annotated[date, AfterValidator(_in_range),
+Day = Annotated[date, BeforeValidator(_written_as_a_date), AfterValidator(_in_range),
                 Field(description="YYYY-MM-DD, between 2000-01-01 and 2100-12-31")]
 QUARTER_PATTERN = r"^20[0-9]{2}Q[1-4]$"  # 2000Q1 to 2099Q4, like the dates
 Reason = Annotated[str, Field(min_length=1, max_length=1000)]
@@ -169,12 +186,17 @@ class DwellingCreate(DwellingInput):
 
     available_from: Day
     earmarked_care_provider_ids: Annotated[list[Id], Field(max_length=50)] = []
+    corporation_id: Id | None = Field(
+        None, description="may be sent, but only as the caller's own corporation")
 
 
 class ClientCreate(ClientInput):
     """A referral; the rules are those of matching.schemas.ClientInput."""
 
-    registered_on: Day
+    registered_on: Annotated[Day, Field(default_factory=_today,
+                                        description="YYYY-MM-DD; today when left out")]
+    care_provider_id: Id | None = Field(
+        None, description="may be sent, but only as the caller's own care provider")
     needs: Annotated[list[str], Field(max_length=3)] = []
     excluded_wijken: Annotated[list[Annotated[str, Field(max_length=60)]],
                                Field(max_length=40)] = []
@@ -219,6 +241,10 @@ class ApproveBody(OptionalBody):
 
 
 class HoldBody(OptionalBody):
+    reason: Annotated[str, Field(max_length=1000)] = ""
+
+
+class ResumeBody(OptionalBody):
     reason: Annotated[str, Field(max_length=1000)] = ""
 
 

@@ -29,6 +29,18 @@ class Quarter:
     def label_nl(self) -> str:
         return f"K{self.number} {self.year}"
 
+    @property
+    def previous(self) -> "Quarter":
+        if self.number == 1:
+            return Quarter(self.year - 1, 4)
+        return Quarter(self.year, self.number - 1)
+
+    @property
+    def following(self) -> "Quarter":
+        if self.number == 4:
+            return Quarter(self.year + 1, 1)
+        return Quarter(self.year, self.number + 1)
+
 
 def parse_quarter(text: str) -> Quarter:
     """Parse `2019Q3`; raise ValueError with a readable message otherwise."""

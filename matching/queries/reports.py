@@ -5,9 +5,9 @@ matching/reports, carries codes and Dutch labels for the exports)."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from matching.models import ReasonCode, TargetGroup
+from matching.models import Dwelling, ReasonCode, TargetGroup
 
 
 @dataclass(frozen=True)
@@ -26,3 +26,12 @@ def report_labels(session: Session, reason_codes: Iterable[str | None]) -> Repor
         target_groups={g.code: g for g in session.exec(select(TargetGroup))},
         reasons={r.code: r for r in reasons},
     )
+
+
+def latest_quarter_with_dwellings(session: Session, today: str) -> str:
+    """The latest quarter up to `today`'s with submitted dwellings (`today` when there is
+    none), so the page opens on figures rather than on a quarter that has just begun."""
+    latest = session.exec(
+        select(func.max(Dwelling.quarter)).where(col(Dwelling.quarter) <= today)
+    ).one()
+    return str(latest or today)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matching.paging import clamp
-from matching.quarters import Quarter, parse_quarter, quarter_of
+from matching.quarters import parse_quarter, quarter_of
 from matching.queries.dwellings import (
     SORTS,
     care_provider_choices,
@@ -44,14 +44,6 @@ FIELD_MESSAGES: dict[str, Message] = {
                      "kies een ander soort huurcontract."),
 }
 
-def _neighbours(quarter: Quarter) -> tuple[str, str]:
-    previous = Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(
-        quarter.year, quarter.number - 1)
-    following = Quarter(quarter.year + 1, 1) if quarter.number == 4 else Quarter(
-        quarter.year, quarter.number + 1)
-    return str(previous), str(following)
-
-
 @blueprint.get("/corporatie/kwartaal")
 @roles_required("corporation")
 def quarter():
@@ -66,7 +58,7 @@ def quarter():
         chosen = parse_quarter(current)
     overview = quarter_overview(db_session(), actor=current_actor(), quarter=str(chosen),
                                 today=today)
-    previous, following = _neighbours(chosen)
+    previous, following = str(chosen.previous), str(chosen.following)
     return render_template("dwellings/quarter.html", overview=overview, previous=previous,
                            following=following, current=current)
 

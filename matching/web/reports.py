@@ -1,11 +1,9 @@
 """The analyst's page: the quarter's key figures, and the report as CSV or XLSX."""
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlmodel import col, func, select
 
-from matching.models import Dwelling
 from matching.quarters import Quarter, parse_quarter, quarter_of
-from matching.queries.reports import report_labels
+from matching.queries.reports import latest_quarter_with_dwellings, report_labels
 from matching.reports import quarter_report
 from matching.reports.export import to_csv, to_xlsx
 from matching.services.errors import ValidationFailed
@@ -20,30 +18,13 @@ READERS = ("analyst", "matcher", "corporation", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _latest_quarter_with_dwellings() -> str:
-    """The latest quarter up to today with submitted dwellings (today's when there is none),
-    so the page opens on figures rather than on a quarter that has just begun."""
-    today = quarter_of(local_date(utcnow()))
-    latest = db_session().exec(
-        select(func.max(Dwelling.quarter)).where(col(Dwelling.quarter) <= today)
-    ).one()
-    return str(latest or today)
-
-
 def _chosen_quarter() -> Quarter:
-    text = request.args.get("kwartaal") or _latest_quarter_with_dwellings()
+    today = quarter_of(local_date(utcnow()))
+    text = request.args.get("kwartaal") or latest_quarter_with_dwellings(db_session(), today)
     try:
         return parse_quarter(text)
     except ValueError:
         abort(404)
-
-
-def _neighbours(quarter: Quarter) -> tuple[str, str]:
-    previous = Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(
-        quarter.year, quarter.number - 1)
-    following = Quarter(quarter.year + 1, 1) if quarter.number == 4 else Quarter(
-        quarter.year, quarter.number + 1)
-    return str(previous), str(following)
 
 
 def _totals(report: dict) -> dict[str, int | None]:
@@ -63,7 +44,7 @@ def index():
     """Show the key figures of a quarter: quotas, matching, waiting, leases."""
     quarter = _chosen_quarter()
     report = quarter_report(db_session(), quarter=str(quarter), actor=current_actor())
-    previous, following = _neighbours(quarter)
+    previous, following = str(quarter.previous), str(quarter.following)
     labels = report_labels(db_session(), (r["reason_code"] for r in report["matching"]["reasons"]))
     return render_template(
         "reports/index.html", report=report, quarter=str(quarter), previous=previous,

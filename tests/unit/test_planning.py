@@ -354,3 +354,11 @@ def test_default_contingents_add_up_to_the_total(total: int, waiting: dict[str, 
     assert sum(contingents.values()) == total
     if any(waiting.values()):
         assert all(contingents[name] == 0 for name, n in waiting.items() if n == 0)
+
+
+def test_quarters_step_over_the_turn_of_the_year():
+    from matching.quarters import parse_quarter
+
+    assert str(parse_quarter("2019Q1").previous) == "2018Q4"
+    assert str(parse_quarter("2019Q4").following) == "2020Q1"
+    assert str(parse_quarter("2019Q2").following.previous) == "2019Q2"

@@ -10,6 +10,8 @@ T = TypeVar("T")
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+# Far beyond any real list, and small enough that the offset fits every database's integer.
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Page(Generic[T]):
 def clamp(page: Any, per_page: Any) -> tuple[int, int]:
     """Turn request values into a valid page number and size (bad values fall back)."""
     try:
-        number = max(1, int(page))
+        number = min(MAX_PAGE, max(1, int(page)))
     except (TypeError, ValueError):
         number = 1
     try:

@@ -42,6 +42,8 @@ _SQLITE_COLUMNS = {
     "dwelling.matched_client_id": "uq_dwelling_matched_client",
 }
 
+MAX_ID = 2_147_483_647  # PostgreSQL's integer, the type of every id column
+
 STALE_MESSAGE = "someone else changed this record first; reload and try again"
 
 
@@ -82,6 +84,9 @@ def service(function: Callable[P, R]) -> Callable[P, R]:
 
 def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool = False) -> T:
     """Load one row by primary key, or raise NotFound; `lock` takes a row lock (PostgreSQL)."""
+    if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
+        # No row has such an id, and the database would refuse the number with an error.
+        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
     if lock:
         row = session.get(model, object_id, with_for_update=True, populate_existing=True)
     else:

@@ -6,6 +6,7 @@ from flask import Flask, g, request
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
 from sqlmodel import Session
+from werkzeug.routing import IntegerConverter
 
 from matching.config import Settings, load_settings
 from matching.db import get_engine
@@ -48,12 +49,24 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(overrides)
+    app.url_map.converters["int"] = DatabaseId
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a page's path: an id beyond PostgreSQL's integer matches no page (404)
+    instead of reaching the database, which would refuse it with an error."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        from matching.services.unit_of_work import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_database(app: Flask) -> None:

@@ -46,3 +46,9 @@ def test_a_sign_in_with_a_foreign_next_address_stays_on_this_site(client, users)
     })
     assert response.status_code == 302
     assert not re.match(r"^(https?:)?//", response.headers["Location"])
+
+
+def test_an_id_beyond_the_databases_integers_is_a_404_not_an_error(signed_in):
+    client = signed_in("matcher")
+    for page in ("/clienten/", "/matcher/woningen/", "/huurcontracten/", "/matcher/aanbiedingen/"):
+        assert client.get(f"{page}99999999999999999999").status_code == 404, page

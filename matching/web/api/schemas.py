@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from matching.schemas import ClientInput, DwellingInput
+from matching.services.unit_of_work import MAX_ID
 from matching.workdays import local_date
 from matching.workflow.engine import utcnow
 from matching.workflow.states import (
@@ -22,7 +23,6 @@ from matching.workflow.states import (
     OrganisationKind,
 )
 
-MAX_ID = 2_147_483_647  # PostgreSQL's integer
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 

@@ -5,16 +5,17 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from matching.web.choices import choices
 from matching.web.i18n import ROLE_LABELS
 
 REQUIRED = _l("Vul dit veld in.")
 CHOOSE = _l("Maak een keuze.")
 
-VERA_CHOICES = [
+VERA_CHOICES = choices([
     ("", _l("geen (eigen code)")),
     ("geweigerd", _l("geweigerd (door de kandidaat)")),
     ("ingetrokken", _l("ingetrokken (door de verhuurder)")),
-]
+])
 REASON_KIND_LABELS = {
     "landlord": _l("verhuurder"),
     "candidate": _l("kandidaat"),
@@ -37,7 +38,7 @@ class UserForm(FlaskForm):
         _l("Organisatie"), coerce=optional_id, validators=[DataRequired(CHOOSE)]
     )
     role = SelectField(
-        _l("Rol"), choices=list(ROLE_LABELS.items()), validators=[DataRequired(CHOOSE)]
+        _l("Rol"), choices=choices(ROLE_LABELS), validators=[DataRequired(CHOOSE)]
     )
     contingent_manager = BooleanField(_l("Contingentbeheerder (mag contingenten verdelen)"))
 
@@ -48,7 +49,7 @@ class OrganisationForm(FlaskForm):
 
     def __init__(self, *args, kinds=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = list(kinds)
+        self.kind.choices = choices(kinds)
 
 
 class RenameForm(FlaskForm):
@@ -69,7 +70,7 @@ class ReasonLabelsForm(FlaskForm):
 class ReasonCodeForm(ReasonLabelsForm):
     code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=60)])
     kind = SelectField(
-        _l("Soort"), choices=list(REASON_KIND_LABELS.items()), validators=[DataRequired(CHOOSE)]
+        _l("Soort"), choices=choices(REASON_KIND_LABELS), validators=[DataRequired(CHOOSE)]
     )
 
 
@@ -83,4 +84,4 @@ class ParameterForm(FlaskForm):
 
     def __init__(self, *args, names=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.name.choices = names
+        self.name.choices = list(names)

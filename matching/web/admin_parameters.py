@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from matching.queries.admin import ParameterRow, parameter_overview, parameter_years
 from matching.services.administration import (
@@ -21,6 +22,7 @@ from matching.web import db_session
 from matching.web.admin import blueprint, optional_int, show_problems
 from matching.web.admin_forms import ParameterForm
 from matching.web.auth import current_actor, roles_required
+from matching.web.choices import choices
 from matching.workflow.engine import utcnow
 
 # Each parameter's name on the page, in groups an administrator recognises from the plans.
@@ -119,16 +121,14 @@ def _page(form: ParameterForm, year: int, status: int = 200):
     ), status
 
 
-def _names() -> dict[str | None, list[tuple[str, str]]]:
-    """The parameters to choose from, in their groups (None: no <optgroup>)."""
-    choices: dict[str | None, list[tuple[str, str]]] = {None: [("", _("Kies een parameter"))]}
+def _names() -> list[SelectChoice]:
+    """The parameters to choose from, in their groups; the empty "choose one" is in none."""
+    options = choices([("", _("Kies een parameter"))])
     for title, names in GROUPS:
-        choices[str(title)] = [(n, str(label)) for n, label in names.items()
-                               if n in PARAMETER_TYPES]
-    rest = [(n, n) for n in PARAMETER_TYPES if n not in LABELS]
-    if rest:
-        choices[_("Overig")] = rest
-    return choices
+        options += choices([(n, str(label)) for n, label in names.items()
+                            if n in PARAMETER_TYPES], group=str(title))
+    options += choices([(n, n) for n in PARAMETER_TYPES if n not in LABELS], group=_("Overig"))
+    return options
 
 
 @blueprint.get("/jaarparameters")

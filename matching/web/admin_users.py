@@ -18,6 +18,7 @@ from matching.web import db_session
 from matching.web.admin import KIND_LABELS, blueprint, flash_problem, optional_int, page_args
 from matching.web.admin_forms import UserForm
 from matching.web.auth import current_actor, roles_required
+from matching.web.choices import choices
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import ROLE_LABELS
 from matching.workflow.states import ROLES_BY_KIND
@@ -49,17 +50,12 @@ def _user_form() -> tuple[UserForm, dict[int, tuple[str, str]]]:
     """The form with the active organisations, grouped by kind, to choose from."""
     organisations = organisation_choices(db_session(), actor=current_actor())
     form = UserForm()
-    # The None group renders without an <optgroup>: the empty "choose one" comes first.
-    groups: dict[str | None, list[tuple[int | str, str]]] = {
-        None: [("", _("Kies een organisatie"))]
-    }
+    # The empty "choose one" comes first, outside the <optgroup>s.
+    options = choices([("", _("Kies een organisatie"))])
     for kind, label in KIND_LABELS.items():
-        members: list[tuple[int | str, str]] = [
-            (oid, name) for oid, name, of_kind in organisations if of_kind == kind
-        ]
-        if members:
-            groups[str(label)] = members
-    form.organisation.choices = groups
+        options += choices([(oid, name) for oid, name, of_kind in organisations
+                            if of_kind == kind], group=str(label))
+    form.organisation.choices = options
     return form, {oid: (name, kind) for oid, name, kind in organisations}
 
 

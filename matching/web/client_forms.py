@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from matching.models import Client, District, TargetGroup
 from matching.schemas import NEEDS
 from matching.web.auth import ActionForm
+from matching.web.choices import choices
 from matching.web.i18n import NEED_LABELS, label
 
 REQUIRED = _l("Dit veld is verplicht.")
@@ -72,11 +73,11 @@ class ClientForm(FlaskForm):
 
     def fill_choices(self, groups: list[TargetGroup], districts: list[District]) -> None:
         """Offer the reference tables' target groups and districts, and the known needs."""
-        self.target_group.choices = [("", _("Kies een doelgroep"))] + [
+        self.target_group.choices = choices([("", _("Kies een doelgroep"))] + [
             (g.code, label(g)) for g in groups
-        ]
-        self.needs.choices = [(n, str(NEED_LABELS[n])) for n in NEEDS]
-        wijken = [(d.name, d.name) for d in districts]
+        ])
+        self.needs.choices = choices([(n, str(NEED_LABELS[n])) for n in NEEDS])
+        wijken = choices([(d.name, d.name) for d in districts])
         self.excluded_wijken.choices = wijken
         self.preferred_wijken.choices = wijken
 

@@ -25,6 +25,7 @@ from matching.services.errors import Conflict, ValidationFailed
 from matching.services.unit_of_work import commit
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.choices import choices
 from matching.web.client_forms import ClientForm, action_forms, service_messages
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
@@ -55,7 +56,7 @@ class ClientFilter(Form):
 
 def _choice(field: SelectField) -> str | None:
     value = field.data or None
-    return value if value in {str(c[0]) for c in field.choices or []} else None
+    return value if value in {str(c.value) for c in field.choices or []} else None
 
 
 @blueprint.get("/clienten")
@@ -64,10 +65,11 @@ def index():
     """List the clients the user may see, longest waiting first, and log that they were shown."""
     session, actor = db_session(), current_actor()
     filters = ClientFilter(request.args)
-    filters.state.choices = [("", _("Alle"))] + [(s.value, str(STATE_LABELS[s.value]))
-                                                 for s in ClientState]
+    filters.state.choices = choices([("", _("Alle"))] + [(s.value, str(STATE_LABELS[s.value]))
+                                                         for s in ClientState])
     groups = target_groups(session)
-    filters.target_group.choices = [("", _("Alle"))] + [(g.code, label(g)) for g in groups]
+    filters.target_group.choices = choices([("", _("Alle"))]
+                                           + [(g.code, label(g)) for g in groups])
     number, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
     page = clients_for(
         session, actor=actor, state=_choice(filters.state),

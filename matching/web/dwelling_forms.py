@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import TextInput
 
 from matching.schemas import DwellingInput
+from matching.web.choices import choices
 from matching.web.i18n import DESIGNATION_LABELS, LEASE_TYPE_LABELS
 
 REQUIRED = _l("Dit veld is verplicht.")
@@ -115,10 +116,10 @@ class DwellingForm(FlaskForm):
     senior_label = BooleanField(_l("Seniorenlabel (55+)"))
     designation = SelectField(
         _l("Bestemming"), default="uitstroom",
-        choices=list(DESIGNATION_LABELS.items()),
+        choices=choices(DESIGNATION_LABELS),
     )
     lease_type = SelectField(
-        _l("Soort huurcontract"), default="direct", choices=list(LEASE_TYPE_LABELS.items())
+        _l("Soort huurcontract"), default="direct", choices=choices(LEASE_TYPE_LABELS)
     )
     available_from = DateField(_l("Beschikbaar vanaf"), validators=_schema("available_from"))
     earmarked_care_provider_ids = SelectMultipleField(
@@ -147,7 +148,7 @@ class WithdrawForm(FlaskForm):
 class LetForm(FlaskForm):
     lease_start = DateField(_l("Ingangsdatum huurcontract"),
                             validators=[InputRequired(REQUIRED)])
-    lease_type = SelectField(_l("Soort huurcontract"), choices=list(LEASE_TYPE_LABELS.items()))
+    lease_type = SelectField(_l("Soort huurcontract"), choices=choices(LEASE_TYPE_LABELS))
 
 
 class RejectForm(FlaskForm):

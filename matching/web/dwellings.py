@@ -25,6 +25,7 @@ from matching.services.dwellings import create_dwelling, update_dwelling
 from matching.services.errors import Conflict, ValidationFailed
 from matching.web import db_session
 from matching.web.auth import ActionForm, current_actor, roles_required
+from matching.web.choices import choices
 from matching.web.dwelling_forms import DwellingForm, LetForm, WithdrawForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
@@ -89,11 +90,11 @@ def _dwelling_form(**kwargs) -> DwellingForm:
     form = DwellingForm(**kwargs)
     session = db_session()
     # No district is chosen for the user: an empty first option makes the choice explicit.
-    form.wijk.choices = [("", _("Kies een wijk of gemeente"))] + [
+    form.wijk.choices = choices([("", _("Kies een wijk of gemeente"))] + [
         (name, name if kind == "wijk" else _("%(name)s (U16)", name=name))
         for kind, names in district_choices(session).items() for name, _label in names
-    ]
-    form.earmarked_care_provider_ids.choices = care_provider_choices(session)
+    ])
+    form.earmarked_care_provider_ids.choices = choices(care_provider_choices(session))
     return form
 
 

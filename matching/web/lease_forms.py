@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, Form, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from matching.web.choices import choices
 from matching.web.i18n import LEASE_TYPE_LABELS, STATE_LABELS, short_date
 from matching.workflow.states import LeaseState, LeaseType
 
@@ -22,16 +23,16 @@ class LeaseFilter(Form):
     state = SelectField(_l("Status"), choices=[])
 
     def fill_choices(self) -> None:
-        self.lease_type.choices = [("", _("Alle"))] + [
+        self.lease_type.choices = choices([("", _("Alle"))] + [
             (t.value, str(LEASE_TYPE_LABELS[t.value])) for t in LeaseType
-        ]
-        self.state.choices = [("", _("Alle"))] + [
+        ])
+        self.state.choices = choices([("", _("Alle"))] + [
             (s.value, str(STATE_LABELS[s.value])) for s in LeaseState
-        ]
+        ])
 
     def chosen(self, field: SelectField) -> str | None:
         value = field.data or None
-        return value if value in {str(c[0]) for c in field.choices or []} else None
+        return value if value in {str(c.value) for c in field.choices or []} else None
 
 
 class ExtendForm(FlaskForm):

@@ -16,6 +16,7 @@ from matching.services.errors import Conflict, ValidationFailed
 from matching.services.proposals import decide_candidate
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.choices import choices
 from matching.web.dwelling_forms import RejectForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
@@ -52,9 +53,9 @@ def _reject_form(client_id: int, reasons, formdata=None) -> RejectForm:
     # prefixed form would otherwise look for a prefixed token.
     form = RejectForm(formdata=formdata, prefix=f"k{client_id}", client_id=client_id,
                       meta={"csrf": False})
-    form.reason_code.choices = [("", _("Kies een reden"))] + [
+    form.reason_code.choices = choices([("", _("Kies een reden"))] + [
         (r.code, label(r)) for r in reasons
-    ]
+    ])
     return form
 
 

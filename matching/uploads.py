@@ -7,7 +7,6 @@ with one clear message instead of half a report.
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -47,8 +46,8 @@ def read_rows(filename: str, data: bytes) -> list[SheetRow]:
     """
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data.startswith(_XLSX_MAGIC):
-        table = _xlsx_table(data)
-    elif name.endswith((".csv", ".txt")) or not name:
+        return _xlsx_rows(data)
+    if name.endswith((".csv", ".txt")) or not name:
         table = _csv_table(data)
     else:
         raise UnreadableFile("unknown_format", "upload a .csv or .xlsx file")
@@ -74,20 +73,24 @@ def _csv_table(data: bytes) -> Iterable[Sequence[Any]]:
         raise UnreadableFile("bad_csv", f"the CSV file cannot be read: {error}") from None
 
 
-def _xlsx_table(data: bytes) -> Iterable[Sequence[Any]]:
+def _xlsx_rows(data: bytes) -> list[SheetRow]:
     from openpyxl import load_workbook
 
+    unreadable = UnreadableFile("not_xlsx", "the file is not a readable XLSX workbook")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise UnreadableFile("not_xlsx", "the file is not a readable XLSX workbook") from None
-    except Exception:  # openpyxl raises its own errors for broken or foreign workbooks
-        raise UnreadableFile("not_xlsx", "the file is not a readable XLSX workbook") from None
+    except Exception:  # a broken zip, missing parts, or openpyxl's own errors
+        raise unreadable from None
     try:
         if not workbook.worksheets:
             raise UnreadableFile("empty", "the workbook has no sheets")
-        sheet = workbook.worksheets[0]
-        return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        # In read-only mode the sheet's XML is parsed while the rows are read, so a broken
+        # sheet surfaces here; reading streams, so a huge sheet stops at MAX_ROWS.
+        return _rows(workbook.worksheets[0].iter_rows(values_only=True))
+    except UnreadableFile:
+        raise
+    except Exception:
+        raise unreadable from None
     finally:
         workbook.close()
 

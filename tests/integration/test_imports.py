@@ -19,7 +19,7 @@ from matching.services.imports import (
     import_clients,
     import_dwellings,
 )
-from matching.uploads import UnreadableFile, read_rows, template_csv, template_xlsx
+from matching.uploads import MAX_ROWS, UnreadableFile, read_rows, template_csv, template_xlsx
 from tests.factories import make_user
 
 DWELLINGS_CSV = """\
@@ -237,3 +237,45 @@ def test_an_unreadable_file_is_refused_with_a_clear_message(name, data, code):
         read_rows(name, data)
     assert caught.value.code == code
     assert caught.value.fields["file"]
+
+
+def _with_sheet(workbook: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through `change`."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda xml: xml[: len(xml) // 2],  # cut off halfway
+        lambda xml: xml.replace(b"Voorbeeldstraat", b"Voor&#0;beeld"),  # a NUL character
+    ],
+    ids=["truncated sheet", "NUL character in a cell"],
+)
+def test_a_workbook_whose_sheet_cannot_be_parsed_is_refused_as_unreadable(change):
+    workbook = template_xlsx(DWELLING_COLUMNS, DWELLING_EXAMPLE, title="Woningen")
+    with pytest.raises(UnreadableFile) as caught:
+        read_rows("w.xlsx", _with_sheet(workbook, change))
+    assert caught.value.code == "not_xlsx"
+
+
+def test_a_workbook_with_more_rows_than_allowed_is_refused():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["address"])
+    for number in range(MAX_ROWS + 1):
+        sheet.append([f"Straat {number}"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(UnreadableFile) as caught:
+        read_rows("w.xlsx", out.getvalue())
+    assert caught.value.code == "too_many_rows"

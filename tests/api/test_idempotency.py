@@ -1,5 +1,6 @@
 """Idempotency-Key on POST: the same key and body give the first answer and no second effect."""
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from matching.models import Dwelling, IdempotentRequest
@@ -98,3 +99,38 @@ def test_an_overlong_key_is_422(api):
                         headers=key("x" * 201))
     assert response.status_code == 422
     assert "Idempotency-Key" in error_of(response)["fields"]
+
+
+def test_a_server_failure_after_the_change_keeps_the_key_so_a_retry_cannot_act_twice(
+        api, app, reference, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    body = dwelling_body()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the answer could not be built")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("matching.web.api.dwellings._answer", broken)
+        failed = api.post("/api/v1/dwellings", body, as_="corporation", headers=key("crash"))
+    assert failed.status_code == 500
+    retry = api.post("/api/v1/dwellings", body, as_="corporation", headers=key("crash"))
+    assert retry.status_code == 409
+    assert error_of(retry)["code"] == "idempotency_key_in_use"
+    assert count_dwellings(reference) == 1
+
+
+def test_an_answer_that_cannot_be_stored_still_reaches_the_client_and_keeps_the_key(
+        api, reference, monkeypatch):
+    body = dwelling_body()
+
+    def unstorable(*args, **kwargs):
+        raise OperationalError("UPDATE idempotent_request", {}, Exception("database gone"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr("matching.web.api.idempotency._settle", unstorable)
+        first = api.post("/api/v1/dwellings", body, as_="corporation", headers=key("lost"))
+    assert first.status_code == 201
+    assert first.get_json()["state"] == "draft"
+    retry = api.post("/api/v1/dwellings", body, as_="corporation", headers=key("lost"))
+    assert retry.status_code == 409
+    assert count_dwellings(reference) == 1

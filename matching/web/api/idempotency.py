@@ -2,26 +2,30 @@
 
 The key is reserved (a row with status 0) and committed before the operation runs, so two
 copies racing each other cannot both act: the loser sees the reservation and gets a 409.
-Only successful (2xx) answers are kept: an error changed nothing, so replaying it would
-only stop a client from retrying after fixing the cause (a stale version, a refused state,
-a transient failure); the reservation of a failed request is removed. The reservation of a
-request whose process died stays: nobody can tell whether its effect happened, so the key
-keeps answering 409 and the client looks at the object and sends a new key.
+Only successful (2xx) answers are kept. A refused request (4xx) changed nothing, so
+replaying it would only stop a client from retrying after fixing the cause (a stale
+version, a refused state); its reservation is removed. The reservation stays when nobody
+can tell whether the effect happened: the process died, the server failed (5xx, perhaps
+after the operation committed), or the answer could not be stored. Then the key keeps
+answering 409, and the client looks at the object and sends a new key.
 """
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 from flask import Response, g, request
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session, select
 
 from matching.models import IdempotentRequest
 from matching.web import db_session
 from matching.web.api.auth import api_actor
 from matching.web.api.errors import invalid
 from matching.web.errors import envelope
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -81,18 +85,29 @@ def begin() -> Any:
 
 
 def finish(response: Response) -> Response:
-    """Keep a successful answer for replays; release the key of a failed request."""
+    """Keep a successful answer for replays; release the key of a refused request."""
     row_id = g.pop("idempotent_request_id", None)
-    if row_id is None:
+    if row_id is None or response.status_code >= 500:
         return response
     session = db_session()
+    try:
+        _settle(session, row_id, response)
+    except SQLAlchemyError:
+        # The operation's own commit has happened; its answer still goes to the client,
+        # and the key stays reserved (409) rather than letting a retry act twice.
+        session.rollback()
+        log.exception("could not store the answer for Idempotency-Key row %s", row_id)
+    return response
+
+
+def _settle(session: Session, row_id: int, response: Response) -> None:
     session.rollback()  # whatever the operation left open is not ours to commit
     row = session.get(IdempotentRequest, row_id)
-    if row is not None:
-        if 200 <= response.status_code < 300:
-            row.status_code = response.status_code
-            row.response_body = response.get_data(as_text=True)
-        else:
-            session.delete(row)
-        session.commit()
-    return response
+    if row is None:
+        return
+    if 200 <= response.status_code < 300:
+        row.status_code = response.status_code
+        row.response_body = response.get_data(as_text=True)
+    else:
+        session.delete(row)
+    session.commit()

@@ -11,10 +11,11 @@ from argon2.exceptions import VerificationError
 from sqlmodel import Session, select
 
 from matching.models import ApiToken, Organisation, User
+from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
-from matching.services.unit_of_work import commit, service
+from matching.services.unit_of_work import commit, get_or_404, service
 from matching.workflow.engine import utcnow
-from matching.workflow.states import ROLES_BY_KIND
+from matching.workflow.states import ROLES_BY_KIND, Role
 
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -128,9 +129,7 @@ def change_password(
     """Change one's own password; every session of the user ends with it."""
     from matching.services.sessions import end_all_sessions
 
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"user {user_id} not found")
+    user = get_or_404(session, User, user_id)
     if not verify_password(user, current_password):
         raise ValidationFailed({"current_password": "this is not your current password"})
     _check_new_password(new_password)
@@ -140,14 +139,8 @@ def change_password(
 
 
 def _administered_user(session: Session, user_id: int, actor: Any) -> User:
-    from matching.services.access import require_role
-    from matching.workflow.states import Role
-
     require_role(actor, Role.ADMIN)
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"user {user_id} not found")
-    return user
+    return get_or_404(session, User, user_id)
 
 
 @service
@@ -201,8 +194,8 @@ def revoke_api_token(
     session: Session, *, token_id: int, actor: Any, now: datetime | None = None
 ) -> None:
     """Revoke one of the actor's own tokens (an administrator may revoke anyone's)."""
-    token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and actor.role != "admin"):
+    token = get_or_404(session, ApiToken, token_id)
+    if token.user_id != actor.id and actor.role != Role.ADMIN:
         raise NotFound(f"token {token_id} not found")
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()

@@ -13,7 +13,12 @@ from matching.services import administration as admin
 from matching.services import parameter_values as values
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.reference import reason_code_of_kind
-from matching.services.users import set_user_active
+from matching.services.users import (
+    change_password,
+    reset_password,
+    revoke_api_token,
+    set_user_active,
+)
 from tests.factories import make_user
 
 
@@ -78,6 +83,21 @@ def test_renaming_an_unknown_organisation_is_not_found(reference, administrator)
     with pytest.raises(NotFound):
         admin.rename_organisation(reference, organisation_id=99999, name="X",
                                   actor=administrator)
+
+
+@pytest.mark.parametrize("number", [99999, 2**31, 10**20])
+def test_a_user_or_token_id_that_does_not_exist_is_not_found_however_large(
+    reference, administrator, number
+):
+    with pytest.raises(NotFound):
+        reset_password(reference, user_id=number, actor=administrator)
+    with pytest.raises(NotFound):
+        set_user_active(reference, user_id=number, active=False, actor=administrator)
+    with pytest.raises(NotFound):
+        change_password(reference, user_id=number, current_password="x" * 12,
+                        new_password="y" * 12)
+    with pytest.raises(NotFound):
+        revoke_api_token(reference, token_id=number, actor=administrator)
 
 
 def test_an_organisation_with_active_users_cannot_be_deactivated(reference, administrator):

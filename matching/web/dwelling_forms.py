@@ -4,6 +4,7 @@ Bounds and patterns of the dwelling form come from the input schema (matching.sc
 the page states the same limits as the service checks, in Dutch, without a second copy.
 """
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,7 +22,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from matching.schemas import DwellingInput
@@ -145,9 +153,19 @@ class WithdrawForm(FlaskForm):
     )
 
 
+# The review and end dates are counted from the lease start (years later), so a start near
+# the calendar's end (9999) would not give a date at all; no lease starts outside this century.
+LEASE_START_FIRST, LEASE_START_LAST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _lease_start_in_range(form: FlaskForm, field: DateField) -> None:
+    if field.data is not None and not LEASE_START_FIRST <= field.data <= LEASE_START_LAST:
+        raise ValidationError(_l("Kies een datum tussen 2000 en 2099."))
+
+
 class LetForm(FlaskForm):
     lease_start = DateField(_l("Ingangsdatum huurcontract"),
-                            validators=[InputRequired(REQUIRED)])
+                            validators=[InputRequired(REQUIRED), _lease_start_in_range])
     lease_type = SelectField(_l("Soort huurcontract"), choices=choices(LEASE_TYPE_LABELS))
 
 

@@ -243,6 +243,21 @@ def test_a_flip_lease_without_the_providers_consent_is_refused_at_the_field(refe
     assert _fresh(reference, made.dwelling.id).state == "offer_accepted"
 
 
+@pytest.mark.parametrize("lease_type", ["direct", "flip", "campus"])
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01"])
+def test_a_lease_start_outside_this_century_is_refused_at_the_field(reference, users, signed_in,
+                                                                    lease_type, start):
+    made = offer_accepted(reference, **_parties(users))
+    client = signed_in("corporation")
+    path = f"/corporatie/woningen/{made.dwelling.id}"
+    response = client.post(f"{path}/verhuren", data={
+        "csrf_token": csrf_token(client, path), "lease_start": start, "lease_type": lease_type})
+    assert response.status_code == 422
+    assert "Kies een datum tussen 2000 en 2099." in response.get_data(as_text=True)
+    assert _fresh(reference, made.dwelling.id).state == "offer_accepted"
+    assert _count(reference, Lease) == 0
+
+
 # --- scope, roles and CSRF ----------------------------------------------------------------------
 
 

@@ -4,13 +4,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from matching.models import Proposal
 from matching.parameters import year_parameters
 from matching.queries import api as queries
 from matching.services import proposals as service
 from matching.services.clients import log_client_reads
 from matching.services.matching import suggest_for_dwelling
-from matching.services.unit_of_work import commit, get_or_404
+from matching.services.unit_of_work import commit
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api import serializers as to
@@ -30,15 +29,15 @@ from matching.workflow.engine import utcnow
 blueprint = resource("proposals", "The engine's suggestions, rounds of candidates, decisions")
 
 
-def _round_answer(session: Session, proposal: Proposal, status: int = 200):
+def _round_answer(session: Session, proposal_id: int | None, status: int = 200):
     """The round after the change, with its dwelling; the candidates' reads are logged."""
-    assert proposal.id is not None
+    assert proposal_id is not None
     actor = api_actor()
-    found, dwelling = queries.proposal_round(session, actor=actor, proposal_id=proposal.id)
+    found, dwelling = queries.proposal_round(session, actor=actor, proposal_id=proposal_id)
     client_ids = [c.client_id for c in found.candidates]
     clients = queries.clients_by_id(session, client_ids)
     log_client_reads(session, actor=actor, client_ids=client_ids,
-                     purpose=f"API: round {proposal.id} of dwelling {dwelling.id}")
+                     purpose=f"API: round {proposal_id} of dwelling {dwelling.id}")
     commit(session)
     assert dwelling.id is not None
     earmarks = queries.earmarks_of(session, [dwelling.id])[dwelling.id]
@@ -67,16 +66,14 @@ def propose_candidates(path: DwellingPath, body: ProposeBody, header: Idempotenc
         session, dwelling_id=path.dwelling_id, client_ids=body.client_ids,
         motivation=body.motivation, actor=api_actor(),
     )
-    return _round_answer(session, proposal, 201)
+    return _round_answer(session, proposal.id, 201)
 
 
 @blueprint.get(f"/proposals/<{ID}:proposal_id>", responses={200: out.ProposalResult})
 @roles("corporation", "matcher")
 def get_proposal(path: ProposalPath) -> Any:
     """Return a round with its candidates, their decisions, and its dwelling."""
-    session = db_session()
-    proposal = get_or_404(session, Proposal, path.proposal_id)
-    return _round_answer(session, proposal)
+    return _round_answer(db_session(), path.proposal_id)
 
 
 @blueprint.post(f"/proposals/<{ID}:proposal_id>/decisions", responses={200: out.ProposalResult})
@@ -89,4 +86,4 @@ def decide_candidate(path: ProposalPath, body: DecisionBody, header: Idempotency
         decision=body.decision, reason_code=body.reason_code, motivation=body.motivation,
         actor=api_actor(),
     )
-    return _round_answer(session, proposal)
+    return _round_answer(session, proposal.id)

@@ -20,6 +20,8 @@ from matching.workflow.states import OrganisationKind, Role
 
 REQUIRED = "required"
 TOO_LONG = "too long"
+# PostgreSQL's text cannot hold a NUL character; refusing it here keeps it from a 500.
+NUL_CHARACTER = "must not contain NUL characters"
 NAME_TAKEN = "an organisation with this name exists already"
 UNKNOWN_KIND = "unknown kind"
 HAS_ACTIVE_USERS = "the organisation still has active users"
@@ -44,6 +46,8 @@ def _text(value: str | None, field: str, limit: int, problems: dict[str, str]) -
         problems[field] = REQUIRED
     elif len(text) > limit:
         problems[field] = TOO_LONG
+    elif "\x00" in text:
+        problems[field] = NUL_CHARACTER
     return text
 
 
@@ -216,6 +220,8 @@ def set_year_parameter(
     note = (source or "").strip()
     if len(note) > 300:
         problems["source"] = TOO_LONG
+    elif "\x00" in note:
+        problems["source"] = NUL_CHARACTER
     if problems:
         raise ValidationFailed(problems)
     note = note or f"set by {actor.email}"
@@ -235,7 +241,10 @@ def set_year_parameter(
 def remove_year_parameter(session: Session, *, year: int, name: str, actor: Any) -> None:
     """Drop the value a year names itself, so the earlier year's value carries on."""
     require_role(actor, Role.ADMIN)
-    row = session.get(YearParameter, (year, name))
+    # No value is ever set outside these years or under such a name, and the database would
+    # refuse the year's number or the NUL character with an error instead of finding nothing.
+    outside = not FIRST_YEAR <= year <= LAST_YEAR or "\x00" in name
+    row = None if outside else session.get(YearParameter, (year, name))
     if row is None:
         raise NotFound(f"no value of {name} set for {year}")
     session.delete(row)

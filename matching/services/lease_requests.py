@@ -70,6 +70,8 @@ def request_lease_transfer(
     cleaned = (note or "").strip()
     if len(cleaned) > NOTE_MAX_LENGTH:
         problems["note"] = f"at most {NOTE_MAX_LENGTH} characters"
+    elif "\x00" in cleaned:  # PostgreSQL's text cannot hold it
+        problems["note"] = "must not contain NUL characters"
     if problems:
         raise ValidationFailed(problems)
     request = LeaseTransferRequest(

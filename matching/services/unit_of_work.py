@@ -87,6 +87,9 @@ def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool =
     if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
         # No row has such an id, and the database would refuse the number with an error.
         raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+    if isinstance(object_id, str) and "\x00" in object_id:
+        # Likewise no text key holds a NUL character, which PostgreSQL refuses outright.
+        raise NotFound(f"{model.__name__.lower()} not found")
     if lock:
         row = session.get(model, object_id, with_for_update=True, populate_existing=True)
     else:

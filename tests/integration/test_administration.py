@@ -252,3 +252,38 @@ def test_loading_the_reference_data_again_keeps_the_administrators_edits(referen
                        label_en="Other reason (explain)", needs_motivation=True, actor=admin)
     load_reference(reference)
     assert reference.get(ReasonCode, "other").label_nl == "Andere reden (toelichten)"
+
+
+def test_text_with_a_nul_character_is_refused_at_its_field_and_nothing_changes(
+    reference, administrator
+):
+    before = _count(reference, Organisation), _count(reference, ReasonCode)
+    with pytest.raises(ValidationFailed) as organisation:
+        admin.create_organisation(reference, name="Nieuw\x00", kind="care_provider",
+                                  actor=administrator)
+    assert set(organisation.value.fields) == {"name"}
+    with pytest.raises(ValidationFailed) as reason:
+        admin.create_reason_code(reference, code="te_ver", kind="candidate",
+                                 label_nl="Te\x00ver", label_en="Too far",
+                                 needs_motivation=False, actor=administrator)
+    assert set(reason.value.fields) == {"label_nl"}
+    with pytest.raises(ValidationFailed) as parameter:
+        admin.set_year_parameter(reference, year=2026, name="candidates_per_round", value="3",
+                                 source="besluit\x00", actor=administrator)
+    assert set(parameter.value.fields) == {"source"}
+    assert (_count(reference, Organisation), _count(reference, ReasonCode)) == before
+    assert reference.get(YearParameter, (2026, "candidates_per_round")) is None
+
+
+@pytest.mark.parametrize(("year", "name"), [(2026, "candidates\x00"), (10**20, "rent_cap")])
+def test_removing_a_value_under_an_impossible_year_or_name_is_not_found(
+    reference, administrator, year, name
+):
+    with pytest.raises(NotFound):
+        admin.remove_year_parameter(reference, year=year, name=name, actor=administrator)
+
+
+def test_a_text_key_with_a_nul_character_is_not_found(reference, administrator):
+    with pytest.raises(NotFound):
+        admin.update_reason_code(reference, code="te_ver\x00", label_nl="a", label_en="b",
+                                 needs_motivation=False, actor=administrator)

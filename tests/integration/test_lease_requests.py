@@ -70,3 +70,11 @@ def test_a_second_request_and_a_date_in_the_past_are_refused(reference, parties,
         request_lease_transfer(reference, lease_id=lease.id, wished_on=date(2021, 11, 1),
                                actor=parties["tenant"], now=at(2021, 6, 16))
     assert set(twice.value.fields) == {"lease"}
+
+
+def test_a_note_with_a_nul_character_is_refused_and_nothing_is_asked(reference, parties, lease):
+    with pytest.raises(ValidationFailed) as caught:
+        request_lease_transfer(reference, lease_id=lease.id, wished_on=date(2021, 10, 1),
+                               note="klaar\x00", actor=parties["tenant"], now=at(2021, 6, 15))
+    assert set(caught.value.fields) == {"note"}
+    assert open_transfer_requests(reference, [lease.id]) == {}

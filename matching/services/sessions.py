@@ -1,14 +1,14 @@
 """Signed-in sessions kept on the server, and the brake on guessing passwords."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from matching.models import LoginAttempt, User, UserSession
 from matching.services.errors import NotFound
-from matching.services.unit_of_work import commit
+from matching.services.unit_of_work import commit, service
 from matching.services.users import user_by_email, verify_password
 
 # A session unused for this long is over (idle timeout).
@@ -38,11 +38,15 @@ def _recent_failures(session: Session, column, value: str, now: datetime) -> int
     ).one()
 
 
+@service
 def sign_in(
     session: Session, *, email: str, password: str, remote_addr: str, now: datetime
 ) -> tuple[User, str]:
     """Check the password and open a server-side session; return the user and session id."""
-    email = email.strip().lower()
+    typed = email.strip().lower()
+    # PostgreSQL's text cannot hold a NUL character and no address has one: such an e-mail
+    # is a failed attempt, counted under what remains of it.
+    email = typed.replace("\x00", "")
     if (
         _recent_failures(session, LoginAttempt.email, email, now) >= MAX_FAILURES_PER_EMAIL
         or _recent_failures(session, LoginAttempt.remote_addr, remote_addr, now)
@@ -50,7 +54,7 @@ def sign_in(
     ):
         raise SignInRefused("throttled")
     try:
-        user = user_by_email(session, email)
+        user = user_by_email(session, email) if email == typed else None
     except NotFound:
         user = None
     if user is None or not user.active or not verify_password(user, password):
@@ -85,6 +89,7 @@ def user_for_session(
     return user
 
 
+@service
 def sign_out(session: Session, *, session_id: str, now: datetime) -> None:
     """End one session, so its cookie is worthless from now on."""
     record = session.get(UserSession, session_id)
@@ -105,7 +110,5 @@ def end_all_sessions(session: Session, *, user_id: int, now: datetime) -> None:
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
     if moment.tzinfo is None:
-        from datetime import UTC
-
         return moment.replace(tzinfo=UTC)
     return moment

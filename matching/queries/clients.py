@@ -70,6 +70,11 @@ def target_groups(session: Session) -> list[TargetGroup]:
     return list(session.exec(select(TargetGroup).order_by(col(TargetGroup.sort_order))))
 
 
+def target_groups_by_code(session: Session) -> dict[str, TargetGroup]:
+    """The target groups by code, to name the group of each row of a list."""
+    return {g.code: g for g in target_groups(session)}
+
+
 def districts(session: Session) -> list[District]:
     """Utrecht's districts first, then the regional municipalities, each by name."""
     return list(session.exec(select(District).order_by(col(District.kind).desc(),
@@ -85,7 +90,7 @@ def _organisation_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 def client_rows(session: Session, clients: Sequence[Client], today: date) -> list[ClientRow]:
     """Decorate a page of clients with their group, provider name and waiting time."""
-    groups = {g.code: g for g in target_groups(session)}
+    groups = target_groups_by_code(session)
     names = _organisation_names(session, {c.care_provider_id for c in clients})
     months = ambition_months(session, today)
     return [

@@ -22,6 +22,7 @@ from matching.models import (
     User,
 )
 from matching.paging import Page, paginate
+from matching.queries.clients import target_groups_by_code
 from matching.queries.matcher import care_provider_names, corporation_names
 from matching.services.access import require_role
 from matching.services.unit_of_work import get_or_404
@@ -39,17 +40,12 @@ class ClientLabel:
     target_group: TargetGroup | None
 
 
-def target_groups(session: Session) -> dict[str, TargetGroup]:
-    rows = session.exec(select(TargetGroup).order_by(col(TargetGroup.sort_order)))
-    return {g.code: g for g in rows}
-
-
 def client_labels(session: Session, *, actor: Any, client_ids: list[int]) -> dict[int, ClientLabel]:
     """Return reference, care provider and target group of the given clients."""
     require_role(actor, Role.MATCHER)
     if not client_ids:
         return {}
-    groups, providers = target_groups(session), care_provider_names(session)
+    groups, providers = target_groups_by_code(session), care_provider_names(session)
     rows = session.exec(select(Client).where(col(Client.id).in_(sorted(set(client_ids)))))
     return {
         c.id: ClientLabel(c.id, c.reference, providers.get(c.care_provider_id, "?"),
@@ -79,7 +75,7 @@ def referrals(
         statement = statement.where(Client.care_provider_id == care_provider_id)
     statement = statement.order_by(col(Client.registered_on), col(Client.id))
     found = paginate(session, statement, page=page, per_page=per_page)
-    groups, providers = target_groups(session), care_provider_names(session)
+    groups, providers = target_groups_by_code(session), care_provider_names(session)
     rows = [
         Referral(c, providers.get(c.care_provider_id, "?"), groups.get(c.target_group))
         for c in found.items

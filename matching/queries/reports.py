@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from matching.models import Dwelling, ReasonCode, TargetGroup
+from matching.queries.clients import target_groups_by_code
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ def report_labels(session: Session, reason_codes: Iterable[str | None]) -> Repor
         select(ReasonCode).where(col(ReasonCode.code).in_(codes))
     ).all() if codes else []
     return ReportLabels(
-        target_groups={g.code: g for g in session.exec(select(TargetGroup))},
+        target_groups=target_groups_by_code(session),
         reasons={r.code: r for r in reasons},
     )
 

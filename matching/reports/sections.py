@@ -243,8 +243,12 @@ def leases(session: Session, period: Period, reader: Reader, as_of: date) -> dic
     all_leases = list(session.exec(query))
     flips = [lease for lease in all_leases if lease.lease_type == LeaseType.FLIP]
     open_flips = [lease for lease in flips if lease.state in OPEN_FLIP_STATES]
+    start, end = utc_bounds(period)
+    # Only the period's extensions: every extension ever would grow with each year of use.
     extended = session.exec(
-        select(LeaseEvent.lease_id, LeaseEvent.at).where(LeaseEvent.trigger == "extend")
+        select(LeaseEvent.lease_id).where(
+            LeaseEvent.trigger == "extend", col(LeaseEvent.at) >= start, col(LeaseEvent.at) < end
+        )
     ).all()
     visible = {lease.id for lease in all_leases}
     return {
@@ -257,10 +261,7 @@ def leases(session: Session, period: Period, reader: Reader, as_of: date) -> dic
             1 for lease in flips if lease.transferred_on is not None
             and period.first_day <= lease.transferred_on <= period.last_day
         ),
-        "flip_extended_in_period": sum(
-            1 for lease_id, at in extended
-            if lease_id in visible and period.first_day <= local_date(at) <= period.last_day
-        ),
+        "flip_extended_in_period": sum(1 for lease_id in extended if lease_id in visible),
         "institution_flips": sum(1 for lease in flips if lease.is_institution),
         "institution_flips_transferred": sum(
             1 for lease in flips if lease.is_institution and lease.state == LeaseState.TRANSFERRED

@@ -111,3 +111,26 @@ def test_the_year_report_exports_to_csv_and_xlsx(quarter_with_one_letting):
     assert text.splitlines()[0] == "section,row,metric,value"
     assert "matching,,rounds,2" in text
     assert to_xlsx(report)[:2] == b"PK"  # a zip container, as XLSX files are
+
+
+def test_a_flip_lease_extension_counts_in_its_own_quarter_only(reference: Session):
+    from matching.services.leases import extend_lease
+    from matching.services.timers import run_tick
+    from tests.web.test_leases import let_flip_lease
+
+    landlord = make_user(reference, "Mitros", "corporation")
+    matcher = make_user(reference, "Het Vierde Huis", "matcher")
+    tenant = make_user(reference, "Lister", "care_provider")
+    lease = let_flip_lease(reference, landlord, matcher, tenant)
+    run_tick(reference, now=at(date(2021, 6, 16)))  # the review of 1 September 2021 is due
+    extend_lease(reference, lease_id=lease.id, review_on=date(2022, 3, 1), reason="nog niet klaar",
+                 actor=tenant, now=at(date(2021, 7, 1)))
+
+    def extended(quarter: str) -> int:
+        report = quarter_report(reference, quarter=quarter, actor=matcher,
+                                today=date(2022, 1, 1))
+        return report["leases"]["flip_extended_in_period"]
+
+    assert (extended("2021Q2"), extended("2021Q3"), extended("2021Q4")) == (0, 1, 0)
+    year = year_report(reference, year=2021, actor=matcher)
+    assert year["leases"]["flip_extended_in_period"] == 1

@@ -61,6 +61,8 @@ def check_value(name: str, raw: str | Decimal | int) -> Decimal:
         value = parse_number(raw)
     else:
         value = Decimal(raw)
+        if not value.is_finite():  # NaN cannot even be compared
+            raise ValueError(NOT_A_NUMBER)
         if value < 0:
             raise ValueError(NEGATIVE)
     if value >= Decimal("1e10"):  # the column is NUMERIC(14, 4)

@@ -287,3 +287,9 @@ def test_a_text_key_with_a_nul_character_is_not_found(reference, administrator):
     with pytest.raises(NotFound):
         admin.update_reason_code(reference, code="te_ver\x00", label_nl="a", label_en="b",
                                  needs_motivation=False, actor=administrator)
+
+
+@pytest.mark.parametrize("number", [Decimal("NaN"), float("nan"), float("inf")])
+def test_a_value_that_is_not_a_finite_number_is_refused(number):
+    with pytest.raises(ValueError):
+        values.check_value("candidates_per_round", number)

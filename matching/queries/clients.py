@@ -88,15 +88,18 @@ def _organisation_names(session: Session, ids: set[int]) -> dict[int, str]:
     return {o.id: o.name for o in rows if o.id is not None}
 
 
-def client_rows(session: Session, clients: Sequence[Client], today: date) -> list[ClientRow]:
-    """Decorate a page of clients with their group, provider name and waiting time."""
-    groups = target_groups_by_code(session)
+def client_rows(session: Session, clients: Sequence[Client], today: date, *,
+                groups: Sequence[TargetGroup] | None = None) -> list[ClientRow]:
+    """Decorate a page of clients with their group, provider name and waiting time; pass
+    `groups` when the page has already read the target groups."""
+    by_code = ({g.code: g for g in groups} if groups is not None
+               else target_groups_by_code(session))
     names = _organisation_names(session, {c.care_provider_id for c in clients})
     months = ambition_months(session, today)
     return [
         ClientRow(
             client=c,
-            target_group=groups.get(c.target_group),
+            target_group=by_code.get(c.target_group),
             care_provider=names.get(c.care_provider_id, ""),
             waiting=waiting_time(c, today, months),
         )

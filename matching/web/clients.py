@@ -76,7 +76,7 @@ def index():
         target_group=_choice(filters.target_group),
         reference=(filters.reference.data or "").strip() or None, page=number, per_page=per_page,
     )
-    rows = client_rows(session, page.items, local_date(utcnow()))
+    rows = client_rows(session, page.items, local_date(utcnow()), groups=groups)
     service.log_client_reads(session, actor=actor, client_ids=[c.id for c in page.items if c.id],
                              purpose="client list")
     commit(session)

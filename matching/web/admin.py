@@ -11,7 +11,6 @@ from flask import Blueprint, flash, redirect, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from matching.paging import clamp
 from matching.services import administration as rules
 from matching.services import parameter_values as values
 from matching.services.errors import Conflict, ValidationFailed
@@ -64,11 +63,6 @@ def show_problems(
     messages: dict[str, Message] = {name: _by_problem for name in error.fields}
     messages.update(overrides or {})
     show_service_errors(form, error, messages)
-
-
-def page_args() -> tuple[int, int]:
-    """The page number and size asked for in the query string, made valid."""
-    return clamp(request.args.get("page", 1), request.args.get("per_page", 50))
 
 
 def optional_int(value: Any) -> int | None:

@@ -11,9 +11,10 @@ from matching.services.administration import (
 )
 from matching.services.errors import ValidationFailed
 from matching.web import db_session
-from matching.web.admin import KIND_LABELS, blueprint, flash_problem, page_args, show_problems
+from matching.web.admin import KIND_LABELS, blueprint, flash_problem, show_problems
 from matching.web.admin_forms import OrganisationForm, RenameForm
 from matching.web.auth import current_actor, roles_required
+from matching.web.page_helpers import page_args
 
 
 def _kinds() -> list[tuple[str, str]]:

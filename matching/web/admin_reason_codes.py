@@ -12,9 +12,10 @@ from matching.services.administration import (
 )
 from matching.services.errors import ValidationFailed
 from matching.web import db_session
-from matching.web.admin import blueprint, page_args, show_problems
+from matching.web.admin import blueprint, show_problems
 from matching.web.admin_forms import REASON_KIND_LABELS, ReasonCodeForm, ReasonLabelsForm
 from matching.web.auth import current_actor, roles_required
+from matching.web.page_helpers import page_args
 
 
 @blueprint.get("/redencodes")

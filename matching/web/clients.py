@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectField, StringField
 
-from matching.paging import clamp
 from matching.queries.clients import (
     client_history,
     client_rounds,
@@ -22,7 +21,6 @@ from matching.queries.clients import (
 from matching.queries.lists import clients_for
 from matching.services import clients as service
 from matching.services.errors import Conflict, ValidationFailed
-from matching.services.unit_of_work import commit
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
@@ -30,9 +28,8 @@ from matching.web.client_forms import ClientForm, action_forms, service_messages
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import STATE_LABELS, label
-from matching.workdays import local_date
+from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed, allowed_triggers
-from matching.workflow.engine import utcnow
 from matching.workflow.states import ClientState, Role
 
 blueprint = Blueprint("clients", __name__)
@@ -70,16 +67,14 @@ def index():
     groups = target_groups(session)
     filters.target_group.choices = choices([("", _("Alle"))]
                                            + [(g.code, label(g)) for g in groups])
-    number, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+    number, per_page = page_args()
     page = clients_for(
         session, actor=actor, state=_choice(filters.state),
         target_group=_choice(filters.target_group),
         reference=(filters.reference.data or "").strip() or None, page=number, per_page=per_page,
     )
-    rows = client_rows(session, page.items, local_date(utcnow()), groups=groups)
-    service.log_client_reads(session, actor=actor, client_ids=[c.id for c in page.items if c.id],
-                             purpose="client list")
-    commit(session)
+    rows = client_rows(session, page.items, today(), groups=groups)
+    log_reads([c.id for c in page.items if c.id], purpose="client list")
     return render_template("clients/index.html", rows=rows, page=page, filters=filters,
                            show_provider=actor.role == Role.MATCHER,
                            has_upload="clients.upload" in current_app.view_functions)
@@ -98,7 +93,7 @@ def new():
     form = _client_form()
     status = 200
     if not form.is_submitted():
-        form.registered_on.data = local_date(utcnow())
+        form.registered_on.data = today()
     elif form.validate():
         try:
             client = service.register_client(
@@ -145,7 +140,7 @@ def edit(client_id: int):
 def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200):
     session, actor = db_session(), current_actor()
     client = service.read_client(session, client_id=client_id, actor=actor, purpose="client page")
-    row = client_rows(session, [client], local_date(utcnow()))[0]
+    row = client_rows(session, [client], today())[0]
     actions = set(allowed_triggers(client)) & ROLE_ACTIONS.get(actor.role, set())
     return render_template(
         "clients/show.html", row=row, client=client, history=client_history(session, client_id),

@@ -24,7 +24,7 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
-from matching.web.matcher_helpers import today
+from matching.web.page_helpers import today
 
 blueprint = Blueprint("contingents", __name__)
 

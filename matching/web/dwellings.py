@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from matching.paging import clamp
 from matching.quarters import parse_quarter, quarter_of
 from matching.queries.dwellings import (
     SORTS,
@@ -29,9 +28,8 @@ from matching.web.choices import choices
 from matching.web.dwelling_forms import DwellingForm, LetForm, WithdrawForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
-from matching.workdays import local_date
+from matching.web.page_helpers import page_args, today
 from matching.workflow import allowed_triggers
-from matching.workflow.engine import utcnow
 from matching.workflow.states import DwellingState
 
 blueprint = Blueprint("dwellings", __name__)
@@ -49,8 +47,8 @@ FIELD_MESSAGES: dict[str, Message] = {
 @roles_required("corporation")
 def quarter():
     """Show the corporation's quota figures for a quarter and what is due now."""
-    today = local_date(utcnow())
-    current = quarter_of(today)
+    day = today()
+    current = quarter_of(day)
     wanted = request.args.get("kwartaal") or current
     try:
         chosen = parse_quarter(wanted)
@@ -58,7 +56,7 @@ def quarter():
         flash(_("'%(value)s' is geen kwartaal; schrijf het zoals 2019Q3.", value=wanted), "error")
         chosen = parse_quarter(current)
     overview = quarter_overview(db_session(), actor=current_actor(), quarter=str(chosen),
-                                today=today)
+                                today=day)
     previous, following = str(chosen.previous), str(chosen.following)
     return render_template("dwellings/quarter.html", overview=overview, previous=previous,
                            following=following, current=current)
@@ -68,7 +66,7 @@ def quarter():
 @roles_required("corporation")
 def index():
     """List the corporation's dwellings, filtered by state and quarter, in pages."""
-    number, size = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+    number, size = page_args()
     state = request.args.get("status") or None
     chosen_quarter = request.args.get("kwartaal") or None
     sort = request.args.get("sorteer") or "nieuwste"

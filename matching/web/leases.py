@@ -11,7 +11,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from matching.paging import clamp
 from matching.queries.leases import extension_window, lease_detail, lease_rows
 from matching.queries.lists import leases_for
 from matching.services import lease_requests
@@ -22,18 +21,13 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
-from matching.workdays import local_date
+from matching.web.page_helpers import page_args, today
 from matching.workflow import TransitionNotAllowed
-from matching.workflow.engine import utcnow
 from matching.workflow.states import Role
 
 blueprint = Blueprint("leases", __name__)
 
 ROLES = (Role.CORPORATION, Role.CARE_PROVIDER, Role.MATCHER)
-
-
-def _today():
-    return local_date(utcnow())
 
 
 @blueprint.get("/huurcontracten")
@@ -43,20 +37,20 @@ def index():
     session, actor = db_session(), current_actor()
     filters = LeaseFilter(request.args)
     filters.fill_choices()
-    number, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
+    number, per_page = page_args()
     page = leases_for(
         session, actor=actor, lease_type=filters.chosen(filters.lease_type),
         state=filters.chosen(filters.state), page=number, per_page=per_page,
     )
     return render_template(
-        "leases/index.html", rows=lease_rows(session, page.items, _today()), page=page,
+        "leases/index.html", rows=lease_rows(session, page.items, today()), page=page,
         filters=filters, is_landlord=actor.role == Role.CORPORATION,
     )
 
 
 def _render_show(lease_id: int, forms: dict[str, FlaskForm], status: int = 200):
     session = db_session()
-    detail = lease_detail(session, lease_id=lease_id, actor=current_actor(), today=_today())
+    detail = lease_detail(session, lease_id=lease_id, actor=current_actor(), today=today())
     current, limit = extension_window(session, detail.row.lease)
     return render_template(
         "leases/show.html", detail=detail, lease=detail.row.lease, forms=forms,
@@ -82,7 +76,7 @@ def _act(lease_id: int, name: str, call: Callable[[Any], Any], done: str):
     except ValidationFailed as error:
         session = db_session()
         lease = lease_detail(session, lease_id=lease_id, actor=current_actor(),
-                             today=_today()).row.lease
+                             today=today()).row.lease
         current, limit = extension_window(session, lease)
         show_service_errors(form, error, service_messages(lease.start_on, current, limit))
         return _render_show(lease_id, forms, 422)

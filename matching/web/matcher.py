@@ -22,8 +22,8 @@ from matching.web.form_errors import service_error_texts
 from matching.web.i18n import short_date
 from matching.web.matcher_dwelling import dwelling, propose
 from matching.web.matcher_forms import SERVICE_MESSAGES, ApproveForm, QueueFilterForm
-from matching.web.matcher_helpers import log_reads, page_args, today
 from matching.web.matcher_offers import offer, offers
+from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow.engine import TransitionNotAllowed
 
 blueprint = Blueprint("matcher", __name__)

@@ -20,7 +20,7 @@ from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import language, short_date
 from matching.web.matcher_forms import SERVICE_MESSAGES, DryRunForm, ProposeForm
-from matching.web.matcher_helpers import log_reads, today
+from matching.web.page_helpers import log_reads, today
 from matching.workflow import allowed_triggers
 from matching.workflow.engine import TransitionNotAllowed
 

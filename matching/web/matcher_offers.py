@@ -15,7 +15,7 @@ from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import label
 from matching.web.matcher_forms import SERVICE_MESSAGES, OfferAnswerForm
-from matching.web.matcher_helpers import log_reads, page_args, today
+from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow.engine import TransitionNotAllowed
 
 

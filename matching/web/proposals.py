@@ -9,7 +9,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from matching.paging import clamp
 from matching.queries.proposals import inbox as inbox_rows
 from matching.queries.proposals import landlord_reasons, round_for_decision
 from matching.services.errors import Conflict, ValidationFailed
@@ -21,8 +20,8 @@ from matching.web.dwelling_forms import RejectForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
 from matching.web.i18n import label
-from matching.workdays import local_date
-from matching.workflow.engine import TransitionNotAllowed, utcnow
+from matching.web.page_helpers import page_args, today
+from matching.workflow.engine import TransitionNotAllowed
 from matching.workflow.states import ProposalState
 
 blueprint = Blueprint("proposals", __name__)
@@ -34,16 +33,12 @@ FIELD_MESSAGES: dict[str, Message] = {
 }
 
 
-def _today():
-    return local_date(utcnow())
-
-
 @blueprint.get("/corporatie/voorstellen")
 @roles_required("corporation")
 def inbox():
     """List the open and overdue rounds of the corporation's dwellings, with deadlines."""
-    number, size = clamp(request.args.get("page", 1), request.args.get("per_page", 50))
-    page = inbox_rows(db_session(), actor=current_actor(), today=_today(), page=number,
+    number, size = page_args()
+    page = inbox_rows(db_session(), actor=current_actor(), today=today(), page=number,
                       per_page=size)
     return render_template("proposals/inbox.html", page=page)
 
@@ -62,7 +57,7 @@ def _reject_form(client_id: int, reasons, formdata=None) -> RejectForm:
 def render_round(proposal_id: int, *, failed: RejectForm | None = None, status: int = 200):
     """The round page; a candidate whose rejection failed gets back its form with errors."""
     view = round_for_decision(db_session(), actor=current_actor(), proposal_id=proposal_id,
-                              today=_today())
+                              today=today())
     forms = {}
     for item in view.candidates:
         client_id = item.candidate.client_id

@@ -1,4 +1,4 @@
-"""Small helpers the matcher's pages share: today's date, paging and the access log."""
+"""Small helpers the pages share: today's date, paging and the access log."""
 
 from datetime import date
 

@@ -14,6 +14,15 @@ NEEDS = ("ground_floor", "lift", "wheelchair")
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        # No field has a use for NUL, and PostgreSQL's text cannot hold one.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("contains a NUL character")
+        return value
+
 
 class DwellingInput(_Input):
     address: Annotated[str, Field(min_length=3, max_length=200)]

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from matching.models import LoginAttempt, User, UserSession
 from matching.services.errors import NotFound
 from matching.services.unit_of_work import commit, service
-from matching.services.users import user_by_email, verify_password
+from matching.services.users import spend_a_password_check, user_by_email, verify_password
 
 # A session unused for this long is over (idle timeout).
 DEFAULT_IDLE = timedelta(minutes=30)
@@ -57,6 +57,10 @@ def sign_in(
         user = user_by_email(session, email) if email == typed else None
     except NotFound:
         user = None
+    if user is None:
+        # Spend the time a password check takes, so the answer's speed does not tell
+        # whether an account exists for this address.
+        spend_a_password_check(password)
     if user is None or not user.active or not verify_password(user, password):
         session.add(LoginAttempt(at=now, email=email[:254], remote_addr=remote_addr[:64]))
         commit(session)

@@ -155,8 +155,13 @@ def waiting_on_first_of_january(session: Session, year: int) -> dict[int, int]:
 def set_default_contingents(
     session: Session, *, year: int, actor: Any, now: datetime | None = None
 ) -> dict[int, int]:
-    """Divide the year's task over care providers by their waiting clients on 1 January."""
+    """Divide the year's task over care providers by their waiting clients on 1 January, for a
+    year that has no contingents yet (the default would overwrite manual, logged edits)."""
     _may_manage_contingents(actor)
+    if session.exec(select(Contingent.year).where(Contingent.year == year)).first() is not None:
+        raise ValidationFailed(
+            {"year": f"{year} has contingents already; change them per care provider"}
+        )
     moment = now or utcnow()
     providers = session.exec(
         select(Organisation.id)

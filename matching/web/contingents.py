@@ -140,13 +140,12 @@ def defaults():
     year = _year(form.jaar.data)
     if not form.validate():
         abort(400)
-    # The default overwrites every row, manual edits included: only for a year without any.
-    if year_has_contingents(db_session(), year):
-        flash(_("Voor %(year)s zijn al contingenten vastgesteld; wijzig ze per zorgaanbieder.",
-                year=year), "error")
-        return redirect(url_for("contingents.index", jaar=year), code=303)
     try:
         set_default_contingents(db_session(), year=year, actor=current_actor())
+    except ValidationFailed:
+        # The service divides only a year without contingents: manual edits stay.
+        flash(_("Voor %(year)s zijn al contingenten vastgesteld; wijzig ze per zorgaanbieder.",
+                year=year), "error")
     except Conflict as error:
         flash(describe(error), "error")
     else:

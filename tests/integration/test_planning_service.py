@@ -104,3 +104,17 @@ def test_a_care_provider_without_the_right_cannot_divide_contingents(reference: 
     with pytest.raises(PermissionDenied):
         edit_contingent(reference, year=2019, care_provider_id=provider.id, contingent=1,
                         reason="x", actor=lister)
+
+
+def test_the_default_division_is_refused_once_a_year_has_contingents(reference: Session):
+    matcher = make_user(reference, "Het Vierde Huis", "matcher")
+    matcher.contingent_manager = True
+    set_default_contingents(reference, year=2019, actor=matcher)
+    lister = reference.exec(select(Organisation).where(Organisation.name == "Lister")).one()
+    edit_contingent(reference, year=2019, care_provider_id=lister.id, contingent=7,
+                    reason="afspraak Beter Wonen", actor=matcher)
+    with pytest.raises(ValidationFailed) as refused:
+        set_default_contingents(reference, year=2019, actor=matcher)
+    assert "year" in refused.value.fields
+    overview = {r.care_provider: r.contingent for r in contingent_overview(reference, 2019)}
+    assert overview["Lister"] == 7  # the manual, logged edit stays

@@ -19,12 +19,17 @@ from matching.workflow.states import LeaseType, OrganisationKind, Role
 def _lease_dates(session: Session, lease_type: str, start: date) -> tuple[date | None, date | None]:
     """Return (review_on, end_on) for a new lease."""
     params = year_parameters(session, start.year)
-    if lease_type == LeaseType.FLIP:
-        # The review of a flip lease: after two years as a rule (Plan van Aanpak 2019).
-        return start + relativedelta(months=params.flip_review_months), None
-    if lease_type == LeaseType.CAMPUS:
-        # Campus contracts for young adults last at most five years (Plan van Aanpak 2019).
-        return None, start + relativedelta(years=params.campus_max_years)
+    try:
+        if lease_type == LeaseType.FLIP:
+            # The review of a flip lease: after two years as a rule (Plan van Aanpak 2019).
+            return start + relativedelta(months=params.flip_review_months), None
+        if lease_type == LeaseType.CAMPUS:
+            # Campus contracts for young adults last at most five years (Plan van Aanpak 2019).
+            return None, start + relativedelta(years=params.campus_max_years)
+    except (OverflowError, ValueError):
+        raise ValidationFailed(
+            {"lease_start": "the review or end date would fall beyond the calendar"}
+        ) from None
     return None, None
 
 

@@ -153,14 +153,69 @@ def _parse_moment(_ctx: Any, _param: Any, value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _mailer() -> Any:
+    """The outbox's mailer from the settings, or a ClickException saying what is missing."""
+    from matching.notifications.outbox import mailer_for
+
+    try:
+        return mailer_for(load_settings().mail)
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _mail_summary(report: Any) -> str:
+    text = f"e-mail: {report.sent} sent carrying {report.mails} notifications"
+    if report.dropped:
+        text += f", {report.dropped} not sent (read already or user inactive)"
+    if report.failed:
+        text += f", {report.failed} refused and queued for a retry"
+    return text
+
+
 @main.command("tick")
 @click.option("--now", callback=_parse_moment, help="the moment to act as of (ISO 8601)")
 def tick(now: datetime | None) -> None:
-    """Fire every transition that is due; safe to run twice, concurrently, or after a pause."""
+    """Fire every transition and reminder that is due, and deliver the outbox; safe to run
+    twice, concurrently, or after a pause."""
+    from matching.notifications.outbox import mailer_for
     from matching.services.timers import run_tick
 
     moment = now or datetime.now(UTC)
+    try:
+        mailer = mailer_for(load_settings().mail)
+    except ConfigurationError as error:
+        mailer = None  # the transitions and notices still run; the mails wait
+        click.echo(f"e-mail not sent: {error}", err=True)
     with session_scope(_database_url()) as session:
-        report = run_tick(session, now=moment)
+        report = run_tick(session, now=moment, mailer=mailer)
     fired = ", ".join(f"{name} {count}" for name, count in sorted(report.fired.items()))
+    noticed = ", ".join(f"{kind} {count}" for kind, count in sorted(report.noticed.items()))
     click.echo(f"tick {moment.isoformat()}: {fired or 'nothing due'}")
+    click.echo(f"notifications: {noticed or 'none due'}")
+    if report.mail is not None:
+        click.echo(_mail_summary(report.mail))
+        for problem in report.mail.errors:
+            click.echo(f"  refused: {problem}", err=True)
+
+
+@main.group()
+def outbox() -> None:
+    """The e-mail outbox."""
+
+
+@outbox.command("send")
+@click.option("--now", callback=_parse_moment, help="the moment to act as of (ISO 8601)")
+def outbox_send(now: datetime | None) -> None:
+    """Deliver the e-mails waiting in the outbox; a refused one stays queued with its error
+    (and the command exits with status 1)."""
+    from matching.notifications.outbox import send_outbox, waiting_mails
+
+    mailer = _mailer()
+    with session_scope(_database_url()) as session:
+        report = send_outbox(session, now=now or datetime.now(UTC), mailer=mailer)
+        waiting = waiting_mails(session)
+    click.echo(f"{_mail_summary(report)}; {waiting} waiting")
+    if report.failed:
+        for problem in report.errors:
+            click.echo(f"  refused: {problem}", err=True)
+        raise SystemExit(1)

@@ -12,11 +12,26 @@ class ConfigurationError(RuntimeError):
     """A setting is missing or unsafe for the environment it runs in."""
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+DEFAULT_MAIL_FROM = "Matching Utrecht <noreply@matching.invalid>"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where e-mail goes: an SMTP server (`smtp://`, `smtps://`), or `console:` to print it
+    (the development default); the sender; and the address links in a mail point to."""
+
+    smtp_url: str | None = None
+    sender: str = DEFAULT_MAIL_FROM
+    base_url: str = DEFAULT_BASE_URL
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
     env: str
+    mail: MailSettings = MailSettings()
 
     @property
     def is_production(self) -> bool:
@@ -45,7 +60,8 @@ def _development_secret_key() -> str:
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read MATCHING_DATABASE_URL, MATCHING_SECRET_KEY and MATCHING_ENV."""
+    """Read MATCHING_DATABASE_URL, MATCHING_SECRET_KEY, MATCHING_ENV and the mail settings
+    (MATCHING_SMTP_URL, MATCHING_MAIL_FROM, MATCHING_BASE_URL)."""
     env = dict(os.environ if environ is None else environ)
     mode = env.get("MATCHING_ENV", "development")
     secret = env.get("MATCHING_SECRET_KEY", "")
@@ -54,4 +70,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             raise ConfigurationError("MATCHING_SECRET_KEY must be set when MATCHING_ENV=production")
         secret = _development_secret_key()
     url = env.get("MATCHING_DATABASE_URL") or default_database_url()
-    return Settings(database_url=url, secret_key=secret, env=mode)
+    smtp_url = env.get("MATCHING_SMTP_URL") or ("console:" if mode != "production" else None)
+    mail = MailSettings(
+        smtp_url=smtp_url,
+        sender=env.get("MATCHING_MAIL_FROM") or DEFAULT_MAIL_FROM,
+        base_url=(env.get("MATCHING_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
+    )
+    return Settings(database_url=url, secret_key=secret, env=mode, mail=mail)

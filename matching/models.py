@@ -1,6 +1,6 @@
 """Every table of the product. Plain data: no rules and no commits live here.
 
-States are stored as lowercase strings (see matching.workflow.states); only the workflow
+States are stored as lowercase strings (see matching.vocabulary); only the workflow
 layer changes them. Every workflow row has a `version` column that SQLAlchemy checks on
 update, so a lost update becomes a conflict instead of silently overwriting.
 """
@@ -60,6 +60,8 @@ class User(SQLModel, table=True):
     contingent_manager: bool = False
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    # The language of the user's e-mail, and of the pages once signed in: nl or en.
+    language: str = Field(default="nl", max_length=2)
     created_at: datetime = _timestamp()
 
 
@@ -305,6 +307,8 @@ class Proposal(SQLModel, table=True):
     deviates: bool = False
     opened_at: datetime = _timestamp()
     deadline: date | None = None
+    # The deadline the agency replaced when it extended the round's (allowed once).
+    original_deadline: date | None = None
     closed_at: datetime | None = _timestamp(nullable=True)
     proposed_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
 
@@ -449,13 +453,86 @@ class AccessLog(SQLModel, table=True):
     purpose: str = Field(max_length=200)
 
 
-class TimerRun(SQLModel, table=True):
-    """A record that `matching tick` fired one due thing, so a second run skips it."""
+# --- notifications and the e-mail outbox ---------------------------------------------------------
 
-    __tablename__ = "timer_run"
 
-    key: str = Field(primary_key=True, max_length=120)
-    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+class Notice(SQLModel, table=True):
+    """Something that happened that an organisation must hear of, recorded once per cause.
+
+    `key` names the cause (`round_reminder:proposal:17`, or with the date it concerns), so
+    the database refuses a second notice for it however many ticks run at once. `params` holds
+    what the message names (an address, a date, an organisation), never a client's field."""
+
+    __tablename__ = "notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, unique=True)
+    kind: str = Field(max_length=40)
+    subject_type: str = Field(max_length=20)  # dwelling, proposal, client, lease, quarter
+    subject_id: int
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    created_at: datetime = _timestamp()
+
+
+class Notification(SQLModel, table=True):
+    """A notice in one user's list, unread until the user reads it."""
+
+    __tablename__ = "notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    read_at: datetime | None = _timestamp(nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("notice_id", "user_id"),
+        # The bell counts a user's unread notifications on every page.
+        Index("ix_notification_user_read", "user_id", "read_at"),
+    )
+
+
+class NotificationPreference(SQLModel, table=True):
+    """How a user wants e-mail for one kind of notification; no row means immediately."""
+
+    __tablename__ = "notification_preference"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    kind: str = Field(max_length=40, primary_key=True)
+    delivery: str = Field(max_length=10)  # immediate, digest or none
+
+
+class OutboxMail(SQLModel, table=True):
+    """The e-mail about one notification: written with it, delivered by `outbox send`.
+
+    It is due at `due_at` (at once, or the next 08:00 in Utrecht for a daily digest, or the
+    retry time after a failure). A sender claims it until `claimed_until`, so two senders never
+    deliver it both; once `sent_at` is set it is never sent again."""
+
+    __tablename__ = "outbox_mail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int = Field(foreign_key="notification.id", unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    digest: bool = False
+    created_at: datetime = _timestamp()
+    due_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_by: str | None = Field(default=None, max_length=32)
+    claimed_until: datetime | None = _timestamp(nullable=True)
+    sent_at: datetime | None = _timestamp(nullable=True)
+    message_id: str | None = Field(default=None, max_length=200)
+    dropped_at: datetime | None = _timestamp(nullable=True)
+    drop_reason: str | None = Field(default=None, max_length=200)
+
+    __table_args__ = (
+        Index(
+            "ix_outbox_mail_pending",
+            "due_at",
+            sqlite_where=text("sent_at IS NULL AND dropped_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND dropped_at IS NULL"),
+        ),
+    )
 
 
 # --- sign-in sessions, sign-in attempts, idempotent API requests -------------------------------

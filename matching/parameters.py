@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from matching.models import YearParameter
+from matching.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,15 @@ class YearParameters:
     at_risk_working_days: int = 20
     release_working_days: int = 30
     waiting_ambition_months: int = 3
+    # 1: Good Friday is a day off for the deadlines (the Algemene termijnenwet does not count it).
+    good_friday_is_holiday: int = 0
     # For each value: the year whose row supplied it (None: the built-in default).
     supplied_by: dict[str, int | None] = field(default_factory=dict, compare=False)
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working days the deadlines of this year count in."""
+        return WorkCalendar(good_friday_off=bool(self.good_friday_is_holiday))
 
     @property
     def carried_forward(self) -> dict[str, int]:
@@ -74,3 +82,16 @@ def year_parameters(session: Session, year: int) -> YearParameters:
             values[name] = int(value) if kind in (int, "int") else Decimal(value)
             supplied[name] = row_year
     return YearParameters(year=year, supplied_by=supplied, **values)  # type: ignore[arg-type]
+
+
+class ParametersByYear:
+    """Year parameters looked up once per year, for work that spans many years (a tick)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_year: dict[int, YearParameters] = {}
+
+    def __call__(self, year: int) -> YearParameters:
+        if year not in self.by_year:
+            self.by_year[year] = year_parameters(self.session, year)
+        return self.by_year[year]

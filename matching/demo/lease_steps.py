@@ -17,8 +17,8 @@ from matching.services.leases import (
     transfer_lease,
 )
 from matching.services.timers import run_tick
+from matching.vocabulary import LeaseState
 from matching.workdays import add_working_days
-from matching.workflow.states import LeaseState
 
 INSTITUTION_LEASES = (("Lister", 20), ("De Tussenvoorziening", 35))
 

@@ -19,7 +19,7 @@ from matching.engine.ranking import (
 )
 from matching.models import Client, Contingent, Lease, Organisation, TargetGroup
 from matching.parameters import YearParameters
-from matching.workflow.states import ClientState
+from matching.vocabulary import ClientState
 
 POLICY_FAMILY = "ranking-1"
 

@@ -18,7 +18,7 @@ from matching.engine.ranking import RankingContext, RankingPolicy, Score, score
 from matching.engine.rules import RULE_NAMES, first_failing_rule
 from matching.models import Candidate, Client, Dwelling, DwellingEarmark
 from matching.parameters import year_parameters
-from matching.workflow.states import CandidateState, ClientState
+from matching.vocabulary import CandidateState, ClientState
 
 # Why a rule excludes a client, for people (Dutch first).
 RULE_TEXT: dict[str, tuple[str, str]] = {

@@ -14,7 +14,7 @@ from matching.parameters import year_parameters
 from matching.services.access import require_role
 from matching.services.errors import NotFound
 from matching.services.parameter_values import PARAMETER_TYPES
-from matching.workflow.states import Role
+from matching.vocabulary import Role
 
 
 @dataclass(frozen=True)

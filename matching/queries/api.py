@@ -27,7 +27,7 @@ from matching.models import (
 from matching.paging import Page, paginate
 from matching.services.access import check_dwelling_visible, check_lease_visible, require_role
 from matching.services.unit_of_work import get_or_404
-from matching.workflow.states import Role
+from matching.vocabulary import Role
 
 
 @dataclass(frozen=True)

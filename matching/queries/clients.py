@@ -23,7 +23,7 @@ from matching.models import (
     User,
 )
 from matching.parameters import year_parameters
-from matching.workflow.states import ClientState
+from matching.vocabulary import ClientState
 
 # States in which the client is still in the process, so the waiting clock runs.
 _WAITING_CLOCK_STOPPED = (ClientState.REGISTERED, ClientState.HOUSED, ClientState.WITHDRAWN)

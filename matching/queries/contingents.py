@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from matching.models import Contingent, ContingentChange, Organisation, User
 from matching.services.access import require_role
 from matching.services.planning import ContingentRow, contingent_overview
-from matching.workflow.states import Role
+from matching.vocabulary import Role
 
 _READERS = (Role.MATCHER, Role.ANALYST, Role.ADMIN, Role.CARE_PROVIDER)
 

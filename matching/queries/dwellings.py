@@ -28,7 +28,7 @@ from matching.services.access import check_dwelling_owner, require_role
 from matching.services.planning import QuotaRow, quarter_quotas
 from matching.services.proposals import OPEN_ROUND_STATES
 from matching.services.unit_of_work import get_or_404
-from matching.workflow.states import DwellingState, OrganisationKind, ProposalState, Role
+from matching.vocabulary import DwellingState, OrganisationKind, ProposalState, Role
 
 # How many items of each kind the quarter page lists before linking to the full list.
 DUE_LIMIT = 10

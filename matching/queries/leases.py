@@ -14,8 +14,8 @@ from matching.parameters import year_parameters
 from matching.services.access import check_lease_visible, require_role
 from matching.services.lease_requests import TRANSFERABLE_STATES, open_transfer_requests
 from matching.services.unit_of_work import get_or_404
+from matching.vocabulary import LeaseState, LeaseType, Role
 from matching.workflow import allowed_triggers
-from matching.workflow.states import LeaseState, LeaseType, Role
 
 # A review date is only overdue while the flip lease still waits for its review.
 _REVIEW_PENDING = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)

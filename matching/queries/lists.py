@@ -7,7 +7,7 @@ from sqlmodel import Session, col, or_, select
 from matching.models import Client, Dwelling, Lease
 from matching.paging import Page, paginate
 from matching.services.access import require_role
-from matching.workflow.states import Role
+from matching.vocabulary import Role
 
 
 def dwellings_for(

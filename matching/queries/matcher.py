@@ -24,8 +24,8 @@ from matching.paging import Page, paginate
 from matching.parameters import year_parameters
 from matching.services.access import require_role
 from matching.services.unit_of_work import get_or_404
+from matching.vocabulary import DwellingState, OrganisationKind, ProposalState, Role
 from matching.workdays import add_working_days, local_date, working_days_between
-from matching.workflow.states import DwellingState, OrganisationKind, ProposalState, Role
 
 # How the queue may be ordered; the first is the default (the longest waiting first).
 QUEUE_ORDERS: dict[str, tuple[Any, ...]] = {

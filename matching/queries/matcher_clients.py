@@ -26,8 +26,8 @@ from matching.queries.clients import target_groups_by_code
 from matching.queries.matcher import care_provider_names, corporation_names
 from matching.services.access import require_role
 from matching.services.unit_of_work import get_or_404
+from matching.vocabulary import ClientState, Role
 from matching.workdays import local_date, working_days_between
-from matching.workflow.states import ClientState, Role
 
 
 @dataclass(frozen=True)

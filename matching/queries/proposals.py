@@ -19,8 +19,8 @@ from matching.services.access import require_role
 from matching.services.clients import log_client_reads
 from matching.services.errors import NotFound
 from matching.services.unit_of_work import commit
+from matching.vocabulary import CandidateState, ProposalState, Role
 from matching.workdays import local_date
-from matching.workflow.states import CandidateState, ProposalState, Role
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ from matching.reports import sections
 from matching.reports.period import SUPPRESS_BELOW, Period, Reader
 from matching.services.access import require_role
 from matching.services.errors import ValidationFailed
+from matching.vocabulary import Role, utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
-from matching.workflow.states import Role
 
 REPORT_ROLES = (Role.MATCHER, Role.ANALYST, Role.CORPORATION, Role.ADMIN)
 

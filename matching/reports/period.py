@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from matching.workflow.states import Role
+from matching.vocabulary import Role
 
 # A cell that would count fewer clients than this is hidden from the municipality.
 SUPPRESS_BELOW = 5

@@ -20,14 +20,14 @@ from matching.models import (
 )
 from matching.reports.period import Period, Reader
 from matching.services.planning import contingent_overview, year_quotas
-from matching.workdays import UTRECHT, local_date, working_days_between
-from matching.workflow.states import (
+from matching.vocabulary import (
     ClientState,
     DwellingState,
     LeaseState,
     LeaseType,
     OrganisationKind,
 )
+from matching.workdays import UTRECHT, local_date, working_days_between
 
 OPEN_FLIP_STATES = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)
 AMBITION_DAYS = 91  # the three-month waiting ambition, in days

@@ -4,7 +4,7 @@ from typing import Any
 
 from matching.models import Client, Dwelling, Lease, User
 from matching.services.errors import NotFound, PermissionDenied
-from matching.workflow.states import Role
+from matching.vocabulary import Role
 
 
 def require_role(actor: User | None, *roles: Role) -> User:

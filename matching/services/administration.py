@@ -16,7 +16,7 @@ from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.parameter_values import PARAMETER_TYPES, check_value
 from matching.services.unit_of_work import commit, get_or_404, service
-from matching.workflow.states import OrganisationKind, Role
+from matching.vocabulary import OrganisationKind, Role
 
 REQUIRED = "required"
 TOO_LONG = "too long"

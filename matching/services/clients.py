@@ -6,14 +6,15 @@ from typing import Any
 from sqlmodel import Session, select
 
 from matching.models import AccessLog, Candidate, Client, District, Dwelling, TargetGroup
+from matching.notifications import causes
 from matching.schemas import ClientInput, parse
 from matching.services.access import check_client_visible, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
+from matching.vocabulary import CandidateState, ClientState, Role, utcnow
 from matching.workdays import local_date
 from matching.workflow import fire
-from matching.workflow.engine import record_creation, utcnow
-from matching.workflow.states import CandidateState, ClientState, Role
+from matching.workflow.engine import record_creation
 
 
 def _check_references(session: Session, values: ClientInput) -> TargetGroup:
@@ -72,6 +73,7 @@ def add_client(
         client.created_at = now
     session.add(client)
     record_creation(client, actor=actor, now=now)
+    causes.referral_received(session, client, now)
     return client
 
 

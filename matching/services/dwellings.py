@@ -12,9 +12,10 @@ from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
 from matching.services.unit_of_work import commit, get_or_404, service
+from matching.vocabulary import DwellingState, OrganisationKind, Role, utcnow
+from matching.workdays import local_date
 from matching.workflow import fire
-from matching.workflow.engine import record_creation, require_trigger, utcnow
-from matching.workflow.states import DwellingState, OrganisationKind, Role
+from matching.workflow.engine import record_creation, require_trigger
 
 
 def _check_references(session: Session, values: DwellingInput) -> None:
@@ -133,8 +134,9 @@ def release_dwelling(
     dwelling = get_or_404(session, Dwelling, dwelling_id)
     check_dwelling_owner(actor, dwelling)
     moment = now or utcnow()
-    params = year_parameters(session, moment.year)
-    fire(dwelling, "release", actor=actor, now=moment, release_after=params.release_working_days)
+    params = year_parameters(session, local_date(moment).year)
+    fire(dwelling, "release", actor=actor, now=moment, release_after=params.release_working_days,
+         good_friday_off=params.calendar.good_friday_off)
     commit(session)
     return dwelling
 

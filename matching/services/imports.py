@@ -23,7 +23,7 @@ from matching.services.clients import add_client, check_new_client
 from matching.services.dwellings import add_dwelling, check_dwelling_references
 from matching.services.errors import ValidationFailed
 from matching.services.unit_of_work import commit, service
-from matching.workflow.states import Role
+from matching.vocabulary import Role
 
 # The columns a template offers, in the order a person fills them in. Earmarked care
 # providers are left out of the dwelling template (a corporation does not know their ids),

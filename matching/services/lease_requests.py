@@ -11,12 +11,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from matching.models import Lease, LeaseTransferRequest
+from matching.notifications import causes
 from matching.services.access import check_lease_visible, require_role
 from matching.services.errors import PermissionDenied, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
+from matching.vocabulary import LeaseState, LeaseType, Role, utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
-from matching.workflow.states import LeaseState, LeaseType, Role
 
 # The states from which a flip lease can still be transferred (now or after its review).
 TRANSFERABLE_STATES = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)
@@ -83,5 +83,7 @@ def request_lease_transfer(
         created_at=moment,
     )
     session.add(request)
+    session.flush()
+    causes.transfer_requested(session, lease, request, moment)
     commit(session)
     return request

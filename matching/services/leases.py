@@ -11,9 +11,9 @@ from matching.parameters import year_parameters
 from matching.services.access import check_dwelling_owner, check_lease_visible, require_role
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
+from matching.vocabulary import LeaseType, OrganisationKind, Role
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, require_trigger
-from matching.workflow.states import LeaseType, OrganisationKind, Role
 
 
 def _lease_dates(session: Session, lease_type: str, start: date) -> tuple[date | None, date | None]:

@@ -13,9 +13,8 @@ from matching.services.access import require_role
 from matching.services.clients import log_client_reads
 from matching.services.errors import ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404
+from matching.vocabulary import Role, utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
-from matching.workflow.states import Role
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ TOO_LARGE = "too large"
 TOO_PRECISE = "at most four decimals"
 ABOVE_100 = "a percentage is at most 100"
 BELOW_ONE = "must be at least 1"
+NOT_A_FLAG = "must be 0 (no) or 1 (yes)"
 
 # The parameter names the resolver knows, with whether they are whole numbers.
 PARAMETER_TYPES: dict[str, bool] = {
@@ -27,6 +28,9 @@ _AT_LEAST_ONE = {
     "decision_working_days", "offer_answer_working_days", "release_working_days",
     "flip_review_months", "campus_max_years",
 }
+
+# Yes-or-no parameters, stored as 0 or 1.
+_FLAGS = {"good_friday_is_holiday"}
 
 _DUTCH = re.compile(r"^\d{1,3}(\.\d{3})*(,\d+)?$|^\d+(,\d+)?$")
 _PLAIN = re.compile(r"^\d+(\.\d+)?$")
@@ -75,4 +79,6 @@ def check_value(name: str, raw: str | Decimal | int) -> Decimal:
         raise ValueError(ABOVE_100)
     if name in _AT_LEAST_ONE and value < 1:
         raise ValueError(BELOW_ONE)
+    if name in _FLAGS and value > 1:
+        raise ValueError(NOT_A_FLAG)
     return value

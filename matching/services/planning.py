@@ -23,13 +23,13 @@ from matching.quarters import Quarter, parse_quarter
 from matching.services.access import require_role
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.unit_of_work import commit, service
-from matching.workflow.engine import utcnow
-from matching.workflow.states import (
+from matching.vocabulary import (
     ClientState,
     Designation,
     DwellingState,
     OrganisationKind,
     Role,
+    utcnow,
 )
 
 

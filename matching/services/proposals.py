@@ -11,15 +11,16 @@ from matching.engine.ranking import score
 from matching.engine.rules import first_failing_rule
 from matching.engine.suggest import RULE_TEXT, client_facts, dwelling_facts, suggest
 from matching.models import Candidate, Client, Dwelling, Proposal
+from matching.notifications import causes
 from matching.parameters import year_parameters
 from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
 from matching.services.unit_of_work import commit, get_or_404, service
-from matching.workdays import add_working_days, local_date
+from matching.vocabulary import CandidateState, ProposalState, Role, utcnow
+from matching.workdays import local_date
 from matching.workflow import fire
-from matching.workflow.engine import record_creation, require_trigger, utcnow
-from matching.workflow.states import CandidateState, ProposalState, Role
+from matching.workflow.engine import record_creation, require_trigger
 
 OPEN_ROUND_STATES = (ProposalState.OPEN, ProposalState.OVERDUE)
 
@@ -121,7 +122,7 @@ def propose_candidates(
         motivation=(motivation or "").strip() or None,
         deviates=deviates,
         opened_at=moment,
-        deadline=add_working_days(today, params.decision_working_days),
+        deadline=params.calendar.add_working_days(today, params.decision_working_days),
         proposed_by_user_id=getattr(actor, "id", None),
     )
     session.add(proposal)
@@ -141,6 +142,7 @@ def propose_candidates(
         )
         session.add(candidate)
         record_creation(candidate, actor=actor, now=moment)
+    causes.round_opened(session, proposal, dwelling, moment)
     commit(session)
     return proposal
 
@@ -197,6 +199,7 @@ def _accept(
     fire(client, "match", actor=actor, now=moment, dwelling_id=dwelling.id)
     fire(dwelling, "match", actor=actor, now=moment, client_id=client.id)
     dwelling.matched_client_id = client.id
+    causes.round_decided(session, proposal, dwelling, "accepted", moment)
 
 
 def _reject(
@@ -224,6 +227,7 @@ def _reject(
         fire(proposal, "reject", actor=actor, now=moment)
         proposal.closed_at = moment
         fire(dwelling, "reopen", actor=actor, now=moment, proposal_id=proposal.id)
+        causes.round_decided(session, proposal, dwelling, "rejected", moment)
 
 
 def _requeue(
@@ -234,19 +238,22 @@ def _requeue(
 
 
 def cancel_open_round(
-    session: Session, *, dwelling: Dwelling, actor: Any, now: datetime | None = None
-) -> None:
-    """Cancel the dwelling's open round and send its pending candidates back to waiting."""
+    session: Session, *, dwelling: Dwelling, actor: Any, now: datetime | None = None,
+    reason: str | None = None,
+) -> Proposal | None:
+    """Cancel the dwelling's open round and send its pending candidates back to waiting;
+    return the round cancelled, if there was one."""
     moment = now or utcnow()
     proposal = open_round(session, dwelling.id, lock=True)  # type: ignore[arg-type]
     if proposal is None:
-        return
+        return None
     for candidate in _candidates(session, proposal.id):  # type: ignore[arg-type]
         if candidate.state == CandidateState.PENDING:
             fire(candidate, "withdraw", actor=actor, now=moment)
             _requeue(session, candidate.client_id, actor, moment, dwelling.id)
-    fire(proposal, "cancel", actor=actor, now=moment)
+    fire(proposal, "cancel", actor=actor, now=moment, **({"reason": reason} if reason else {}))
     proposal.closed_at = moment
+    return proposal
 
 
 def withdraw_candidate(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, func, select
 
 from matching.models import Client, Dwelling, Lease, Proposal
-from matching.workflow.states import ClientState, DwellingState, LeaseState, LeaseType
+from matching.vocabulary import ClientState, DwellingState, LeaseState, LeaseType
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Signed-in sessions kept on the server, and the brake on guessing passwords."""
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -10,6 +10,7 @@ from matching.models import LoginAttempt, User, UserSession
 from matching.services.errors import NotFound
 from matching.services.unit_of_work import commit, service
 from matching.services.users import spend_a_password_check, user_by_email, verify_password
+from matching.vocabulary import as_utc
 
 # A session unused for this long is over (idle timeout).
 DEFAULT_IDLE = timedelta(minutes=30)
@@ -79,7 +80,7 @@ def user_for_session(
     record = session.get(UserSession, session_id)
     if record is None or record.ended_at is not None:
         return None
-    last_seen = _aware(record.last_seen_at)
+    last_seen = as_utc(record.last_seen_at)
     if now - last_seen > idle:
         record.ended_at = now
         commit(session)
@@ -111,8 +112,3 @@ def end_all_sessions(session: Session, *, user_id: int, now: datetime) -> None:
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored in UTC.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment

@@ -1,33 +1,47 @@
-"""Time-driven transitions, fired by `matching tick` (never by threads in the web process).
+"""Time-driven work, done by `matching tick` (never by threads in the web process): the
+transitions that fall due, the notices that time makes due, and the e-mail outbox.
 
-Each due item is fired in its own transaction. The guarantee comes from the workflow: a
+Each due item is handled in its own transaction. The guarantee comes from the database: a
 second tick that reaches an item already moved finds it in another state (or loses on its
-version column) and skips it, so two ticks at once, or one after a week's downtime, fire each
-transition exactly once. SKIP LOCKED on PostgreSQL only spares the two ticks some waiting.
+version column), and a notice already recorded for its cause is refused by its unique key,
+so two ticks at once, a tick every minute, or one after a week's downtime do each thing
+exactly once. SKIP LOCKED on PostgreSQL only spares the two ticks some waiting.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from matching.models import Lease, Proposal
-from matching.parameters import YearParameters, year_parameters
+from matching.models import Dwelling, Lease, Proposal
+from matching.notifications import causes
+from matching.notifications.due import due_notices
+from matching.notifications.notify import already_noticed, notify
+from matching.notifications.outbox import Mailer, SendReport, send_outbox
+from matching.parameters import ParametersByYear
 from matching.services.errors import Conflict
 from matching.services.unit_of_work import commit
+from matching.vocabulary import LeaseState, LeaseType, ProposalState
 from matching.workdays import local_date
 from matching.workflow import TransitionNotAllowed, fire
-from matching.workflow.states import LeaseState, LeaseType, ProposalState
 
 
 @dataclass
 class TickReport:
     fired: dict[str, int] = field(default_factory=dict)
+    noticed: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
+    mail: SendReport | None = None
 
     def count(self, name: str) -> None:
         self.fired[name] = self.fired.get(name, 0) + 1
+
+    def count_notice(self, kind: str) -> None:
+        self.noticed[kind] = self.noticed.get(kind, 0) + 1
 
 
 def _claim(session: Session, query):
@@ -35,46 +49,45 @@ def _claim(session: Session, query):
 
 
 def _fire_one(session: Session, row, trigger: str, now: datetime, report: TickReport,
-              **data) -> None:
+              also: Callable[[], None] | None = None, **data) -> None:
+    """Fire `trigger` on `row` and do `also` (its notice) in the same transaction."""
     try:
         fire(row, trigger, actor=None, now=now, **data)
+        if also is not None:
+            also()
         commit(session)
         report.count(f"{type(row).__name__.lower()}.{trigger}")
-    except (Conflict, TransitionNotAllowed):
+    except (Conflict, TransitionNotAllowed, IntegrityError):
         session.rollback()
         report.skipped += 1
 
 
-class _Parameters:
-    """Year parameters looked up once per year within one tick."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.by_year: dict[int, YearParameters] = {}
-
-    def __call__(self, year: int) -> YearParameters:
-        if year not in self.by_year:
-            self.by_year[year] = year_parameters(self.session, year)
-        return self.by_year[year]
-
-
-def _review_notice(parameters: _Parameters, lease: Lease) -> date:
+def _review_notice(parameters: ParametersByYear, lease: Lease) -> date:
     assert lease.review_on is not None
     months = parameters(lease.review_on.year).flip_review_notice_months
     return lease.review_on - relativedelta(months=months)
 
 
-def _end_notice(parameters: _Parameters, lease: Lease) -> date:
+def _end_notice(parameters: ParametersByYear, lease: Lease) -> date:
     assert lease.end_on is not None
     months = parameters(lease.end_on.year).campus_notice_months
     return lease.end_on - relativedelta(months=months)
 
 
-def run_tick(session: Session, *, now: datetime) -> TickReport:
-    """Fire every transition that is due as of `now`."""
+def run_tick(session: Session, *, now: datetime, mailer: Mailer | None = None) -> TickReport:
+    """Fire every transition that is due as of `now`, record the notices that are due, and
+    (given a mailer) deliver the outbox."""
     report = TickReport()
+    _fire_due_transitions(session, now, report)
+    _record_due_notices(session, now, report)
+    if mailer is not None:
+        report.mail = send_outbox(session, now=now, mailer=mailer)
+    return report
+
+
+def _fire_due_transitions(session: Session, now: datetime, report: TickReport) -> None:
     today = local_date(now)
-    parameters = _Parameters(session)
+    parameters = ParametersByYear(session)
 
     flips = _claim(session, select(Lease.id).where(
         Lease.lease_type == LeaseType.FLIP,
@@ -107,7 +120,25 @@ def run_tick(session: Session, *, now: datetime) -> TickReport:
     ))
     for proposal_id in rounds:
         proposal = session.get(Proposal, proposal_id)
-        if proposal is not None:
-            _fire_one(session, proposal, "escalate", now, report, deadline=proposal.deadline)
+        dwelling = session.get(Dwelling, proposal.dwelling_id) if proposal else None
+        if proposal is not None and dwelling is not None:
+            _fire_one(session, proposal, "escalate", now, report, deadline=proposal.deadline,
+                      also=partial(causes.round_overdue, session, proposal, dwelling, now))
     session.commit()
-    return report
+
+
+def _record_due_notices(session: Session, now: datetime, report: TickReport) -> None:
+    due = due_notices(session, local_date(now))
+    recorded = already_noticed(session, [item.key for item in due])
+    session.commit()
+    for item in due:
+        if item.key in recorded:
+            continue
+        try:
+            notify(session, kind=item.kind, subject_id=item.subject_id, key=item.key,
+                   organisation_ids=item.organisation_ids, params=item.params, now=now)
+            session.commit()
+            report.count_notice(item.kind)
+        except IntegrityError:  # another tick recorded it first
+            session.rollback()
+            report.skipped += 1

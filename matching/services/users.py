@@ -16,8 +16,7 @@ from matching.models import ApiToken, Organisation, User
 from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
-from matching.workflow.engine import utcnow
-from matching.workflow.states import ROLES_BY_KIND, Role
+from matching.vocabulary import ROLES_BY_KIND, Role, utcnow
 
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

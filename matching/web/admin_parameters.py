@@ -18,12 +18,12 @@ from matching.services.administration import (
 )
 from matching.services.errors import ValidationFailed
 from matching.services.parameter_values import PARAMETER_TYPES
+from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.admin import blueprint, optional_int, show_problems
 from matching.web.admin_forms import ParameterForm
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
-from matching.workflow.engine import utcnow
 
 # Each parameter's name on the page, in groups an administrator recognises from the plans.
 GROUPS: list[tuple[str, dict[str, str]]] = [
@@ -60,6 +60,7 @@ GROUPS: list[tuple[str, dict[str, str]]] = [
         "at_risk_working_days": _l("Woning in gevaar na (werkdagen)"),
         "release_working_days": _l("Vrijgeven mogelijk na (werkdagen)"),
         "waiting_ambition_months": _l("Ambitie wachttijd (maanden)"),
+        "good_friday_is_holiday": _l("Goede Vrijdag telt als feestdag (1 = ja, 0 = nee)"),
     }),
     (_l("Huurcontracten"), {
         "flip_review_months": _l("Evaluatie omklapcontract na (maanden)"),

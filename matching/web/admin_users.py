@@ -14,6 +14,7 @@ from matching.services.users import (
     set_user_active,
     tokens_of,
 )
+from matching.vocabulary import ROLES_BY_KIND
 from matching.web import db_session
 from matching.web.admin import KIND_LABELS, blueprint, flash_problem, optional_int
 from matching.web.admin_forms import UserForm
@@ -22,7 +23,6 @@ from matching.web.choices import choices
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import ROLE_LABELS
 from matching.web.page_helpers import page_args
-from matching.workflow.states import ROLES_BY_KIND
 
 STATUSES = {"actief": True, "inactief": False}
 

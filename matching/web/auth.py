@@ -36,10 +36,10 @@ from matching.services.users import (
     revoke_api_token,
     tokens_of,
 )
+from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import LANGUAGES
-from matching.workflow.engine import utcnow
 
 blueprint = Blueprint("auth", __name__)
 login_manager = LoginManager()

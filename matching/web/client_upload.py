@@ -11,10 +11,10 @@ from flask import url_for
 from flask_babel import ngettext
 
 from matching.services.imports import CLIENT_COLUMNS, CLIENT_EXAMPLE, import_clients
+from matching.vocabulary import Role
 from matching.web.auth import roles_required
 from matching.web.clients import blueprint
 from matching.web.uploads_view import template_file, upload_page
-from matching.workflow.states import Role
 
 
 @blueprint.route("/clienten/uploaden", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from matching.queries.clients import (
 from matching.queries.lists import clients_for
 from matching.services import clients as service
 from matching.services.errors import Conflict, ValidationFailed
+from matching.vocabulary import ClientState, Role
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
@@ -30,7 +31,6 @@ from matching.web.form_errors import show_service_errors
 from matching.web.i18n import STATE_LABELS, label
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed, allowed_triggers
-from matching.workflow.states import ClientState, Role
 
 blueprint = Blueprint("clients", __name__)
 

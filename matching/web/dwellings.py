@@ -22,6 +22,7 @@ from matching.queries.dwellings import (
 )
 from matching.services.dwellings import create_dwelling, update_dwelling
 from matching.services.errors import Conflict, ValidationFailed
+from matching.vocabulary import DwellingState
 from matching.web import db_session
 from matching.web.auth import ActionForm, current_actor, roles_required
 from matching.web.choices import choices
@@ -30,7 +31,6 @@ from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
 from matching.web.page_helpers import page_args, today
 from matching.workflow import allowed_triggers
-from matching.workflow.states import DwellingState
 
 blueprint = Blueprint("dwellings", __name__)
 

@@ -8,9 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, Form, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from matching.vocabulary import LeaseState, LeaseType
 from matching.web.choices import choices
 from matching.web.i18n import LEASE_TYPE_LABELS, STATE_LABELS, short_date
-from matching.workflow.states import LeaseState, LeaseType
 
 DATE_REQUIRED = _l("Vul een geldige datum in.")
 REASON_REQUIRED = _l("Geef een reden op.")

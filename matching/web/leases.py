@@ -16,6 +16,7 @@ from matching.queries.lists import leases_for
 from matching.services import lease_requests
 from matching.services import leases as service
 from matching.services.errors import Conflict, ValidationFailed
+from matching.vocabulary import Role
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
@@ -23,7 +24,6 @@ from matching.web.form_errors import show_service_errors
 from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
 from matching.web.page_helpers import page_args, today
 from matching.workflow import TransitionNotAllowed
-from matching.workflow.states import Role
 
 blueprint = Blueprint("leases", __name__)
 

@@ -7,10 +7,10 @@ from flask import request
 from matching.paging import clamp
 from matching.services.clients import log_client_reads
 from matching.services.unit_of_work import commit
+from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 
 
 def today() -> date:

@@ -13,6 +13,7 @@ from matching.queries.proposals import inbox as inbox_rows
 from matching.queries.proposals import landlord_reasons, round_for_decision
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.proposals import decide_candidate
+from matching.vocabulary import ProposalState
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
@@ -22,7 +23,6 @@ from matching.web.form_errors import Message, show_service_errors
 from matching.web.i18n import label
 from matching.web.page_helpers import page_args, today
 from matching.workflow.engine import TransitionNotAllowed
-from matching.workflow.states import ProposalState
 
 blueprint = Blueprint("proposals", __name__)
 

@@ -7,10 +7,10 @@ from matching.queries.reports import latest_quarter_with_dwellings, report_label
 from matching.reports import quarter_report
 from matching.reports.export import to_csv, to_xlsx
 from matching.services.errors import ValidationFailed
+from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 
 blueprint = Blueprint("reports", __name__)
 

@@ -5,9 +5,9 @@ from typing import Any
 from transitions import EventData
 
 from matching.models import Client, ClientEvent
+from matching.vocabulary import ClientState as S
 from matching.workdays import local_date
 from matching.workflow.engine import Adapter, Workflow, build_machine, register
-from matching.workflow.states import ClientState as S
 
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "approve", "source": S.REGISTERED, "dest": S.WAITING, "after": "start_waiting"},

@@ -6,9 +6,9 @@ from transitions import EventData
 
 from matching.models import Dwelling, DwellingEvent
 from matching.quarters import quarter_of
-from matching.workdays import local_date, working_days_between
+from matching.vocabulary import DwellingState as S
+from matching.workdays import WorkCalendar, local_date
 from matching.workflow.engine import Adapter, Workflow, build_machine, register
-from matching.workflow.states import DwellingState as S
 
 # Working days without a match after which the corporation may release the dwelling to
 # regular allocation (product.md section 7; a year parameter, this is its default).
@@ -49,7 +49,10 @@ class DwellingAdapter(Adapter):
         if submitted is None:
             return False
         days = event.kwargs.get("release_after", RELEASE_AFTER_WORKING_DAYS)
-        return working_days_between(local_date(submitted), local_date(event.kwargs["now"])) >= days
+        calendar = WorkCalendar(good_friday_off=bool(event.kwargs.get("good_friday_off")))
+        waited = calendar.working_days_between(local_date(submitted),
+                                               local_date(event.kwargs["now"]))
+        return bool(waited >= days)
 
 
 MACHINE = build_machine([s.value for s in S], TRANSITIONS)

@@ -8,7 +8,7 @@ session holds the row; `fire` adds the event row to it and never commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy.orm import object_session
 from sqlmodel import SQLModel
 from transitions import EventData, Machine
+
+from matching.vocabulary import utcnow
 
 
 class TransitionNotAllowed(Exception):
@@ -105,10 +107,6 @@ def _plain(transition: dict[str, Any]) -> dict[str, Any]:
         return v.value if isinstance(v, Enum) else v
 
     return {key: value(v) for key, v in transition.items()}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def allowed_triggers(row: Any, *, now: datetime | None = None) -> list[str]:

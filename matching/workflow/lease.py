@@ -10,9 +10,9 @@ from typing import Any
 from transitions import EventData
 
 from matching.models import Lease, LeaseEvent
+from matching.vocabulary import LeaseState as S
+from matching.vocabulary import LeaseType
 from matching.workflow.engine import Adapter, Workflow, build_machine, register
-from matching.workflow.states import LeaseState as S
-from matching.workflow.states import LeaseType
 
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "due", "source": [S.ACTIVE, S.EXTENDED], "dest": S.REVIEW_DUE,

@@ -19,9 +19,9 @@ from matching.services.leases import let_dwelling
 from matching.services.proposals import decide_candidate, propose_candidates
 from matching.services.timers import run_tick
 from matching.services.users import create_api_token
+from matching.vocabulary import utcnow
 from matching.web import create_app
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.factories import ClientData, DwellingData, make_user
 
 # One organisation per role, and a second corporation and care provider for the

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from matching.cli import main
 from matching.services.users import create_api_token
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.api.conftest import client_body, dwelling_body
 from tests.factories import make_user
 

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from matching.models import AccessLog, ClientEvent
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.api.conftest import client_body, dwelling_body, error_of
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.api.conftest import error_of
 
 

@@ -8,8 +8,8 @@ from sqlmodel import select
 from matching.models import Lease, LeaseTransferRequest
 from matching.services.clients import approve_client, register_client
 from matching.services.timers import run_tick
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.factories import ClientData
 from tests.web.test_leases import at, let_flip_lease

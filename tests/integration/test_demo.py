@@ -24,7 +24,7 @@ from matching.models import (
 )
 from matching.services.reference import load_reference
 from matching.services.users import verify_password
-from matching.workflow.states import DwellingState
+from matching.vocabulary import DwellingState
 
 # The build takes about twenty seconds; it runs once for the module (twice for determinism).
 pytestmark = pytest.mark.slow

@@ -61,13 +61,17 @@ DWELLING_TABLE: dict[str, dict[str, str]] = {
 }
 
 ROUND_STATES = ["open", "overdue", "accepted", "rejected", "cancelled"]
-ROUND_TRIGGERS = ["escalate", "accept", "reject", "cancel"]
+ROUND_TRIGGERS = ["escalate", "extend", "accept", "reject", "cancel"]
 ROUND_TABLE: dict[str, dict[str, str]] = {
     "open": {
-        "escalate": "overdue", "accept": "accepted", "reject": "rejected", "cancel": "cancelled",
+        "escalate": "overdue", "extend": "open", "accept": "accepted", "reject": "rejected",
+        "cancel": "cancelled",
     },
-    # Overdue is escalated, not closed: the corporation can still decide.
-    "overdue": {"accept": "accepted", "reject": "rejected", "cancel": "cancelled"},
+    # Overdue is escalated, not closed: the corporation can still decide, and the agency can
+    # give it more time.
+    "overdue": {
+        "extend": "open", "accept": "accepted", "reject": "rejected", "cancel": "cancelled",
+    },
     "accepted": {},
     "rejected": {},
     "cancelled": {},
@@ -136,7 +140,8 @@ LEASE_TABLES: dict[str, dict[str, dict[str, str]]] = {
 # The data each trigger's action needs (guards and actions read it from the event).
 TRIGGER_DATA: dict[str, dict[str, Any]] = {
     "transfer": {"on": date(2021, 10, 1)},
-    "extend": {"review_on": date(2022, 6, 1)},
+    # A lease's review moves; a round's deadline moves.
+    "extend": {"review_on": date(2022, 6, 1), "deadline": date(2019, 11, 15)},
     "end": {"on": date(2021, 12, 31), "reason": "tenant moved"},
 }
 
@@ -429,6 +434,19 @@ def test_extend_sets_the_new_review_date_and_end_sets_the_end_date(session: Sess
     assert (lease.state, lease.review_on) == ("extended", date(2022, 6, 1))
     fire(lease, "end", actor=None, now=NOW, on=date(2022, 1, 31), reason="moved")
     assert (lease.state, lease.ended_on) == ("ended", date(2022, 1, 31))
+
+
+def test_extending_a_round_keeps_the_old_deadline_and_is_refused_a_second_time(
+    session: Session,
+):
+    proposal = _place(session, new_round("overdue"))
+    fire(proposal, "extend", actor=None, now=NOW, deadline=date(2019, 11, 15), reason="ill")
+    assert (proposal.state, proposal.deadline, proposal.original_deadline) == (
+        "open", date(2019, 11, 15), date(2019, 11, 8))
+    with pytest.raises(TransitionNotAllowed) as refused:
+        fire(proposal, "extend", actor=None, now=NOW, deadline=date(2019, 11, 22))
+    assert "extend" not in refused.value.allowed
+    assert proposal.deadline == date(2019, 11, 15)
 
 
 # --- the event and the transaction --------------------------------------------------------------

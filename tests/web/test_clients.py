@@ -7,8 +7,8 @@ from sqlmodel import Session, func, select
 
 from matching.models import AccessLog, Client
 from matching.services.clients import approve_client, register_client
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.factories import ClientData
 from tests.web.conftest import csrf_token
 

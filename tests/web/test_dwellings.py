@@ -9,8 +9,8 @@ from matching.models import Dwelling, Lease
 from matching.quarters import quarter_of
 from matching.services.dwellings import create_dwelling, submit_dwelling
 from matching.services.planning import quarter_quotas
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.corporation_data import offer_accepted, open_round
 from tests.factories import DwellingData
 from tests.web.conftest import csrf_token

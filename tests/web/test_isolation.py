@@ -29,8 +29,8 @@ from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
 from matching.services.leases import let_dwelling
 from matching.services.proposals import decide_candidate, propose_candidates
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.factories import ClientData, DwellingData
 from tests.web.conftest import ROLE_ORGANISATIONS
 

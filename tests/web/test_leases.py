@@ -11,8 +11,8 @@ from matching.services.dwellings import create_dwelling, record_offer_answer, su
 from matching.services.leases import let_dwelling
 from matching.services.proposals import decide_candidate, propose_candidates
 from matching.services.timers import run_tick
+from matching.vocabulary import utcnow
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 from tests.factories import ClientData, DwellingData
 from tests.web.conftest import csrf_token
 

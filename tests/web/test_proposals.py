@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from matching.models import AccessLog, Candidate, Dwelling, Proposal
-from matching.workflow.engine import utcnow
+from matching.vocabulary import utcnow
 from tests.corporation_data import Round, open_round
 from tests.web.conftest import csrf_token
 

@@ -6,13 +6,13 @@ from typing import Any, TypeVar
 
 from matching.paging import Page
 from matching.services.planning import contingent_overview, quarter_quotas
+from matching.vocabulary import Role
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api.auth import api_actor, roles
 from matching.web.api.common import resource
 from matching.web.api.schemas import PageQuery, QuarterPath, YearPath
 from matching.web.api.serializers import answer, page_of
-from matching.workflow.states import Role
 
 blueprint = resource("figures", "Quotas per corporation and contingents per care provider")
 T = TypeVar("T")

@@ -10,6 +10,7 @@ from matching.services import proposals as service
 from matching.services.clients import log_client_reads
 from matching.services.matching import suggest_for_dwelling
 from matching.services.unit_of_work import commit
+from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api import serializers as to
@@ -24,7 +25,6 @@ from matching.web.api.schemas import (
     SuggestionQuery,
 )
 from matching.workdays import local_date
-from matching.workflow.engine import utcnow
 
 blueprint = resource("proposals", "The engine's suggestions, rounds of candidates, decisions")
 

@@ -13,15 +13,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from matching.schemas import ClientInput, DwellingInput
 from matching.services.unit_of_work import MAX_ID
-from matching.workdays import local_date
-from matching.workflow.engine import utcnow
-from matching.workflow.states import (
+from matching.vocabulary import (
     ClientState,
     DwellingState,
     LeaseState,
     LeaseType,
     OrganisationKind,
+    utcnow,
 )
+from matching.workdays import local_date
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 

@@ -1,6 +1,20 @@
-"""The vocabularies of the workflows, stored as lowercase strings."""
+"""The words every layer shares: the workflows' states (stored as lowercase strings), the
+roles and kinds of organisation, and the clock. It imports nothing of the product, so the
+read side, the web and the workflow machines all stand on it."""
 
+from datetime import UTC, datetime
 from enum import StrEnum
+
+
+def utcnow() -> datetime:
+    """The current moment, aware, in UTC (services take `now` to replay or test a moment)."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """The moment as aware UTC; SQLite gives stored moments back without their zone (UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
 
 
 class DwellingState(StrEnum):

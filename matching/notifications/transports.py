@@ -49,13 +49,14 @@ class SmtpTransport:
 
 @dataclass(frozen=True)
 class ConsoleTransport:
-    stream: TextIO = sys.stdout
+    stream: TextIO | None = None  # standard output, as it is when the mail is delivered
 
     def deliver(self, message: EmailMessage) -> None:
         body = message.get_body(("plain",))
         text = body.get_content() if body is not None else ""
-        self.stream.write(f"--- e-mail to {message['To']}: {message['Subject']}\n{text}\n")
-        self.stream.flush()
+        stream = self.stream or sys.stdout
+        stream.write(f"--- e-mail to {message['To']}: {message['Subject']}\n{text}\n")
+        stream.flush()
 
 
 def transport_from_url(url: str) -> Transport:

@@ -49,14 +49,16 @@ def _claim(session: Session, query):
 
 
 def _fire_one(session: Session, row, trigger: str, now: datetime, report: TickReport,
-              also: Callable[[], None] | None = None, **data) -> None:
-    """Fire `trigger` on `row` and do `also` (its notice) in the same transaction."""
+              notice: tuple[str, Callable[[], None]] | None = None, **data) -> None:
+    """Fire `trigger` on `row`, and record its notice (kind, how) in the same transaction."""
     try:
         fire(row, trigger, actor=None, now=now, **data)
-        if also is not None:
-            also()
+        if notice is not None:
+            notice[1]()
         commit(session)
         report.count(f"{type(row).__name__.lower()}.{trigger}")
+        if notice is not None:
+            report.count_notice(notice[0])
     except (Conflict, TransitionNotAllowed, IntegrityError):
         session.rollback()
         report.skipped += 1
@@ -123,7 +125,8 @@ def _fire_due_transitions(session: Session, now: datetime, report: TickReport) -
         dwelling = session.get(Dwelling, proposal.dwelling_id) if proposal else None
         if proposal is not None and dwelling is not None:
             _fire_one(session, proposal, "escalate", now, report, deadline=proposal.deadline,
-                      also=partial(causes.round_overdue, session, proposal, dwelling, now))
+                      notice=("round_overdue",
+                              partial(causes.round_overdue, session, proposal, dwelling, now)))
     session.commit()
 
 

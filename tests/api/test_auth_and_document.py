@@ -132,6 +132,8 @@ def test_every_contract_operation_is_in_the_document(api):
         ("POST", "/leases/{lease_id}/extend"), ("POST", "/leases/{lease_id}/end"),
         ("GET", "/contingents/{year}"), ("GET", "/reports/quarter/{quarter}"),
         ("GET", "/reports/year/{year}"),
+        # Added in version 1.1.
+        ("GET", "/notifications"), ("POST", "/notifications/{notification_id}/read"),
     }
     assert contract <= operations, contract - operations
 

@@ -19,6 +19,8 @@ BODIES = {
     "let_dwelling": {"lease_start": "2020-01-01", "lease_type": "direct"},
     "propose_candidates": {"client_ids": [MISSING]},
     "decide_candidate": {"client_id": MISSING, "decision": "accept"},
+    "extend_round": {"deadline": "2030-01-02", "reason": "test"},
+    "cancel_round": {"reason": "test"},
     "register_client": client_body(),
     "withdraw_client": {"reason": "test"},
     "reinstate_client": {"motivation": "test"},

@@ -1,10 +1,10 @@
 """Fuzz every operation of the served OpenAPI document with schemathesis, as every role.
 
-On a database with dwellings, rounds, clients and leases in several states, each operation
-gets generated requests (valid ones, and invalid ones for negative testing) with each role's
-token, path ids both generated and pointing at real objects. Every answer must be no 5xx,
-a documented status code and content type, and conform to the documented schema; invalid
-requests must be refused with a 4xx.
+On a database with dwellings, rounds, clients and leases in several states (and the
+notifications they sent), each operation gets generated requests (valid ones, and invalid
+ones for negative testing) with each role's token, path ids both generated and pointing at
+real objects. Every answer must be no 5xx, a documented status code and content type, and
+conform to the documented schema; invalid requests must be refused with a 4xx.
 
 MATCHING_FUZZ_EXAMPLES sets the examples per operation, role and mode (default 2), so a
 long run is one command:
@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import select
 
-from matching.models import Proposal
+from matching.models import Notification, Proposal, User
 from tests.api.conftest import ROLES
 
 EXAMPLES = int(os.environ.get("MATCHING_FUZZ_EXAMPLES", "2"))
@@ -58,11 +58,19 @@ def populate(world: Any) -> dict[str, list[int]]:
         "proposal_id": [proposal.id, closed],
         "client_id": [registered.id, waiting.id, candidate.id, matched_client.id],
         "lease_id": [flip.id, direct.id],
+        "notification_id": [notification_of(world, role) for role in ("corporation", "matcher")],
     }
 
 
 def first_round_of(world: Any, dwelling_id: int) -> int:
     found = world.session.exec(select(Proposal).where(Proposal.dwelling_id == dwelling_id))
+    return int(found.first().id)
+
+
+def notification_of(world: Any, role: str) -> int:
+    """One of the notifications the objects above sent to the user of `role`."""
+    user: User = world.users[role]
+    found = world.session.exec(select(Notification).where(Notification.user_id == user.id))
     return int(found.first().id)
 
 

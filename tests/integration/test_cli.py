@@ -134,3 +134,64 @@ def test_the_wheel_ships_migrations_and_reference_data_and_runs_anywhere(tmp_pat
     matching("db", "upgrade")
     loaded = matching("seed", "reference")
     assert "organisations.csv:" in loaded and "reason_codes.csv:" in loaded
+
+
+def _a_round_past_its_deadline(url: str) -> None:
+    from datetime import UTC, datetime
+
+    from tests.world import World
+
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        world = World(session)
+        world.now = datetime(2019, 12, 9, 9, tzinfo=UTC)  # the round opens on 15 December
+        world.propose(world.submitted(), [world.waiting()])
+
+
+def test_tick_records_the_due_notices_and_delivers_them_to_the_smtp_server(cli, monkeypatch):
+    from tests.smtp import smtp_server
+
+    cli("seed", "reference")
+    _a_round_past_its_deadline(cli.url)
+    with smtp_server() as (inbox, url):
+        monkeypatch.setenv("MATCHING_SMTP_URL", url)
+        monkeypatch.setenv("MATCHING_BASE_URL", "https://matching.example.org/")
+        result = cli("tick", "--now", "2020-01-06T09:00:00+01:00")
+        again = cli("tick", "--now", "2020-01-06T09:01:00+01:00")
+    assert "proposal.escalate 1" in result.output
+    assert "round_overdue 1" in result.output
+    assert "e-mail: " in result.output and "0 sent" not in result.output
+    assert "notifications: none due" in again.output and "e-mail: 0 sent" in again.output
+    subjects = [m["Subject"] for m in inbox.messages]
+    assert any("Ronde over de beslistermijn" in s or "meldingen" in s for s in subjects)
+    assert all("https://matching.example.org/meldingen/" in str(m) for m in inbox.messages)
+
+
+def test_outbox_send_exits_1_when_the_server_refuses_and_delivers_on_a_later_run(
+    cli, monkeypatch,
+):
+    from tests.smtp import smtp_server
+
+    cli("seed", "reference")
+    _a_round_past_its_deadline(cli.url)
+    with smtp_server(refuse=True) as (refusing, url):
+        monkeypatch.setenv("MATCHING_SMTP_URL", url)
+        refused = cli("outbox", "send", "--now", "2019-12-16T09:00:00+01:00", ok=False)
+    assert refused.exit_code == 1 and "refused" in refused.output and "451" in refused.output
+    assert refusing.messages == []
+    with smtp_server() as (inbox, url):
+        monkeypatch.setenv("MATCHING_SMTP_URL", url)
+        sent = cli("outbox", "send", "--now", "2019-12-16T10:00:00+01:00")
+    assert "0 waiting" in sent.output
+    [mail] = inbox.messages  # the corporation's new round (no matcher existed at the referral)
+    assert "Nieuwe voorstelronde" in str(mail["Subject"])
+
+
+def test_outbox_send_in_production_without_an_smtp_server_says_so_and_keeps_the_mail(
+    cli, monkeypatch,
+):
+    cli("seed", "reference")
+    monkeypatch.setenv("MATCHING_ENV", "production")
+    monkeypatch.setenv("MATCHING_SECRET_KEY", "a long production secret for the test")
+    monkeypatch.delenv("MATCHING_SMTP_URL", raising=False)
+    result = cli("outbox", "send", ok=False)
+    assert result.exit_code == 1 and "MATCHING_SMTP_URL" in result.output

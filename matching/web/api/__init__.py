@@ -19,6 +19,7 @@ from matching.web.api import (
     figures,
     idempotency,
     leases,
+    notifications,
     proposals,
     reference,
     reports,
@@ -34,7 +35,8 @@ from matching.web.api.errors import (
 PREFIX = "/api/v1"
 
 blueprint = APIBlueprint("api", __name__, url_prefix=PREFIX)
-for module in (reference, figures, dwellings, proposals, clients, leases, reports):
+for module in (reference, figures, dwellings, proposals, clients, leases, reports,
+               notifications):
     blueprint.register_api(module.blueprint)
 
 

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from matching.parameters import year_parameters
 from matching.queries import api as queries
 from matching.services import proposals as service
+from matching.services import round_escalation
 from matching.services.clients import log_client_reads
 from matching.services.matching import suggest_for_dwelling
 from matching.services.unit_of_work import commit
@@ -22,6 +23,8 @@ from matching.web.api.schemas import (
     IdempotencyHeader,
     ProposalPath,
     ProposeBody,
+    RoundCancelBody,
+    RoundExtendBody,
     SuggestionQuery,
 )
 from matching.workdays import local_date
@@ -85,5 +88,28 @@ def decide_candidate(path: ProposalPath, body: DecisionBody, header: Idempotency
         session, proposal_id=path.proposal_id, client_id=body.client_id,
         decision=body.decision, reason_code=body.reason_code, motivation=body.motivation,
         actor=api_actor(),
+    )
+    return _round_answer(session, proposal.id)
+
+
+@blueprint.post(f"/proposals/<{ID}:proposal_id>/extend", responses={200: out.ProposalResult})
+@roles("matcher")
+def extend_round(path: ProposalPath, body: RoundExtendBody, header: IdempotencyHeader) -> Any:
+    """Give the corporation until `deadline` to decide on an undecided round (once)."""
+    session = db_session()
+    proposal = round_escalation.extend_round_deadline(
+        session, proposal_id=path.proposal_id, deadline=body.deadline, reason=body.reason,
+        actor=api_actor(),
+    )
+    return _round_answer(session, proposal.id)
+
+
+@blueprint.post(f"/proposals/<{ID}:proposal_id>/cancel", responses={200: out.ProposalResult})
+@roles("matcher")
+def cancel_round(path: ProposalPath, body: RoundCancelBody, header: IdempotencyHeader) -> Any:
+    """Cancel an undecided round: its candidates wait again, the dwelling is queued again."""
+    session = db_session()
+    proposal = round_escalation.cancel_round(
+        session, proposal_id=path.proposal_id, reason=body.reason, actor=api_actor(),
     )
     return _round_answer(session, proposal.id)

@@ -271,6 +271,24 @@ class LeasePage(PageOf[LeaseOut]):
     pass
 
 
+class NotificationOut(BaseModel):
+    """A notification of the caller: what happened and what it concerns, in both languages;
+    never a client's personal fields."""
+
+    id: int
+    kind: str = Field(description="round_opened, round_decided, referral_received, ...")
+    created_at: datetime
+    read_at: datetime | None
+    subject_type: str = Field(description="dwelling, proposal, client, lease or quarter")
+    subject_id: int
+    message_nl: str
+    message_en: str
+
+
+class NotificationPage(PageOf[NotificationOut]):
+    pass
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from matching.schemas import ClientInput, DwellingInput
+from matching.services.round_escalation import REASON_MAX_LENGTH as ROUND_REASON_MAX_LENGTH
 from matching.services.unit_of_work import MAX_ID
 from matching.vocabulary import (
     ClientState,
@@ -72,6 +73,10 @@ class ClientPath(BaseModel):
 
 class LeasePath(BaseModel):
     lease_id: Id
+
+
+class NotificationPath(BaseModel):
+    notification_id: Id
 
 
 class QuarterPath(BaseModel):
@@ -138,6 +143,23 @@ class ClientQuery(PageQuery):
 class LeaseQuery(PageQuery):
     type: LeaseType | None = None
     state: LeaseState | None = None
+
+
+def _true_or_false(value: Any) -> Any:
+    """Take a flag only as JSON writes it: true or false (not 1, yes or on)."""
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError("write true or false")
+
+
+Flag = Annotated[bool, BeforeValidator(_true_or_false)]
+
+
+class NotificationQuery(PageQuery):
+    unread: Flag | None = Field(None, description="true: only the unread ones; false or left "
+                                                "out: all")
 
 
 class SuggestionQuery(PageQuery):
@@ -264,3 +286,16 @@ class ExtendBody(Body):
 class EndBody(Body):
     on: Day
     reason: Reason
+
+
+RoundReason = Annotated[str, Field(min_length=1, max_length=ROUND_REASON_MAX_LENGTH)]
+
+
+class RoundExtendBody(Body):
+    deadline: Annotated[Day, Field(description="YYYY-MM-DD: a working day after today, at "
+                                               "the latest one decision term from today")]
+    reason: RoundReason
+
+
+class RoundCancelBody(Body):
+    reason: RoundReason

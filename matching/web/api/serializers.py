@@ -11,6 +11,7 @@ from matching.engine import Suggestions
 from matching.models import Candidate, Client, Dwelling, Lease, Proposal
 from matching.paging import Page
 from matching.queries.api import Round
+from matching.queries.notifications import NotificationRow
 from matching.web.api import responses as out
 from matching.workdays import UTRECHT
 from matching.workflow import allowed_triggers
@@ -168,6 +169,14 @@ def lease_detail(row: Lease, history: Sequence[Any]) -> out.LeaseDetail:
 
 def let_result(row: Dwelling, earmarks: Sequence[int], lease_row: Lease) -> out.LetResult:
     return out.LetResult(**_dwelling_fields(row, earmarks), lease=lease(lease_row))
+
+
+def notification(row: NotificationRow) -> out.NotificationOut:
+    return out.NotificationOut(
+        id=row.id, kind=row.kind, created_at=_stamp(row.created_at),
+        read_at=moment(row.read_at), subject_type=row.subject_type,
+        subject_id=row.subject_id, message_nl=row.message_nl, message_en=row.message_en,
+    )
 
 
 def suggestions(found: Suggestions, *, page: int, per_page: int) -> out.SuggestionsOut:

@@ -4,7 +4,7 @@ import heapq
 import random
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from matching.demo.client_steps import ClientSteps
 from matching.demo.dwelling_steps import DwellingSteps
@@ -25,6 +25,7 @@ from matching.models import Organisation, User
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
 from matching.services.leases import let_dwelling
+from matching.services.notifications import mark_all_read
 from matching.services.planning import set_default_contingents
 from matching.services.proposals import decide_candidate, propose_candidates
 from matching.services.users import create_user
@@ -64,6 +65,13 @@ class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
             _when, _seq, step, args = heapq.heappop(self.queue)
             step(_when, *args)
         self.tick(self.end)
+        self.read_old_notifications()
+
+    def read_old_notifications(self) -> None:
+        """Everyone has read what came in before the last week: the bell shows the news."""
+        cutoff = self.end - timedelta(days=7)
+        for user in self.s.exec(select(User).order_by(col(User.id))).all():
+            mark_all_read(self.s, actor=user, up_to=cutoff, now=cutoff)
 
     def create_users(self) -> None:
         now = moment(date(self.year - 5, 8, 3), 8)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from matching.models import Notification, NotificationPreference, User
+from matching.models import Notice, Notification, NotificationPreference, User
 from matching.notifications.kinds import LANGUAGES, kinds_for_role
 from matching.notifications.notify import DELIVERIES
 from matching.queries.notifications import NotificationRow, notification_of
@@ -28,13 +28,16 @@ def mark_read(session: Session, *, notification_id: int, actor: Any,
 
 
 @service
-def mark_all_read(session: Session, *, actor: Any, now: datetime | None = None) -> int:
-    """Mark every unread notification of the actor read; return how many were unread."""
-    result = session.execute(
-        update(Notification)
-        .where(col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
-        .values(read_at=now or utcnow())
-    )
+def mark_all_read(session: Session, *, actor: Any, now: datetime | None = None,
+                  up_to: datetime | None = None) -> int:
+    """Mark every unread notification of the actor read (those created up to `up_to`, when
+    given); return how many were unread."""
+    statement = update(Notification).where(
+        col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
+    if up_to is not None:
+        statement = statement.where(col(Notification.notice_id).in_(
+            select(Notice.id).where(col(Notice.created_at) <= up_to)))
+    result = session.execute(statement.values(read_at=now or utcnow()))
     commit(session)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

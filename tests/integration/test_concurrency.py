@@ -1,6 +1,5 @@
 """Races that only a real database server can show: exactly one of two requests wins."""
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,6 +19,7 @@ from matching.services.timers import run_tick
 from matching.workflow import TransitionNotAllowed
 from tests import conftest
 from tests.factories import ClientData, DwellingData, make_user
+from tests.races import race as strict_race
 
 pytestmark = pytest.mark.skipif(
     not conftest.POSTGRES_URL, reason="row locks need PostgreSQL: set MATCHING_TEST_POSTGRES_URL"
@@ -38,24 +38,17 @@ def pg_url() -> str:
 
 
 def race(url: str, *calls: Callable[[Session], Any]) -> list[Any]:
-    """Run each call in its own thread and session, released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[Any] = [None] * len(calls)
+    """Run each call in its own thread and session, released at the same moment; a refusal
+    (Conflict, TransitionNotAllowed) is an outcome, anything else or a hung thread fails."""
 
-    def run(index: int, call: Callable[[Session], Any]) -> None:
-        with Session(get_engine(url), expire_on_commit=False) as session:
-            barrier.wait()
-            try:
-                outcomes[index] = call(session)
-            except (Conflict, TransitionNotAllowed) as error:
-                outcomes[index] = error
+    def in_a_session(call: Callable[[Session], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            with Session(get_engine(url), expire_on_commit=False) as session:
+                return call(session)
+        return run
 
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    return strict_race(*(in_a_session(c) for c in calls),
+                       allowed=(Conflict, TransitionNotAllowed), timeout=30)
 
 
 def _setup(url: str, dwellings: int, clients: int) -> dict[str, Any]:
@@ -139,7 +132,8 @@ def test_two_ticks_at_once_fire_each_due_review_exactly_once(pg_url):
             for n in range(1, 21)
         ]
     moment = datetime(2019, 1, 2, 3, tzinfo=UTC)
-    race(pg_url, *(lambda s: run_tick(s, now=moment) for _ in range(2)))
+    reports = race(pg_url, *(lambda s: run_tick(s, now=moment) for _ in range(2)))
+    assert sum(r.fired.get("lease.due", 0) for r in reports) == len(lease_ids)
 
     with Session(get_engine(pg_url)) as session:
         due_events = session.exec(

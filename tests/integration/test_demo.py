@@ -226,3 +226,29 @@ def test_two_builds_on_empty_databases_give_the_same_data(demo, tmp_path_factory
 def _naive(moment: datetime) -> datetime:
     """SQLite hands back naive UTC datetimes; PostgreSQL aware ones."""
     return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def test_the_demo_users_are_told_what_happened_and_have_read_all_but_the_last_week(demo):
+    from datetime import UTC, timedelta
+
+    from matching.demo import LOGINS
+    from matching.models import Notice, Notification
+
+    session, _report = demo
+    week_before_the_end = END_OF_YEAR.replace(tzinfo=UTC) - timedelta(days=7)
+    kinds = set(session.exec(select(Notice.kind)).all())
+    assert {"round_opened", "round_decided", "referral_received", "flip_review_3m"} <= kinds
+    working = [email for email, _org, role, _manager in LOGINS
+               if role in ("corporation", "matcher", "care_provider")]
+    assert working
+    unread_total = 0
+    for email in working:
+        user = session.exec(select(User).where(User.email == email)).one()
+        rows = session.exec(select(Notification, Notice).join(
+            Notice, col(Notice.id) == col(Notification.notice_id))
+            .where(Notification.user_id == user.id)).all()
+        assert rows, f"{email} has no notifications"
+        unread = [notice for notification, notice in rows if notification.read_at is None]
+        assert all(n.created_at.replace(tzinfo=UTC) > week_before_the_end for n in unread)
+        unread_total += len(unread)
+    assert unread_total > 0  # the bell has news to show

@@ -13,7 +13,11 @@ from matching.notifications.kinds import label, message
 
 # The pages a mail links to (the web application serves them).
 NOTIFICATION_PATH = "/meldingen/{id}"
+LIST_PATH = "/meldingen"
 PREFERENCES_PATH = "/profiel/meldingen"
+
+# A mail lists this many notifications at most; the rest are on the notifications page.
+MAX_LISTED = 25
 
 TEXTS = {
     "nl": {
@@ -27,6 +31,7 @@ TEXTS = {
         "why": "U krijgt deze e-mail omdat u meldingen van Matching Utrecht per e-mail "
                "ontvangt. Per soort melding kiest u: direct, een dagoverzicht of geen e-mail.",
         "preferences": "Voorkeuren wijzigen",
+        "more": "En nog {n} meldingen: alle meldingen staan op {link}",
     },
     "en": {
         "greeting": "Hello,",
@@ -39,6 +44,7 @@ TEXTS = {
         "why": "You receive this e-mail because you get Matching Utrecht's notifications by "
                "e-mail. For each kind you choose: immediately, a daily digest or no e-mail.",
         "preferences": "Change your preferences",
+        "more": "And {n} more notifications: they are all at {link}",
     },
 }
 
@@ -72,7 +78,10 @@ def compose(*, items: list[Item], to: str, language: str, digest: bool, sender: 
         subject = words["subject_many"].format(n=n)
         intro = words["many"].format(n=n)
     lines = [(message(item.kind, item.params, lang),
-              base_url + NOTIFICATION_PATH.format(id=item.notification_id)) for item in items]
+              base_url + NOTIFICATION_PATH.format(id=item.notification_id))
+             for item in items[:MAX_LISTED]]
+    more = (words["more"].format(n=n - MAX_LISTED, link=base_url + LIST_PATH)
+            if n > MAX_LISTED else "")
     preferences = base_url + PREFERENCES_PATH
 
     mail = EmailMessage()
@@ -87,17 +96,20 @@ def compose(*, items: list[Item], to: str, language: str, digest: bool, sender: 
     text = [words["greeting"], "", intro, ""]
     for sentence, link in lines:
         text += [f"- {sentence}", f"  {words['open']}: {link}", ""]
+    if more:
+        text += [more, ""]
     text += ["-- ", words["why"], f"{words['preferences']}: {preferences}", ""]
     mail.set_content("\n".join(text))
     entries = "".join(
         f'<li><p>{escape(sentence)}<br><a href="{escape(link)}">{escape(words["open"])}</a>'
         f"</p></li>" for sentence, link in lines)
-    mail.add_alternative(
-        f'<!doctype html><html lang="{lang}"><body>'
-        f"<p>{escape(words['greeting'])}</p><p>{escape(intro)}</p><ul>{entries}</ul>"
-        f'<hr><p style="color:#555">{escape(words["why"])} '
-        f'<a href="{escape(preferences)}">{escape(words["preferences"])}</a></p>'
-        "</body></html>",
-        subtype="html",
-    )
+    html = [f'<!doctype html><html lang="{lang}"><body>',
+            f"<p>{escape(words['greeting'])}</p>", f"<p>{escape(intro)}</p>",
+            f"<ul>{entries}</ul>"]
+    if more:
+        html.append(f"<p>{escape(more)}</p>")
+    html += [f'<hr><p style="color:#555">{escape(words["why"])} '
+             f'<a href="{escape(preferences)}">{escape(words["preferences"])}</a></p>',
+             "</body></html>"]
+    mail.add_alternative("".join(html), subtype="html")
     return mail

@@ -197,3 +197,18 @@ def test_the_console_transport_prints_the_mail(world: World, capsys: pytest.Capt
     assert report.sent >= 1
     printed = capsys.readouterr().out
     assert f"e-mail to {world.portaal.email}" in printed and "Oudegracht 12" in printed
+
+
+def test_a_mail_lists_at_most_25_notifications_and_points_to_the_page_for_the_rest():
+    from matching.notifications.mail import Item, compose
+
+    items = [Item(i, "referral_received", {"care_provider": "Lister"}, MOMENT)
+             for i in range(1, 31)]
+    mail = compose(items=items, to="hvh@example.org", language="nl", digest=False,
+                   sender="noreply@example.org", base_url=BASE_URL, now=MOMENT,
+                   local_day=MOMENT.date())
+    text = plain_text(mail)
+    assert mail["Subject"] == "Matching Utrecht – 30 nieuwe meldingen"
+    assert text.count("Lister heeft een cliënt aangemeld") == 25
+    assert f"En nog 5 meldingen: alle meldingen staan op {BASE_URL}/meldingen" in text
+    assert "En nog 5 meldingen" in html_text(mail)

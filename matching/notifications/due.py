@@ -2,11 +2,9 @@
 
 Each has a key naming its cause (with the date it concerns where a subject can come round
 again: a new review date after an extension, a new answer deadline after a new match), so
-the database keeps it to one notice whatever runs twice. When several reminders of one
-subject are due at once (the first tick after a long pause, or a lease registered late),
-only the latest applies: a flip lease past its review date gets `flip_review_due`, not also
-the three-month and one-month notes, and a round past its deadline gets `round_overdue`
-(from the escalation), not a reminder to decide in time.
+the database keeps it to one notice whatever runs twice. A tick after a long pause catches up
+with every reminder that fell due meanwhile, each once, as long as its subject still awaits
+the step it reminds of: a round still undecided, a lease not yet transferred or ended.
 """
 
 from collections.abc import Iterator
@@ -49,15 +47,14 @@ def due_notices(session: Session, today: date) -> list[DueNotice]:
 
 def _round_reminders(session: Session, today: date, parameters: ParametersByYear
                      ) -> Iterator[DueNotice]:
-    rounds = session.exec(select(Proposal, Dwelling)
-                          .join(Dwelling, col(Dwelling.id) == col(Proposal.dwelling_id))
-                          .where(Proposal.state == ProposalState.OPEN)).all()
+    rounds = session.exec(
+        select(Proposal, Dwelling).join(Dwelling, col(Dwelling.id) == col(Proposal.dwelling_id))
+        .where(col(Proposal.state).in_([ProposalState.OPEN, ProposalState.OVERDUE]))).all()
     for proposal, dwelling in rounds:
         opened = local_date(as_utc(proposal.opened_at))
         params = parameters(opened.year)
         remind_on = params.calendar.add_working_days(opened, params.decision_reminder_working_days)
-        in_time = proposal.deadline is None or today <= proposal.deadline
-        if remind_on <= today and in_time:
+        if remind_on <= today:
             assert proposal.id is not None
             yield DueNotice("round_reminder", proposal.id,
                             notice_key("round_reminder", "proposal", proposal.id),
@@ -107,8 +104,8 @@ def _dwellings_at_risk(session: Session, today: date, parameters: ParametersByYe
                              "days": params.at_risk_working_days})
 
 
-# A flip lease's reminders, latest first: the first one due is the one that applies.
-_FLIP_MILESTONES = (("flip_review_due", 0), ("flip_review_1m", 1), ("flip_review_3m", 3))
+# A flip lease's reminders: months before its review date.
+_FLIP_MILESTONES = (("flip_review_3m", 3), ("flip_review_1m", 1), ("flip_review_due", 0))
 
 
 def _flip_reviews(session: Session, today: date) -> Iterator[DueNotice]:
@@ -126,7 +123,6 @@ def _flip_reviews(session: Session, today: date) -> Iterator[DueNotice]:
                                 notice_key(kind, "lease", lease.id, lease.review_on),
                                 [lease.corporation_id, lease.tenant_care_provider_id],
                                 lease_params(session, lease))
-                break
 
 
 def _campus_endings(session: Session, today: date) -> Iterator[DueNotice]:

@@ -25,7 +25,7 @@ from matching.parameters import year_parameters
 from matching.services.access import require_role
 from matching.services.unit_of_work import get_or_404
 from matching.vocabulary import DwellingState, OrganisationKind, ProposalState, Role
-from matching.workdays import add_working_days, local_date, working_days_between
+from matching.workdays import WorkCalendar, add_working_days, local_date
 
 # How the queue may be ordered; the first is the default (the longest waiting first).
 QUEUE_ORDERS: dict[str, tuple[Any, ...]] = {
@@ -44,6 +44,9 @@ class QueueRow:
     working_days: int
     at_risk: bool
     may_release: bool
+    # Working days still to go before the dwelling is at risk, and before it may be released.
+    days_to_risk: int = 0
+    days_to_release: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,13 @@ def submitted_queue(
     names = corporation_names(session)
     rows = []
     for dwelling in found.items:
-        days = _working_days_since(dwelling.submitted_at, today)
+        days = _working_days_since(params.calendar, dwelling.submitted_at, today)
         rows.append(QueueRow(
             dwelling, names.get(dwelling.corporation_id, "?"), days,
             at_risk=days >= params.at_risk_working_days,
             may_release=days >= params.release_working_days,
+            days_to_risk=max(0, params.at_risk_working_days - days),
+            days_to_release=max(0, params.release_working_days - days),
         ))
     return Queue(
         page=Page(rows, found.page, found.per_page, found.total),
@@ -109,10 +114,10 @@ def submitted_queue(
     )
 
 
-def _working_days_since(moment: datetime | None, today: date) -> int:
+def _working_days_since(calendar: WorkCalendar, moment: datetime | None, today: date) -> int:
     if moment is None:
         return 0
-    return working_days_between(local_date(moment), today)
+    return calendar.working_days_between(local_date(moment), today)
 
 
 # --- offers out with clients ------------------------------------------------------------------
@@ -239,13 +244,53 @@ def overdue_rounds(
         .group_by(col(Candidate.proposal_id))
     ).all()) if ids else {}
     names = corporation_names(session)
+    calendar = year_parameters(session, today.year).calendar
     rows = []
     for proposal in found.items:
         dwelling = dwellings[proposal.dwelling_id]
-        late = working_days_between(proposal.deadline, today) if proposal.deadline else 0
+        late = calendar.working_days_between(proposal.deadline, today) if proposal.deadline else 0
         rows.append(OverdueRow(proposal, dwelling, names.get(dwelling.corporation_id, "?"),
                                late, int(pending.get(proposal.id, 0))))
     return Page(rows, found.page, found.per_page, found.total)
+
+
+@dataclass(frozen=True)
+class RoundToEscalate:
+    """One round as the agency sees it when deciding to give more time or to cancel."""
+
+    proposal: Proposal
+    dwelling: Dwelling
+    corporation: str
+    pending: int
+    working_days_over: int  # past the (current) deadline; 0 while it has not passed
+
+    @property
+    def undecided(self) -> bool:
+        return self.proposal.state in (ProposalState.OPEN, ProposalState.OVERDUE)
+
+    @property
+    def extended(self) -> bool:
+        """The deadline was extended already: that is allowed once per round."""
+        return self.proposal.original_deadline is not None
+
+
+def round_to_escalate(
+    session: Session, *, actor: Any, proposal_id: int, today: date
+) -> RoundToEscalate:
+    """Return any round with its dwelling, corporation, undecided candidates and lateness."""
+    require_role(actor, Role.MATCHER)
+    proposal = get_or_404(session, Proposal, proposal_id)
+    dwelling = get_or_404(session, Dwelling, proposal.dwelling_id)
+    pending = session.exec(
+        select(func.count()).select_from(Candidate).where(
+            Candidate.proposal_id == proposal_id, Candidate.state == "pending")
+    ).one()
+    calendar = year_parameters(session, today.year).calendar
+    over = (calendar.working_days_between(proposal.deadline, today)
+            if proposal.deadline is not None else 0)
+    return RoundToEscalate(proposal, dwelling,
+                           corporation_names(session).get(dwelling.corporation_id, "?"),
+                           int(pending), over)
 
 
 def round_size(session: Session, today: date) -> int:

@@ -29,6 +29,15 @@ class InboxRow:
     dwelling: Dwelling
     pending: int
     late: bool  # escalated by the tick, or past its deadline and not yet escalated
+    # Working days after today up to the deadline (0: today is the last day), and working
+    # days since a deadline that has passed; both None for a round without a deadline.
+    working_days_left: int | None = None
+    working_days_late: int | None = None
+
+    @property
+    def working_days_sort(self) -> int:
+        """Days left, or minus the days late: a column sorted on it puts the latest first."""
+        return (self.working_days_left or 0) - (self.working_days_late or 0)
 
 
 def inbox(
@@ -44,10 +53,17 @@ def inbox(
                                     Candidate.state == CandidateState.PENDING)
         ):
             pending[candidate.proposal_id] = pending.get(candidate.proposal_id, 0) + 1
-    rows = [
-        InboxRow(r.proposal, r.dwelling, pending.get(r.proposal.id or 0, 0), r.late)
-        for r in with_dwellings(session, found.items, today)
-    ]
+    calendar = year_parameters(session, today.year).calendar
+    rows = []
+    for r in with_dwellings(session, found.items, today):
+        deadline = r.proposal.deadline
+        left = late = None
+        if deadline is not None and deadline >= today:
+            left = calendar.working_days_between(today, deadline)
+        elif deadline is not None:
+            late = calendar.working_days_between(deadline, today)
+        rows.append(InboxRow(r.proposal, r.dwelling, pending.get(r.proposal.id or 0, 0), r.late,
+                             working_days_left=left, working_days_late=late))
     return Page(items=rows, page=found.page, per_page=found.per_page, total=found.total)
 
 

@@ -89,11 +89,12 @@ def db_session() -> Session:
 
 
 def register_extensions(app: Flask) -> None:
-    from matching.web import i18n, navigation
+    from matching.web import i18n, navigation, notification_bell
     from matching.web.auth import login_manager
 
     i18n.init_app(app)
     navigation.init_app(app)
+    notification_bell.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
 
@@ -113,12 +114,14 @@ def register_blueprints(app: Flask) -> None:
         health,
         leases,
         matcher,
+        notifications,
         proposals,
         reports,
     )
 
     for module in (
-        health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin
+        health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin,
+        notifications,
     ):
         app.register_blueprint(module.blueprint)
     from matching.web import api

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from matching.models import User
 from matching.services.errors import NotFound, ValidationFailed
+from matching.services.notifications import set_language
 from matching.services.sessions import SignInRefused, sign_in, sign_out, user_for_session
 from matching.services.users import (
     MIN_PASSWORD_LENGTH,
@@ -156,9 +157,10 @@ def login():
                 flash(_("Dit e-mailadres en wachtwoord horen niet bij elkaar."), "error")
                 status = 401
         else:
-            language = session.get("lang")
+            # The language chosen before signing in, else the one the user last chose.
+            language = session.get("lang") or user.language
             session.clear()  # no session fixation: a fresh cookie for the signed-in user
-            if language:
+            if language in LANGUAGES:
                 session["lang"] = language
             login_user(SignedIn(user, session_id))
             target = _safe_next(request.args.get("next"))
@@ -181,10 +183,13 @@ def logout():
 
 @blueprint.post("/taal")
 def switch_language():
-    """Switch between Dutch and English for this browser session."""
+    """Switch between Dutch and English for this browser session, and for a signed-in user's
+    e-mail and next sign-in too."""
     chosen = request.form.get("lang", "")
     if chosen in LANGUAGES:
         session["lang"] = chosen
+        if current_user.is_authenticated:
+            set_language(db_session(), actor=current_actor(), language=chosen)
     return redirect(_safe_next(request.form.get("next")) or url_for("health.home"))
 
 

@@ -123,6 +123,7 @@ TRIGGER_LABELS = {
     "end": _l("beëindigen"),
     "accept_offer": _l("aanbod geaccepteerd"),
     "decline_offer": _l("aanbod afgeslagen"),
+    "cancel": _l("annuleren"),
 }
 
 # Events in a history that the system or another party causes, beyond the triggers a user
@@ -135,6 +136,8 @@ EVENT_LABELS = {
     "house": _l("gehuisvest"),
     "due": _l("evaluatie komt eraan"),
     "approach_end": _l("einde komt in zicht"),
+    "escalate": _l("over de beslistermijn"),
+    "pass_over": _l("niet gekozen"),
 }
 
 # The same event reads differently on a client than on a dwelling: a client is proposed for

@@ -1,6 +1,7 @@
 """Pages of Het Vierde Huis: the queue of submitted dwellings, referrals to approve and the
-rounds past their deadline. The dwelling page and the offers live in matcher_dwelling.py and
-matcher_offers.py; their views are registered on this one blueprint below."""
+rounds past their deadline. The dwelling page, the offers and the page of one round to act on
+live in matcher_dwelling.py, matcher_offers.py and matcher_rounds.py; their views are
+registered on this one blueprint below."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from matching.web.i18n import short_date
 from matching.web.matcher_dwelling import dwelling, propose
 from matching.web.matcher_forms import SERVICE_MESSAGES, ApproveForm, QueueFilterForm
 from matching.web.matcher_offers import offer, offers
+from matching.web.matcher_rounds import cancel, extend_round, round_page
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow.engine import TransitionNotAllowed
 
@@ -104,3 +106,9 @@ blueprint.add_url_rule("/matcher/woningen/<int:dwelling_id>/voorstellen", "propo
 blueprint.add_url_rule("/matcher/aanbiedingen", "offers", offers, methods=["GET"])
 blueprint.add_url_rule("/matcher/aanbiedingen/<int:dwelling_id>", "offer", offer,
                        methods=["GET", "POST"])
+blueprint.add_url_rule("/matcher/rondes/<int:proposal_id>", "round", round_page,
+                       methods=["GET"])
+blueprint.add_url_rule("/matcher/rondes/<int:proposal_id>/verlengen", "extend_round",
+                       extend_round, methods=["POST"])
+blueprint.add_url_rule("/matcher/rondes/<int:proposal_id>/annuleren", "cancel_round", cancel,
+                       methods=["POST"])

@@ -213,9 +213,10 @@ def test_a_week_without_ticks_catches_up_with_each_reminder_once(world: World):
     at_risk = world.submitted()  # its twentieth working day falls in January
 
     report = run_tick(world.session, now=at(date(2020, 1, 3)))
-    # The round passed its reminder and its deadline: the overdue notice is the one that
-    # applies; the flip lease is within a month of its review.
-    assert report.noticed == {"round_overdue": 1, "flip_review_1m": 1}
+    # The round passed its reminder day and its deadline; the lease passed three months and
+    # one month before its review.
+    assert report.noticed == {"round_reminder": 1, "round_overdue": 1, "flip_review_3m": 1,
+                              "flip_review_1m": 1}
     assert world.fresh(Proposal, proposal.id).state == "overdue"
     assert run_tick(world.session, now=at(date(2020, 1, 3), 11)).noticed == {}
     report = run_tick(world.session, now=at(date(2020, 1, 27)))
@@ -234,15 +235,15 @@ def test_an_extended_flip_lease_gets_its_reminders_again_for_the_new_review_date
     lease = world.due_flip()
     run_tick(world.session, now=at(lease.review_on))
     assert [n.kind for n in notices(world.session) if n.kind.startswith("flip")] == [
-        "flip_review_3m", "flip_review_due"]
+        "flip_review_3m", "flip_review_1m", "flip_review_due"]
     new_review = lease.review_on + relativedelta(months=6)
     extend_lease(world.session, lease_id=lease.id, review_on=new_review, reason="not ready yet",
                  actor=world.lister, now=at(lease.review_on, 12))
     run_tick(world.session, now=at(new_review - relativedelta(months=1)))
     flips = [(n.kind, n.key.rsplit(":", 1)[1]) for n in notices(world.session)
              if n.kind.startswith("flip")]
-    assert flips[-1] == ("flip_review_1m", new_review.isoformat())
-    assert len(flips) == 3
+    assert flips[3:] == [("flip_review_3m", new_review.isoformat()),
+                         ("flip_review_1m", new_review.isoformat())]
 
 
 # --- escalation: extend once, or cancel ----------------------------------------------------------

@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, col, func, select
 from werkzeug.test import TestResponse
 
-from matching.models import AccessLog, Client, Dwelling, Lease, Proposal, User
+from matching.models import AccessLog, Client, Dwelling, Lease, Notification, Proposal, User
 from matching.quarters import quarter_of
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
@@ -44,6 +44,9 @@ CLIENT_PAGE = {"care_provider": 200, "matcher": 200, "other_care_provider": 404}
 LEASE_PAGE = {"corporation": 200, "care_provider": 200, "matcher": 200,
               "other_corporation": 404, "other_care_provider": 404}
 ADMIN_PAGE = {"admin": 200}
+# A notification is its user's alone: opening it leads on to its subject's page (302); for
+# anybody else it does not exist, whatever their role.
+NOTIFICATION_PAGE = {user: 404 for user in USERS} | {"corporation": 302}
 
 # Which object an id page shows, by the start of its address (the first match wins), and
 # who may see it. The edit pages need an object that can still be edited.
@@ -53,6 +56,8 @@ ID_PAGES: list[tuple[str, str, dict[str, int]]] = [
     ("/corporatie/voorstellen/<int:proposal_id>", "proposal", CORPORATION_PAGE),
     ("/matcher/woningen/<int:dwelling_id>", "submitted_dwelling", MATCHER_PAGE),
     ("/matcher/aanbiedingen/<int:dwelling_id>", "offered_dwelling", MATCHER_PAGE),
+    ("/matcher/rondes/<int:proposal_id>", "proposal", MATCHER_PAGE),
+    ("/meldingen/<int:notification_id>", "notification", NOTIFICATION_PAGE),
     ("/clienten/<int:client_id>", "waiting_client", CLIENT_PAGE),
     ("/huurcontracten/<int:lease_id>", "lease", LEASE_PAGE),
     ("/beheer/gebruikers/<int:user_id>", "user", ADMIN_PAGE),
@@ -135,6 +140,8 @@ def world(reference: Session, users: dict[str, User]) -> World:
         "round_dwelling": round_dwelling.id, "offered_dwelling": offered.id,
         "proposal": proposal.id, "lease": lease.id, "waiting_client": clients["waiting"].id,
         "user": lister.id, "organisation": lister.organisation_id,
+        "notification": session.exec(select(Notification.id).where(
+            Notification.user_id == mitros.id).order_by(col(Notification.id))).first(),
     }
     assert all(isinstance(value, int) for value in ids.values())
     addresses = [d.address for d in (let, draft, submitted, round_dwelling, offered)]

@@ -35,7 +35,7 @@ def pg_url() -> str:
 
 
 def _due_world(url: str) -> None:
-    """Five rounds past their deadline and a flip lease a day from its review month."""
+    """Five rounds past their deadline and a flip lease within a month of its review."""
     with Session(get_engine(url), expire_on_commit=False) as session:
         world = World(session)
         for day in range(5):
@@ -72,8 +72,9 @@ def test_two_ticks_at_once_record_every_notice_and_send_every_mail_exactly_once(
     # Each due notice was recorded by exactly one of the two ticks.
     assert first.noticed.get("round_overdue", 0) + second.noticed.get("round_overdue", 0) == 5
     recorded_by_the_ticks = [n for n in notices if n.created_at.replace(tzinfo=UTC) == TICK]
-    assert len(recorded_by_the_ticks) == 11  # 5 overdue, 5 dwellings at risk, 1 review
-    assert sum(first.noticed.values()) + sum(second.noticed.values()) == 11
+    # Five rounds reminded and overdue, five dwellings at risk, the lease's 3- and 1-month notes.
+    assert len(recorded_by_the_ticks) == 17
+    assert sum(first.noticed.values()) + sum(second.noticed.values()) == 17
     assert first.fired.get("proposal.escalate", 0) + second.fired.get(
         "proposal.escalate", 0) == 5
     # Every mail went out once, carried by exactly one of the two ticks' e-mails.

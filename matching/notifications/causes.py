@@ -36,15 +36,17 @@ def lease_params(session: Session, lease: Lease) -> dict[str, Any]:
             "review_on": _iso(lease.review_on), "end_on": _iso(lease.end_on)}
 
 
-def lease_parties(lease: Lease) -> list[int | None]:
+def landlord_and_tenant(lease: Lease) -> list[int | None]:
     """The landlord and the tenant care provider (each kind tells the roles it concerns)."""
     return [lease.corporation_id, lease.tenant_care_provider_id]
 
 
-def round_opened(session: Session, proposal: Proposal, dwelling: Dwelling, now: datetime
-                 ) -> None:
+def round_news(session: Session, kind: str, proposal: Proposal, dwelling: Dwelling,
+               now: datetime) -> None:
+    """Tell the owning corporation of its round: `round_opened`, `round_extended` (once a
+    round) or `round_cancelled`."""
     assert proposal.id is not None
-    notify(session, kind="round_opened", subject_id=proposal.id,
+    notify(session, kind=kind, subject_id=proposal.id,
            organisation_ids=[dwelling.corporation_id],
            params=round_params(session, proposal, dwelling), now=now)
 
@@ -67,22 +69,6 @@ def round_overdue(session: Session, proposal: Proposal, dwelling: Dwelling, now:
            params=round_params(session, proposal, dwelling),
            key=notice_key("round_overdue", "proposal", proposal.id, _iso(proposal.deadline)),
            now=now)
-
-
-def round_extended(session: Session, proposal: Proposal, dwelling: Dwelling, now: datetime
-                   ) -> None:
-    assert proposal.id is not None
-    notify(session, kind="round_extended", subject_id=proposal.id,
-           organisation_ids=[dwelling.corporation_id],
-           params=round_params(session, proposal, dwelling), now=now)
-
-
-def round_cancelled(session: Session, proposal: Proposal, dwelling: Dwelling, now: datetime
-                    ) -> None:
-    assert proposal.id is not None
-    notify(session, kind="round_cancelled", subject_id=proposal.id,
-           organisation_ids=[dwelling.corporation_id],
-           params=round_params(session, proposal, dwelling), now=now)
 
 
 def referral_received(session: Session, client: Client, now: datetime | None) -> None:

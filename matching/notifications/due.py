@@ -16,7 +16,12 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, func, select
 
 from matching.models import Dwelling, DwellingEvent, Lease, Proposal
-from matching.notifications.causes import dwelling_params, lease_params, round_params
+from matching.notifications.causes import (
+    dwelling_params,
+    landlord_and_tenant,
+    lease_params,
+    round_params,
+)
 from matching.notifications.notify import agency_ids, notice_key
 from matching.parameters import ParametersByYear
 from matching.vocabulary import DwellingState, LeaseState, LeaseType, ProposalState, as_utc
@@ -121,7 +126,7 @@ def _flip_reviews(session: Session, today: date) -> Iterator[DueNotice]:
             if lease.review_on - relativedelta(months=months) <= today:
                 yield DueNotice(kind, lease.id,
                                 notice_key(kind, "lease", lease.id, lease.review_on),
-                                [lease.corporation_id, lease.tenant_care_provider_id],
+                                landlord_and_tenant(lease),
                                 lease_params(session, lease))
 
 

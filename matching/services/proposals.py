@@ -142,7 +142,7 @@ def propose_candidates(
         )
         session.add(candidate)
         record_creation(candidate, actor=actor, now=moment)
-    causes.round_opened(session, proposal, dwelling, moment)
+    causes.round_news(session, "round_opened", proposal, dwelling, moment)
     commit(session)
     return proposal
 

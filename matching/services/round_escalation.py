@@ -60,7 +60,7 @@ def extend_round_deadline(
     if not calendar.is_working_day(deadline):
         raise ValidationFailed({"deadline": "must be a working day"})
     fire(proposal, "extend", actor=actor, now=moment, deadline=deadline, reason=cleaned)
-    causes.round_extended(session, proposal, dwelling, moment)
+    causes.round_news(session, "round_extended", proposal, dwelling, moment)
     commit(session)
     return proposal
 
@@ -79,6 +79,6 @@ def cancel_round(
     cleaned = _reason(reason)
     cancel_open_round(session, dwelling=dwelling, actor=actor, now=moment, reason=cleaned)
     fire(dwelling, "reopen", actor=actor, now=moment, proposal_id=proposal.id)
-    causes.round_cancelled(session, proposal, dwelling, moment)
+    causes.round_news(session, "round_cancelled", proposal, dwelling, moment)
     commit(session)
     return proposal

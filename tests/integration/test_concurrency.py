@@ -14,7 +14,6 @@ from matching.services.dwellings import create_dwelling, submit_dwelling
 from matching.services.errors import Conflict
 from matching.services.leases import register_institution_lease
 from matching.services.proposals import decide_candidate, propose_candidates
-from matching.services.reference import load_reference
 from matching.services.timers import run_tick
 from matching.workflow import TransitionNotAllowed
 from tests import conftest
@@ -26,15 +25,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 NOW = datetime(2019, 9, 2, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-def pg_url() -> str:
-    assert conftest.POSTGRES_URL
-    url = conftest._reset_postgres(conftest.POSTGRES_URL)
-    with Session(get_engine(url), expire_on_commit=False) as session:
-        load_reference(session)
-    return url
 
 
 def race(url: str, *calls: Callable[[Session], Any]) -> list[Any]:

@@ -11,7 +11,6 @@ from matching.models import Notice, OutboxMail
 from matching.notifications.outbox import Mailer
 from matching.notifications.transports import transport_from_url
 from matching.services.proposals import propose_candidates
-from matching.services.reference import load_reference
 from matching.services.timers import TickReport, run_tick
 from tests import conftest
 from tests.races import race
@@ -23,15 +22,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 TICK = datetime(2020, 1, 14, 9, tzinfo=UTC)
-
-
-@pytest.fixture
-def pg_url() -> str:
-    assert conftest.POSTGRES_URL
-    url = conftest._reset_postgres(conftest.POSTGRES_URL)
-    with Session(get_engine(url), expire_on_commit=False) as session:
-        load_reference(session)
-    return url
 
 
 def _due_world(url: str) -> None:

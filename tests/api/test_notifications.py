@@ -159,6 +159,13 @@ def test_a_bad_query_value_is_422(api, query):
     assert set(error_of(response)["fields"]) & {"unread", "page", "per_page"}
 
 
+def test_unread_is_read_in_any_case_as_a_client_library_writes_it(api, world):
+    world.round(world.dwelling(), [world.client()])
+    for flag in ("True", "TRUE", "true"):
+        assert listed(api, "corporation", f"?unread={flag}")["total"] == 1
+    assert listed(api, "corporation", "?unread=False")["total"] == 1
+
+
 def test_the_document_describes_the_notification_operations(api):
     paths = api.get("/api/v1/openapi.json", as_=None).get_json()["paths"]
     assert "get" in paths["/api/v1/notifications"]

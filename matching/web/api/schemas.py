@@ -146,11 +146,12 @@ class LeaseQuery(PageQuery):
 
 
 def _true_or_false(value: Any) -> Any:
-    """Take a flag only as JSON writes it: true or false (not 1, yes or on)."""
+    """Take a flag as true or false, in any case (a client library may write True), but not
+    as 1, yes or on."""
     if isinstance(value, bool):
         return value
-    if value in ("true", "false"):
-        return value == "true"
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
     raise ValueError("write true or false")
 
 

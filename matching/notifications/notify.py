@@ -73,20 +73,21 @@ def notify(
     session.flush()
     recipients = _recipients(session, [i for i in organisation_ids if i is not None],
                              definition.roles)
-    deliveries = _deliveries(session, kind, [u.id for u in recipients if u.id is not None])
-    for user in recipients:
-        assert user.id is not None
-        notification = Notification(notice_id=notice.id, user_id=user.id)  # type: ignore[arg-type]
-        session.add(notification)
-        delivery = deliveries.get(user.id, IMMEDIATE)
-        if delivery == NO_MAIL:
-            continue
-        session.flush()
-        session.add(OutboxMail(
-            notification_id=notification.id,  # type: ignore[arg-type]
-            user_id=user.id, digest=delivery == DIGEST, created_at=moment,
-            due_at=next_digest_time(moment) if delivery == DIGEST else moment,
-        ))
+    if not recipients:
+        return notice
+    notifications = [Notification(notice_id=notice.id, user_id=user.id)  # type: ignore[arg-type]
+                     for user in recipients]
+    session.add_all(notifications)
+    deliveries = _deliveries(session, kind, [user.id for user in recipients])  # type: ignore[misc]
+    session.flush()
+    for notification in notifications:
+        delivery = deliveries.get(notification.user_id, IMMEDIATE)
+        if delivery != NO_MAIL:
+            session.add(OutboxMail(
+                notification_id=notification.id,  # type: ignore[arg-type]
+                user_id=notification.user_id, digest=delivery == DIGEST, created_at=moment,
+                due_at=next_digest_time(moment) if delivery == DIGEST else moment,
+            ))
     return notice
 
 

@@ -155,6 +155,43 @@ class StatushouderTask(SQLModel, table=True):
     source: str = Field(default="", max_length=300)
 
 
+class PriorityLettingsReference(SQLModel, table=True):
+    """A year's priority lettings against total lettings from before the system (the 30%
+    rule); `alternative_total` keeps a total another table of the same document prints."""
+
+    __tablename__ = "priority_lettings_reference"
+
+    year: int = Field(primary_key=True)
+    priority_lettings: int
+    total_lettings: int
+    alternative_total: int | None = None
+    source: str = Field(default="", max_length=300)
+
+
+class TotalLettingsQuarter(SQLModel, table=True):
+    """The corporations' total number of new lettings in a quarter, as the agency enters it."""
+
+    __tablename__ = "total_lettings_quarter"
+
+    quarter: str = Field(primary_key=True, max_length=6)  # e.g. 2019Q3
+    total: int
+    source: str = Field(default="", max_length=300)
+    set_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    set_at: datetime = _timestamp()
+
+
+class StatushouderRung(SQLModel, table=True):
+    """The province's intervention-ladder rung after a half-year, set by hand (it decides)."""
+
+    __tablename__ = "statushouder_rung"
+
+    half_year: str = Field(primary_key=True, max_length=6)  # e.g. 2022H1
+    rung: int
+    note: str = Field(max_length=1000)
+    set_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    set_at: datetime = _timestamp()
+
+
 class InstitutionFlipTarget(SQLModel, table=True):
     __tablename__ = "institution_flip_target"
 

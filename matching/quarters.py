@@ -56,3 +56,38 @@ def parse_quarter(text: str) -> Quarter:
 def quarter_of(day: date) -> str:
     """Return the quarter a date falls in, written like 2019Q3."""
     return str(Quarter(day.year, (day.month - 1) // 3 + 1))
+
+
+_HALF = re.compile(r"^(\d{4})H([12])$")
+
+
+@dataclass(frozen=True, order=True)
+class HalfYear:
+    year: int
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.year}H{self.number}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1 if self.number == 1 else 7, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 6, 30) if self.number == 1 else date(self.year, 12, 31)
+
+    @property
+    def previous(self) -> "HalfYear":
+        return HalfYear(self.year - 1, 2) if self.number == 1 else HalfYear(self.year, 1)
+
+
+def parse_half(text: str) -> HalfYear:
+    """Parse `2022H1`; raise ValueError with a readable message otherwise."""
+    match = _HALF.match(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a half-year; write it like 2022H1")
+    year = int(match.group(1))
+    if not 2000 <= year <= 2100:
+        raise ValueError(f"'{text}' lies outside the years 2000 to 2100")
+    return HalfYear(year, int(match.group(2)))

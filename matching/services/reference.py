@@ -1,4 +1,5 @@
-"""Reference data from seeds/: organisations, groups, reason codes and year parameters.
+"""Reference data from seeds/: organisations, groups, reason codes, year parameters and the
+figures of the documents (tasks, targets, priority lettings before the system).
 
 Loading is an upsert on each table's natural key, so running it twice changes nothing.
 """
@@ -17,6 +18,7 @@ from matching.models import (
     District,
     InstitutionFlipTarget,
     Organisation,
+    PriorityLettingsReference,
     ReasonCode,
     StatushouderTask,
     TargetGroup,
@@ -144,6 +146,15 @@ def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
             source=row["source"][:300],
         )
         _upsert(session, report, "statushouder_tasks.csv", task, row["half_year"])
+    for row in _rows(folder, "priority_lettings.csv"):
+        alternative = row.get("alternative_total") or None
+        figure = PriorityLettingsReference(
+            year=int(row["year"]), priority_lettings=int(row["priority_lettings"]),
+            total_lettings=int(row["total_lettings"]),
+            alternative_total=int(alternative) if alternative else None,
+            source=row["source"][:300],
+        )
+        _upsert(session, report, "priority_lettings.csv", figure, figure.year)
     for row in _rows(folder, "institution_flip_targets.csv"):
         target = InstitutionFlipTarget(
             year=int(row["year"]), care_provider_id=org_ids[row["care_provider"]],

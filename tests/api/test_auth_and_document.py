@@ -134,6 +134,8 @@ def test_every_contract_operation_is_in_the_document(api):
         ("GET", "/reports/year/{year}"),
         # Added in version 1.1.
         ("GET", "/notifications"), ("POST", "/notifications/{notification_id}/read"),
+        ("GET", "/reports/balance/{year}"), ("GET", "/reports/statushouders/{half}"),
+        ("GET", "/reports/allocation/{year}"),
     }
     assert contract <= operations, contract - operations
 

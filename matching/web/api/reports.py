@@ -1,6 +1,7 @@
 """The quarterly and annual monitoring reports, as JSON, CSV or XLSX."""
 
 import json
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -8,13 +9,17 @@ from typing import Any
 from flask import Response, request
 
 from matching.reports import quarter_report, year_report
+from matching.reports.allocation import ALLOCATION_ROLES, allocation_report
+from matching.reports.balance import STEERING_ROLES, balance
 from matching.reports.build import REPORT_ROLES
 from matching.reports.export import to_csv, to_xlsx
+from matching.reports.statushouders import statushouder_half
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api.auth import api_actor, roles
 from matching.web.api.common import resource
-from matching.web.api.schemas import QuarterPath, ReportQuery, YearPath
+from matching.web.api.schemas import HalfPath, QuarterPath, ReportQuery, YearPath
+from matching.web.api.serializers import answer
 
 blueprint = resource("reports", "Monitoring reports: JSON, CSV (Accept: text/csv) or XLSX")
 
@@ -60,3 +65,27 @@ def get_year_report(path: YearPath, query: ReportQuery) -> Any:
     """Return the annual monitoring report (a corporation: its own figures)."""
     report = year_report(db_session(), year=path.year, actor=api_actor())
     return _answer(report, query, f"report-{path.year}")
+
+
+@blueprint.get("/reports/allocation/<year>", responses={200: out.AllocationOut})
+@roles(*ALLOCATION_ROLES)
+def get_allocation_report(path: YearPath) -> Any:
+    """Return the year's verdeelbesluit against the lets made so far (404: none that year)."""
+    report = allocation_report(db_session(), year=path.year, actor=api_actor())
+    return answer(out.AllocationOut(**report))
+
+
+@blueprint.get("/reports/balance/<year>", responses={200: out.BalanceOut})
+@roles(*STEERING_ROLES)
+def get_balance_report(path: YearPath) -> Any:
+    """Return priority against total lettings of a year: the 30% rule (404: no figures)."""
+    figures = balance(db_session(), year=path.year, actor=api_actor())
+    return answer(out.BalanceOut(**asdict(figures)))
+
+
+@blueprint.get("/reports/statushouders/<half>", responses={200: out.StatushouderOut})
+@roles(*STEERING_ROLES)
+def get_statushouder_report(path: HalfPath) -> Any:
+    """Return a statushouder half-year (like 2022H1): task, backlog, realised and rung."""
+    figures = statushouder_half(db_session(), half=path.half, actor=api_actor())
+    return answer(out.StatushouderOut(**asdict(figures)))

@@ -247,6 +247,40 @@ class ContingentPage(PageOf[ContingentOut]):
     year: int
 
 
+class AllocationGroupOut(BaseModel):
+    """One line of the verdeelbesluit (matching.reports.allocation says what is counted)."""
+
+    target_group: str | None = Field(description="a target group code, or null")
+    places: int
+    requested: int = Field(description="places if requested from the corporations, else 0")
+    realised: int | None = Field(description="lets to the line's group; null: fewer than 5")
+    group: str = Field(description="the line's name in the verdeelbesluit")
+    requested_from_corporations: bool
+    source: str
+
+
+class AllocationOut(BaseModel):
+    """The verdeelbesluit of a year against its realisation, as of `as_of`."""
+
+    year: int
+    total_places: int
+    requested_from_corporations: int
+    self_search: int = Field(description="places of self-searchers, not requested")
+    realised: int | None = Field(description="lets toward the requested lines' groups")
+    per_month_needed: float = Field(
+        description="(requested_from_corporations - realised) / whole months left after "
+                    "as_of's month (at least 1), one decimal")
+    as_of: date
+    groups: list[AllocationGroupOut]
+    months_left: int
+    monthly_target: float = Field(description="total_places / 12, one decimal")
+    realised_self_search: int | None
+    realised_all: int | None = Field(description="every let of the year, any target group")
+    pct_realised: float | None = Field(description="realised / requested, percent")
+    forecast_at_pace: int | None = Field(description="year-end lets at the pace so far")
+    suppressed_below: int | None = None
+
+
 class OrganisationPage(PageOf[OrganisationOut]):
     pass
 
@@ -314,3 +348,30 @@ class ReportOut(BaseModel):
     waiting: list[dict[str, Any]] | None = None
     contingents: list[dict[str, Any]] | None = None
     leases: dict[str, Any] | None = None
+
+
+class BalanceOut(BaseModel):
+    """The 30% rule for a year (matching.reports.balance says what is counted)."""
+
+    year: int
+    priority_lettings: int
+    total_lettings: int
+    pct: float | None = Field(description="priority / total lettings, percent, one decimal")
+    guideline_pct: float = Field(description="the year parameter priority_lettings_guideline_pct")
+    source: str = Field(description="where both figures come from, assumptions named")
+
+
+class StatushouderOut(BaseModel):
+    """A statushouder half-year (matching.reports.statushouders says how the rung is read).
+    Persons, not dwellings; null where a figure is not known."""
+
+    half: str
+    task: int
+    backlog_start: int | None
+    total: int | None = Field(description="task + backlog_start: the totaalopgave")
+    realised: int | None
+    pct_of_task: float | None = Field(description="realised / task, percent, one decimal")
+    pct_of_total: float | None = Field(description="realised / total, percent, one decimal")
+    backlog_end: int | None = Field(description="total - realised, not below 0")
+    rung: int | None = Field(description="intervention-ladder rung (1-6) after the half-year")
+    rung_note: str

@@ -87,6 +87,11 @@ class YearPath(BaseModel):
     year: Annotated[int, Field(ge=2000, le=2100)]
 
 
+class HalfPath(BaseModel):
+    # The service checks the form (422 after the role check), like a quarter in a report.
+    half: Annotated[str, Field(max_length=10, description="written like 2022H1")]
+
+
 # --- query parameters -------------------------------------------------------------------------
 
 

@@ -1,0 +1,147 @@
+"""The verdeelbesluit of a year against its realisation (product.md section 8; API 1.1).
+
+What is counted as realised: a lease created by letting a dwelling through the workflow
+(`let_dwelling`, the dwelling's `let` transition), to a client, whose lease start falls in
+the year and not after `as_of`. Institution leases (`register_institution_lease`) are not
+counted: they house no one new. A lease counts whatever became of it later (transferred,
+extended or ended), and it counts toward the client's target group:
+
+- a line with a target group code gets the lets to clients of that group;
+- a line without a code (2024's single "Totaal" line) gets the lets to clients of every
+  group that no other line of the year names;
+- the report's `realised` counts the lets toward the lines requested from the corporations
+  (so it compares with `requested_from_corporations`); lets to the self-searchers' groups are
+  in their own lines and in `realised_self_search`, every let of the year in `realised_all`.
+
+`per_month_needed` is (requested_from_corporations - realised) / the whole months left after
+as_of's month through December (at least 1; all 12 for a year not yet begun), to one decimal,
+0 when nothing more is needed. For the municipality a count of 1 to 4 clients is null (and
+so are the percentage and forecast derived from such a total); `per_month_needed` is a target,
+computed from the true count.
+"""
+
+from collections import Counter
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from matching.models import AllocationTarget, Client, Lease
+from matching.reports.period import SUPPRESS_BELOW, Reader
+from matching.services.access import require_role
+from matching.services.errors import NotFound, ValidationFailed
+from matching.vocabulary import Role, utcnow
+from matching.workdays import local_date
+
+# The agency and the municipality read it, and the administrator, as every report.
+ALLOCATION_ROLES = (Role.MATCHER, Role.ANALYST, Role.ADMIN)
+
+
+def _one_decimal(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def months_left(as_of: date, year: int) -> int:
+    """Whole months after as_of's month through December (at least 1; 12 before the year)."""
+    if as_of.year < year:
+        return 12
+    return max(1, 12 - as_of.month)
+
+
+def per_month_needed(requested: int, realised: int, as_of: date, year: int) -> float:
+    """Lets needed per remaining month to reach `requested` by the year's end."""
+    needed = requested - realised
+    if needed <= 0:
+        return 0.0
+    return _one_decimal(Decimal(needed) / months_left(as_of, year))
+
+
+def lets_per_group(session: Session, year: int, as_of: date) -> Counter[str | None]:
+    """Leases made by letting a dwelling, starting in the year up to as_of, per target group."""
+    rows = session.exec(
+        select(Client.target_group, func.count())
+        .join(Lease, col(Lease.client_id) == col(Client.id))
+        .where(
+            col(Lease.dwelling_id).is_not(None),
+            col(Lease.is_institution).is_(False),
+            Lease.start_on >= date(year, 1, 1),
+            Lease.start_on <= as_of,
+        )
+        .group_by(col(Client.target_group))
+    ).all()
+    return Counter({group: int(count) for group, count in rows})
+
+
+def forecast_at_pace(realised: int, as_of: date, year: int) -> int | None:
+    """The year's end at the pace so far (lets per day since 1 January), None before it."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if as_of < first:
+        return None
+    elapsed = (as_of - first).days + 1
+    whole_year = (last - first).days + 1
+    return int((Decimal(realised) * whole_year / elapsed).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def allocation_report(
+    session: Session, *, year: int, actor: Any, as_of: date | None = None
+) -> dict[str, Any]:
+    """Return the year's verdeelbesluit against the lets made so far (see the module)."""
+    require_role(actor, *ALLOCATION_ROLES)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": "give a year between 2000 and 2100"})
+    lines = session.exec(
+        select(AllocationTarget).where(AllocationTarget.year == year)
+        .order_by(col(AllocationTarget.id))
+    ).all()
+    if not lines:
+        raise NotFound(f"there is no verdeelbesluit for {year}")
+    reader = Reader(role=actor.role, organisation_id=actor.organisation_id)
+    as_of = min(as_of or local_date(utcnow()), date(year, 12, 31))
+    lets = lets_per_group(session, year, as_of)
+    named = {line.target_group for line in lines if line.target_group}
+
+    def covered(line: AllocationTarget) -> set[str | None]:
+        if line.target_group:
+            return {line.target_group}
+        return {group for group in lets if group not in named}
+
+    requested_groups: set[str | None] = set()
+    self_search_groups: set[str | None] = set()
+    groups = []
+    for line in lines:
+        mine = covered(line)
+        (requested_groups if line.requested_from_corporations else self_search_groups).update(
+            mine)
+        groups.append({
+            "group": line.group,
+            "target_group": line.target_group or None,
+            "places": line.places,
+            "requested": line.places if line.requested_from_corporations else 0,
+            "requested_from_corporations": line.requested_from_corporations,
+            "realised": reader.clients(sum(lets[g] for g in mine)),
+            "source": line.source,
+        })
+    total = sum(line.places for line in lines)
+    requested = sum(line.places for line in lines if line.requested_from_corporations)
+    realised = sum(lets[g] for g in requested_groups)
+    forecast = forecast_at_pace(realised, as_of, year)
+    return {
+        "year": year,
+        "total_places": total,
+        "requested_from_corporations": requested,
+        "self_search": total - requested,
+        "realised": reader.clients(realised),
+        "per_month_needed": per_month_needed(requested, realised, as_of, year),
+        "as_of": as_of.isoformat(),
+        "groups": groups,
+        "months_left": months_left(as_of, year),
+        "monthly_target": _one_decimal(Decimal(total) / 12),
+        "realised_self_search": reader.clients(
+            sum(lets[g] for g in self_search_groups - requested_groups)),
+        "realised_all": reader.clients(sum(lets.values())),
+        "pct_realised": (_one_decimal(Decimal(realised) * 100 / requested)
+                         if requested and reader.clients(realised) is not None else None),
+        "forecast_at_pace": (forecast if reader.clients(realised) is not None else None),
+        "suppressed_below": SUPPRESS_BELOW if reader.suppresses_small_counts else None,
+    }

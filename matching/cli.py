@@ -199,6 +199,33 @@ def tick(now: datetime | None) -> None:
 
 
 @main.group()
+def quarters() -> None:
+    """Close quarters (vaststellen)."""
+
+
+@quarters.command("close")
+@click.argument("quarter")
+@click.option("--by", "email", required=True,
+              help="e-mail of the agency user (role matcher) who closes the quarter")
+@click.option("--now", callback=_parse_moment, help="the moment to act as of (ISO 8601)")
+def quarters_close(quarter: str, email: str, now: datetime | None) -> None:
+    """Freeze an ended quarter's report (like 2025Q4) as a snapshot, acting as the agency
+    user named by --by; exits 1 with the reason when refused (not ended yet, closed already,
+    not an agency user)."""
+    from matching.services.closing import close_quarter
+    from matching.services.users import user_by_email
+
+    with session_scope(_database_url()) as session:
+        try:
+            closed = close_quarter(session, quarter=quarter, actor=user_by_email(session, email),
+                                   now=now)
+        except ServiceError as error:
+            raise _fail(error) from error
+    click.echo(f"closed {closed.quarter} at {closed.closed_at.isoformat()} by "
+               f"{closed.closed_by['email']} ({closed.closed_by['organisation']})")
+
+
+@main.group()
 def outbox() -> None:
     """The e-mail outbox."""
 

@@ -635,3 +635,18 @@ class LeaseTransferRequest(SQLModel, table=True):
     wished_on: date
     note: str = Field(default="", max_length=1000)
     created_at: datetime = _timestamp()
+
+
+# --- closed quarters ------------------------------------------------------------------------
+
+
+class ClosedQuarter(SQLModel, table=True):
+    """A quarter whose report the agency has closed (vastgesteld): from then on the report
+    is served from these snapshots, one per reader scope (`all`, `suppressed` for the
+    municipality, `corporation:<id>` for each corporation), and never changes again."""
+
+    __tablename__ = "closed_quarter"
+    quarter: str = Field(primary_key=True, max_length=6)  # e.g. 2019Q3
+    closed_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    closed_by_user_id: int = Field(foreign_key="app_user.id")
+    snapshots: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)

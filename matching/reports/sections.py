@@ -7,9 +7,12 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from matching.history import end_of_day, last_event_ids, states_as_of
 from matching.models import (
     Candidate,
+    CandidateEvent,
     Client,
+    ClientEvent,
     Dwelling,
     DwellingEvent,
     Lease,
@@ -40,6 +43,13 @@ def utc_bounds(period: Period) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def window(period: Period, as_of: date) -> tuple[datetime, datetime]:
+    """The period as UTC moments [start, end), cut off at the end of `as_of`: what a report
+    as of that day can know of the period."""
+    start, end = utc_bounds(period)
+    return start, min(end, end_of_day(as_of))
+
+
 def _names(session: Session, kind: str) -> dict[int, str]:
     rows = session.exec(select(Organisation).where(Organisation.kind == kind))
     return {o.id: o.name for o in rows if o.id is not None}
@@ -51,14 +61,20 @@ def _in_period(period: Period, quarter: str | None) -> bool:
     )
 
 
-def quotas(session: Session, period: Period, reader: Reader) -> list[dict[str, Any]]:
-    """Per corporation: quota, submitted, instroom, backlog, withdrawn, released unused."""
-    rows = [r for r in year_quotas(session, period.year) if _in_period(period, r.quarter)]
+def quotas(session: Session, period: Period, reader: Reader, as_of: date
+           ) -> list[dict[str, Any]]:
+    """Per corporation: quota, submitted, instroom, backlog, withdrawn, released unused, as
+    the dwellings stood at the end of `as_of`."""
+    before = end_of_day(as_of)
+    rows = [r for r in year_quotas(session, period.year, before) if _in_period(period, r.quarter)]
+    then = states_as_of(DwellingEvent, "dwelling_id", before)
     lost = Counter(
         (corporation, state)
         for corporation, state, quarter in session.exec(
-            select(Dwelling.corporation_id, Dwelling.state, Dwelling.quarter).where(
-                col(Dwelling.state).in_([DwellingState.WITHDRAWN, DwellingState.RELEASED]),
+            select(Dwelling.corporation_id, then.c.state, Dwelling.quarter)
+            .join(then, then.c.row_id == Dwelling.id)
+            .where(
+                col(then.c.state).in_([DwellingState.WITHDRAWN, DwellingState.RELEASED]),
                 col(Dwelling.quarter).like(f"{period.year}Q%"),
             )
         )
@@ -81,9 +97,10 @@ def quotas(session: Session, period: Period, reader: Reader) -> list[dict[str, A
     return sorted(totals.values(), key=lambda r: r["corporation"])
 
 
-def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]:
-    """Rounds, candidates, decisions, reasons, bottlenecks and deviations in the period."""
-    start, end = utc_bounds(period)
+def matching(session: Session, period: Period, reader: Reader, as_of: date) -> dict[str, Any]:
+    """Rounds, candidates, decisions, reasons, bottlenecks and deviations in the period, with
+    each candidate's decision as it stood at the end of `as_of`."""
+    start, end = window(period, as_of)
     rounds = select(Proposal, Dwelling.corporation_id).join(
         Dwelling, col(Dwelling.id) == Proposal.dwelling_id
     ).where(col(Proposal.opened_at) >= start, col(Proposal.opened_at) < end)
@@ -92,17 +109,20 @@ def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]
     opened = list(session.exec(rounds))
     round_ids = [p.id for p, _ in opened]
     # Only the two columns counted: loading whole candidates would parse every explanation.
-    candidates = list(session.exec(
-        select(Candidate.state, Candidate.reason_code).where(
-            col(Candidate.proposal_id).in_(round_ids)
+    then = states_as_of(CandidateEvent, "candidate_id", end)
+    candidates = [
+        (state or "pending", reason) for state, reason in session.exec(
+            select(then.c.state, Candidate.reason_code)
+            .outerjoin(then, then.c.row_id == Candidate.id)
+            .where(col(Candidate.proposal_id).in_(round_ids))
         )
-    )) if round_ids else []
+    ] if round_ids else []
     states = Counter(state for state, _reason in candidates)
     decided = states["accepted"] + states["rejected"]
     per_dwelling = Counter(p.dwelling_id for p, _ in opened)
     max_round = dict(session.exec(
         select(Proposal.dwelling_id, func.max(Proposal.round_no))
-        .where(col(Proposal.dwelling_id).in_(list(per_dwelling)))
+        .where(col(Proposal.dwelling_id).in_(list(per_dwelling)), col(Proposal.opened_at) < end)
         .group_by(col(Proposal.dwelling_id))
     ).all()) if per_dwelling else {}
     reasons = Counter(reason for state, reason in candidates if state == "rejected")
@@ -126,17 +146,18 @@ def matching(session: Session, period: Period, reader: Reader) -> dict[str, Any]
     }
 
 
-def speed(session: Session, period: Period, reader: Reader) -> list[dict[str, Any]]:
+def speed(session: Session, period: Period, reader: Reader, as_of: date
+          ) -> list[dict[str, Any]]:
     """Per corporation, for dwellings let in the period: median working days from
     submission to match and to letting (the vacancy the plan wants short)."""
-    start, end = utc_bounds(period)
+    start, end = window(period, as_of)
     let_now = select(DwellingEvent.dwelling_id).where(
         DwellingEvent.to_state == DwellingState.LET,
         col(DwellingEvent.at) >= start, col(DwellingEvent.at) < end,
     )
     events = select(DwellingEvent.dwelling_id, DwellingEvent.to_state, DwellingEvent.at).where(
         col(DwellingEvent.to_state).in_([DwellingState.MATCHED, DwellingState.LET]),
-        col(DwellingEvent.dwelling_id).in_(let_now),
+        col(DwellingEvent.dwelling_id).in_(let_now), col(DwellingEvent.at) < end,
     )
     first: dict[tuple[int, str], date] = {}
     for dwelling_id, state, at in session.exec(events):
@@ -187,15 +208,17 @@ def _percentile(values: list[int], share: float) -> int | None:
 
 
 def waiting(session: Session, period: Period, reader: Reader, as_of: date) -> list[dict[str, Any]]:
-    """Per target group: clients waiting now, median and 90th-percentile wait in days, and the
-    share past the three-month ambition. Corporations get no client figures."""
+    """Per target group: clients waiting at the end of `as_of`, median and 90th-percentile
+    wait in days up to then, and the share past the three-month ambition. Corporations get
+    no client figures."""
     if reader.corporation_id is not None:
         return []
     waits: dict[str, list[int]] = defaultdict(list)
+    then = states_as_of(ClientEvent, "client_id", end_of_day(as_of))
     for group, since in session.exec(
-        select(Client.target_group, col(Client.waiting_since)).where(
-            Client.state == ClientState.WAITING
-        )
+        select(Client.target_group, col(Client.waiting_since))
+        .join(then, then.c.row_id == Client.id)
+        .where(then.c.state == ClientState.WAITING)
     ):
         # Clients approved after the period's end were not waiting yet at its end.
         if since is not None and since <= as_of:
@@ -219,12 +242,14 @@ def waiting(session: Session, period: Period, reader: Reader, as_of: date) -> li
     return rows
 
 
-def contingents(session: Session, period: Period, reader: Reader) -> list[dict[str, Any]]:
-    """Per care provider: contingent, proposed, housed, remaining (no corporation view)."""
+def contingents(session: Session, period: Period, reader: Reader, as_of: date
+                ) -> list[dict[str, Any]]:
+    """Per care provider: contingent, proposed, housed, remaining (no corporation view), as
+    they stood at the end of `as_of`."""
     if reader.corporation_id is not None:
         return []
     rows = []
-    for row in contingent_overview(session, period.year):
+    for row in contingent_overview(session, period.year, end_of_day(as_of)):
         proposed, housed = reader.clients(row.proposed), reader.clients(row.housed)
         rows.append({
             "care_provider_id": row.care_provider_id, "care_provider": row.care_provider,
@@ -235,39 +260,77 @@ def contingents(session: Session, period: Period, reader: Reader) -> list[dict[s
     return rows
 
 
+def _review_dates(session: Session, lease_ids: list[int], before: datetime) -> dict[int, date]:
+    """Each flip lease's review date as it stood at `before`: the one named by its last
+    `due` or `extend` event by then (both carry `review_on`); before any, the date the lease
+    was made with, which its first `due` event names (or, never due, the lease's own)."""
+    if not lease_ids:
+        return {}
+    last = last_event_ids(LeaseEvent, "lease_id", before, triggers=("due", "extend"))
+    first_due = (
+        select(col(LeaseEvent.lease_id).label("row_id"),
+               func.min(col(LeaseEvent.id)).label("event_id"))
+        .where(LeaseEvent.trigger == "due")
+        .group_by(col(LeaseEvent.lease_id))
+        .subquery()
+    )
+    dates: dict[int, date] = {}
+    for source in (first_due, last):  # the last event by then overrides the first due
+        for lease_id, data in session.exec(
+            select(LeaseEvent.lease_id, LeaseEvent.data)
+            .join(source, col(LeaseEvent.id) == source.c.event_id)
+            .where(col(LeaseEvent.lease_id).in_(lease_ids))
+        ):
+            text = (data or {}).get("review_on")
+            if text:
+                dates[lease_id] = date.fromisoformat(str(text))
+    return dates
+
+
 def leases(session: Session, period: Period, reader: Reader, as_of: date) -> dict[str, Any]:
-    """Flip leases active, due, overdue, transferred and extended; campus leases ending."""
-    query = select(Lease)
+    """Flip leases active, due, overdue, transferred and extended; campus leases ending: each
+    lease as it stood at the end of `as_of` (leases made later do not count)."""
+    before = end_of_day(as_of)
+    then = states_as_of(LeaseEvent, "lease_id", before)
+    query = select(Lease, then.c.state).join(then, then.c.row_id == Lease.id)
     if reader.corporation_id is not None:
         query = query.where(Lease.corporation_id == reader.corporation_id)
     all_leases = list(session.exec(query))
-    flips = [lease for lease in all_leases if lease.lease_type == LeaseType.FLIP]
-    open_flips = [lease for lease in flips if lease.state in OPEN_FLIP_STATES]
-    start, end = utc_bounds(period)
+    flips = [(lease, state) for lease, state in all_leases if lease.lease_type == LeaseType.FLIP]
+    open_flips = [(lease, state) for lease, state in flips if state in OPEN_FLIP_STATES]
+    reviews = _review_dates(session, [lease.id for lease, _ in open_flips if lease.id], before)
+    start, end = window(period, as_of)
     # Only the period's extensions: every extension ever would grow with each year of use.
     extended = session.exec(
         select(LeaseEvent.lease_id).where(
             LeaseEvent.trigger == "extend", col(LeaseEvent.at) >= start, col(LeaseEvent.at) < end
         )
     ).all()
-    visible = {lease.id for lease in all_leases}
+    visible = {lease.id for lease, _ in all_leases}
+
+    def review_on(lease: Lease) -> date | None:
+        return reviews.get(lease.id, lease.review_on) if lease.id is not None else None
+
     return {
         "flip_active": len(open_flips),
-        "flip_review_due": sum(1 for lease in open_flips if lease.state == LeaseState.REVIEW_DUE),
+        "flip_review_due": sum(1 for _, state in open_flips if state == LeaseState.REVIEW_DUE),
         "flip_review_overdue": sum(
-            1 for lease in open_flips if lease.review_on is not None and lease.review_on < as_of
+            1 for lease, _ in open_flips
+            if (day := review_on(lease)) is not None and day < as_of
         ),
+        # By the omklap date the transfer names: one recorded late shows as a correction.
         "flip_transferred_in_period": sum(
-            1 for lease in flips if lease.transferred_on is not None
+            1 for lease, _ in flips if lease.transferred_on is not None
             and period.first_day <= lease.transferred_on <= period.last_day
         ),
         "flip_extended_in_period": sum(1 for lease_id in extended if lease_id in visible),
-        "institution_flips": sum(1 for lease in flips if lease.is_institution),
+        "institution_flips": sum(1 for lease, _ in flips if lease.is_institution),
         "institution_flips_transferred": sum(
-            1 for lease in flips if lease.is_institution and lease.state == LeaseState.TRANSFERRED
+            1 for lease, state in flips
+            if lease.is_institution and state == LeaseState.TRANSFERRED
         ),
         "campus_ending": sum(
-            1 for lease in all_leases
-            if lease.lease_type == LeaseType.CAMPUS and lease.state == LeaseState.ENDING
+            1 for lease, state in all_leases
+            if lease.lease_type == LeaseType.CAMPUS and state == LeaseState.ENDING
         ),
     }

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from matching import planning
+from matching.history import states_as_of
 from matching.models import (
     Client,
     ClientEvent,
@@ -15,6 +16,7 @@ from matching.models import (
     ContingentChange,
     CorporationWeight,
     Dwelling,
+    DwellingEvent,
     Lease,
     Organisation,
 )
@@ -60,25 +62,34 @@ def corporation_weights(session: Session, year: int) -> dict[int, Decimal]:
     return {row.corporation_id: row.weight for row in rows}
 
 
-def _submitted_counts(session: Session, year: int) -> dict[tuple[int, str, str], int]:
+def _submitted_counts(
+    session: Session, year: int, before: datetime | None = None
+) -> dict[tuple[int, str, str], int]:
     """Count dwellings per (corporation, quarter, designation) that were submitted.
 
     A dwelling counts for the quarter it was submitted in; released ones still count,
-    withdrawn ones do not.
+    withdrawn ones do not. With `before`, as things stood then (from the event history).
     """
-    rows = session.exec(
-        select(Dwelling.corporation_id, Dwelling.quarter, Dwelling.designation, func.count())
-        .where(
-            Dwelling.quarter.like(f"{year}Q%"),  # type: ignore[union-attr]
-            Dwelling.state != DwellingState.WITHDRAWN,
+    query = select(
+        Dwelling.corporation_id, Dwelling.quarter, Dwelling.designation, func.count()
+    ).where(Dwelling.quarter.like(f"{year}Q%"))  # type: ignore[union-attr]
+    if before is None:
+        query = query.where(Dwelling.state != DwellingState.WITHDRAWN)
+    else:
+        then = states_as_of(DwellingEvent, "dwelling_id", before)
+        query = query.join(then, then.c.row_id == Dwelling.id).where(
+            col(then.c.state).not_in([DwellingState.WITHDRAWN, DwellingState.DRAFT])
         )
-        .group_by(col(Dwelling.corporation_id), col(Dwelling.quarter), col(Dwelling.designation))
+    rows = session.exec(
+        query.group_by(col(Dwelling.corporation_id), col(Dwelling.quarter),
+                       col(Dwelling.designation))
     ).all()
     return {(corp, str(quarter), designation): count for corp, quarter, designation, count in rows}
 
 
-def year_quotas(session: Session, year: int) -> list[QuotaRow]:
-    """Return quota, submitted, instroom figures and backlog per corporation and quarter."""
+def year_quotas(session: Session, year: int, before: datetime | None = None) -> list[QuotaRow]:
+    """Return quota, submitted, instroom figures and backlog per corporation and quarter
+    (with `before`: the dwellings as they stood then)."""
     params = year_parameters(session, year)
     weights = corporation_weights(session, year)
     if not weights:
@@ -90,7 +101,7 @@ def year_quotas(session: Session, year: int) -> list[QuotaRow]:
     cells = planning.quarter_quotas(
         params.mobw_task, {str(k): v for k, v in weights.items()}, params.instroom_share_pct
     )
-    counts = _submitted_counts(session, year)
+    counts = _submitted_counts(session, year, before)
     rows: list[QuotaRow] = []
     for corporation_id in weights:
         mine = [c for c in cells if c.corporation == str(corporation_id)]
@@ -233,26 +244,32 @@ class ContingentRow:
     remaining: int
 
 
-def contingent_overview(session: Session, year: int) -> list[ContingentRow]:
-    """Per care provider: contingent, clients now proposed, housed this year, remaining."""
+def contingent_overview(
+    session: Session, year: int, before: datetime | None = None
+) -> list[ContingentRow]:
+    """Per care provider: contingent, clients now proposed, housed this year, remaining.
+    With `before`: clients proposed then and leases made by then (from the event history)."""
     contingents = {
         c.care_provider_id: c.contingent
         for c in session.exec(select(Contingent).where(Contingent.year == year))
     }
-    proposed = dict(session.exec(
-        select(Client.care_provider_id, func.count())
-        .where(Client.state == ClientState.PROPOSED)
-        .group_by(col(Client.care_provider_id))
-    ).all())
-    housed = dict(session.exec(
-        select(Lease.care_provider_id, func.count())
-        .where(
-            Lease.client_id.is_not(None),  # type: ignore[union-attr]
-            Lease.start_on >= date(year, 1, 1),
-            Lease.start_on <= date(year, 12, 31),
+    proposing = select(Client.care_provider_id, func.count())
+    if before is None:
+        proposing = proposing.where(Client.state == ClientState.PROPOSED)
+    else:
+        then = states_as_of(ClientEvent, "client_id", before)
+        proposing = proposing.join(then, then.c.row_id == Client.id).where(
+            then.c.state == ClientState.PROPOSED
         )
-        .group_by(col(Lease.care_provider_id))
-    ).all())
+    proposed = dict(session.exec(proposing.group_by(col(Client.care_provider_id))).all())
+    housing = select(Lease.care_provider_id, func.count()).where(
+        Lease.client_id.is_not(None),  # type: ignore[union-attr]
+        Lease.start_on >= date(year, 1, 1),
+        Lease.start_on <= date(year, 12, 31),
+    )
+    if before is not None:
+        housing = housing.where(col(Lease.created_at) < before)
+    housed = dict(session.exec(housing.group_by(col(Lease.care_provider_id))).all())
     names = {
         o.id: o.name
         for o in session.exec(

@@ -195,3 +195,22 @@ def test_outbox_send_in_production_without_an_smtp_server_says_so_and_keeps_the_
     monkeypatch.delenv("MATCHING_SMTP_URL", raising=False)
     result = cli("outbox", "send", ok=False)
     assert result.exit_code == 1 and "MATCHING_SMTP_URL" in result.output
+
+
+def test_quarters_close_acts_as_the_named_agency_user_and_exits_1_when_refused(cli):
+    cli("seed", "reference")
+    cli("users", "create", "staf@hvh.example", "--organisation", "Het Vierde Huis",
+        "--role", "matcher", input="een lang wachtwoord\n")
+    cli("users", "create", "staf@portaal.example", "--organisation", "Portaal",
+        "--role", "corporation", input="een lang wachtwoord\n")
+    closed = cli("quarters", "close", "2019Q3", "--by", "staf@hvh.example")
+    assert "closed 2019Q3" in closed.output and "Het Vierde Huis" in closed.output
+    again = cli("quarters", "close", "2019Q3", "--by", "staf@hvh.example", ok=False)
+    assert again.exit_code == 1 and "closed already" in again.output
+    running = cli("quarters", "close", "2019Q4", "--by", "staf@hvh.example",
+                  "--now", "2019-12-31T12:00:00+01:00", ok=False)
+    assert running.exit_code == 1 and "not ended" in running.output
+    corporation = cli("quarters", "close", "2019Q4", "--by", "staf@portaal.example", ok=False)
+    assert corporation.exit_code == 1 and "may not" in corporation.output
+    malformed = cli("quarters", "close", "2019-4", "--by", "staf@hvh.example", ok=False)
+    assert malformed.exit_code == 1 and "quarter" in malformed.output

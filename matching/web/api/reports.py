@@ -14,11 +14,19 @@ from matching.reports.balance import STEERING_ROLES, balance
 from matching.reports.build import REPORT_ROLES
 from matching.reports.export import to_csv, to_xlsx
 from matching.reports.statushouders import statushouder_half
+from matching.services.closing import close_quarter as close
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api.auth import api_actor, roles
 from matching.web.api.common import resource
-from matching.web.api.schemas import HalfPath, QuarterPath, ReportQuery, YearPath
+from matching.web.api.schemas import (
+    HalfPath,
+    IdempotencyHeader,
+    NoBody,
+    QuarterPath,
+    ReportQuery,
+    YearPath,
+)
 from matching.web.api.serializers import answer
 
 blueprint = resource("reports", "Monitoring reports: JSON, CSV (Accept: text/csv) or XLSX")
@@ -54,9 +62,24 @@ def _answer(report: dict[str, Any], query: ReportQuery, name: str) -> Response:
 @blueprint.get("/reports/quarter/<quarter>", responses={200: out.ReportOut})
 @roles(*REPORT_ROLES)
 def get_quarter_report(path: QuarterPath, query: ReportQuery) -> Any:
-    """Return the quarterly monitoring report (a corporation: its own figures)."""
+    """Return the quarterly monitoring report (a corporation: its own figures), describing
+    the end of `as_of` (the quarter's last day once ended, else today). A closed quarter is
+    served from its snapshot (`frozen: true`); `corrections` lists changed figures of
+    earlier closed quarters."""
     report = quarter_report(db_session(), quarter=path.quarter, actor=api_actor())
     return _answer(report, query, f"report-{path.quarter}")
+
+
+@blueprint.post("/quarters/<quarter>/close", responses={200: out.QuarterClosedOut})
+@roles("matcher")
+def close_quarter(path: QuarterPath, body: NoBody, header: IdempotencyHeader) -> Any:
+    """Close (vaststellen) an ended quarter: its report is frozen as a snapshot per reader
+    and served unchanged from then on (`frozen: true`). Answers `quarter`, `closed_at` and
+    `closed_by` (an object: the user's `id`, `email` and `organisation`). 409 when the
+    quarter is closed already or has not ended yet (its last day is not before today in
+    Utrecht); 422 for a malformed quarter."""
+    closed = close(db_session(), quarter=path.quarter, actor=api_actor())
+    return answer(out.QuarterClosedOut(**closed.as_dict()))
 
 
 @blueprint.get("/reports/year/<year>", responses={200: out.ReportOut})

@@ -342,12 +342,39 @@ class ReportOut(BaseModel):
     generated_at: str | None = None
     scope: str | None = Field(None, description="all, or own_figures for a corporation")
     suppressed_below: int | None = None
+    frozen: bool | None = Field(None, description=(
+        "quarter reports: true once the quarter is closed; the figures are then the snapshot "
+        "stored on closing and never change again (generated_at is the closing moment)"))
+    closed_at: str | None = Field(None, description="quarter reports: when it was closed")
+    closed_by: dict[str, Any] | None = Field(None, description=(
+        "quarter reports: who closed it: id, email, organisation"))
     quotas: list[dict[str, Any]] | None = None
     matching: dict[str, Any] | None = None
     speed: list[dict[str, Any]] | None = None
     waiting: list[dict[str, Any]] | None = None
     contingents: list[dict[str, Any]] | None = None
     leases: dict[str, Any] | None = None
+    corrections: list[dict[str, Any]] | None = Field(None, description=(
+        "quarter reports: figures of earlier closed quarters (this year and the previous one) "
+        "whose value, recomputed now as of that quarter's last day, differs from the published "
+        "one: quarter, figure (a dotted path: quotas.<corporation>.<metric>, "
+        "speed.<corporation>.<metric>, waiting.<target group>.<metric>, "
+        "contingents.<care provider>.<metric>, matching.<metric>, "
+        "matching.reasons.<reason code>, leases.<metric>), published, current"))
+
+
+class ClosedByOut(BaseModel):
+    id: int = Field(description="the user who closed the quarter")
+    email: str | None = None
+    organisation: str | None = Field(None, description="the user's organisation")
+
+
+class QuarterClosedOut(BaseModel):
+    """A closed quarter: its report is frozen from `closed_at` on."""
+
+    quarter: str = Field(description="written like 2019Q3")
+    closed_at: datetime
+    closed_by: ClosedByOut = Field(description="who closed it (an object, not a bare id)")
 
 
 class BalanceOut(BaseModel):

@@ -75,7 +75,8 @@ def closed_by(session: Session, user_id: int) -> dict[str, Any]:
             "organisation": organisation.name if organisation else None}
 
 
-def _plain(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """Dates as YYYY-MM-DD, amounts as numbers: how a report's values are written in JSON."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -85,7 +86,7 @@ def _plain(value: Any) -> Any:
 
 def jsonable(report: dict[str, Any]) -> dict[str, Any]:
     """The report as it reads back from JSON (what a snapshot stores)."""
-    loaded: dict[str, Any] = json.loads(json.dumps(report, default=_plain))
+    loaded: dict[str, Any] = json.loads(json.dumps(report, default=json_default))
     return loaded
 
 

@@ -2,8 +2,6 @@
 
 import json
 from dataclasses import asdict
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask import Response, request
@@ -11,7 +9,7 @@ from flask import Response, request
 from matching.reports import quarter_report, year_report
 from matching.reports.allocation import ALLOCATION_ROLES, allocation_report
 from matching.reports.balance import STEERING_ROLES, balance
-from matching.reports.build import REPORT_ROLES
+from matching.reports.build import REPORT_ROLES, json_default
 from matching.reports.export import to_csv, to_xlsx
 from matching.reports.statushouders import statushouder_half
 from matching.services.closing import close_quarter as close
@@ -32,14 +30,6 @@ from matching.web.api.serializers import answer
 blueprint = resource("reports", "Monitoring reports: JSON, CSV (Accept: text/csv) or XLSX")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
 def _format(query: ReportQuery) -> str:
     """?format= decides; otherwise the Accept header may ask for CSV; JSON by default."""
     if query.format:
@@ -56,7 +46,7 @@ def _answer(report: dict[str, Any], query: ReportQuery, name: str) -> Response:
     if kind == "csv":
         return Response(to_csv(report), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{name}.csv"'})
-    return Response(json.dumps(report, default=_plain), mimetype="application/json")
+    return Response(json.dumps(report, default=json_default), mimetype="application/json")
 
 
 @blueprint.get("/reports/quarter/<quarter>", responses={200: out.ReportOut})

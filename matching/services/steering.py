@@ -27,6 +27,8 @@ def _text(value: Any, name: str, limit: int, problems: dict[str, str]) -> str:
         problems[name] = "is required"
     elif len(text) > limit:
         problems[name] = f"at most {limit} characters"
+    elif "\x00" in text:  # PostgreSQL's text cannot hold it: a field problem, not a 500
+        problems[name] = "must not contain NUL characters"
     return text
 
 

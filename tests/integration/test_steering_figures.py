@@ -175,6 +175,8 @@ def _written(session: Session) -> tuple[int, int]:
     ("matcher", {"quarter": "2020Q1", "total": -3}, ValidationFailed),
     ("matcher", {"quarter": "2020Q1", "total": True}, ValidationFailed),
     ("matcher", {"quarter": "2020Q1", "total": 600, "source": "  "}, ValidationFailed),
+    ("matcher", {"quarter": "2020Q1", "total": 600, "source": "Woning\x00Net"},
+     ValidationFailed),
 ])
 def test_refused_total_lettings_leave_nothing_written(reference, people, who, kwargs, error):
     with pytest.raises(error):
@@ -188,6 +190,7 @@ def test_refused_total_lettings_leave_nothing_written(reference, people, who, kw
     ("admin", {"rung": 7}, ValidationFailed),
     ("admin", {"rung": 0}, ValidationFailed),
     ("admin", {"note": ""}, ValidationFailed),
+    ("admin", {"note": "be\x00sluit"}, ValidationFailed),
     ("admin", {"half": "2022-1"}, ValidationFailed),
     ("admin", {"half": "2030H2"}, NotFound),
 ])

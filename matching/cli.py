@@ -200,7 +200,7 @@ def tick(now: datetime | None) -> None:
 
 @main.group()
 def quarters() -> None:
-    """Close quarters (vaststellen)."""
+    """Close quarters (vaststellen) and enter their total lettings."""
 
 
 @quarters.command("close")
@@ -223,6 +223,59 @@ def quarters_close(quarter: str, email: str, now: datetime | None) -> None:
             raise _fail(error) from error
     click.echo(f"closed {closed.quarter} at {closed.closed_at.isoformat()} by "
                f"{closed.closed_by['email']} ({closed.closed_by['organisation']})")
+
+
+def _whole_or_text(text: str) -> Any:
+    """A count as typed; what is not a whole number goes to the service, which names it."""
+    return int(text) if text.strip().isdigit() else text
+
+
+@quarters.command("total-lettings")
+@click.argument("quarter")
+@click.argument("total")
+@click.option("--source", required=True, help="where the figure comes from, e.g. WoningNet")
+@click.option("--by", "email", required=True,
+              help="e-mail of the agency user (role matcher) or administrator entering it")
+def quarters_total_lettings(quarter: str, total: str, source: str, email: str) -> None:
+    """Enter the corporations' total new lettings of a quarter (like 2025Q1 612), the
+    denominator of the 30% rule, replacing an earlier value; exits 1 naming each refused
+    field."""
+    from matching.services.steering import set_total_lettings
+    from matching.services.users import user_by_email
+
+    with session_scope(_database_url()) as session:
+        try:
+            row = set_total_lettings(session, quarter=quarter, total=_whole_or_text(total),
+                                     source=source, actor=user_by_email(session, email))
+        except ServiceError as error:
+            raise _fail(error) from error
+        click.echo(f"total lettings {row.quarter}: {row.total} ({row.source}), by {email}")
+
+
+@main.group()
+def statushouders() -> None:
+    """The statushouder half-year task."""
+
+
+@statushouders.command("rung")
+@click.argument("half")
+@click.argument("rung")
+@click.option("--note", required=True, help="the province's decision: letter, date, reason")
+@click.option("--by", "email", required=True, help="e-mail of the administrator recording it")
+def statushouders_rung(half: str, rung: str, note: str, email: str) -> None:
+    """Record the intervention-ladder rung the province set after a half-year (like 2022H1
+    3); the statushouder report then shows it with the note. Exits 1 naming each refused
+    field."""
+    from matching.services.steering import set_statushouder_rung
+    from matching.services.users import user_by_email
+
+    with session_scope(_database_url()) as session:
+        try:
+            row = set_statushouder_rung(session, half=half, rung=_whole_or_text(rung),
+                                        note=note, actor=user_by_email(session, email))
+        except ServiceError as error:
+            raise _fail(error) from error
+        click.echo(f"rung {row.rung} recorded for {row.half_year} ({row.note}), by {email}")
 
 
 @main.group()

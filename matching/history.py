@@ -6,11 +6,12 @@ that moment; a row without such an event did not exist yet. The queries are plai
 grouped max joined back), so they run on SQLite and PostgreSQL alike.
 """
 
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Subquery
-from sqlmodel import col, func, select
+from sqlalchemy import BigInteger, Subquery, case, cast
+from sqlmodel import Session, col, func, select
 
 from matching.workdays import UTRECHT
 
@@ -20,24 +21,91 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTRECHT).astimezone(UTC)
 
 
-def last_event_ids(model: Any, key: str, before: datetime, *, triggers: tuple[str, ...] = ()
-                   ) -> Subquery:
+def last_event_ids(model: Any, key: str, before: datetime, *, triggers: tuple[str, ...] = (),
+                   among: Any = None) -> Subquery:
     """Per row: `row_id` and the id (`event_id`) of its last event before `before`
-    (optionally only events with one of `triggers`)."""
+    (optionally only events with one of `triggers`, only rows whose id `among` selects)."""
     row_id = getattr(model, key)
     query = select(row_id.label("row_id"), func.max(col(model.id)).label("event_id")).where(
         col(model.at) < before
     )
     if triggers:
         query = query.where(col(model.trigger).in_(triggers))
+    if among is not None:  # the database reads only these rows' events, not every row's
+        query = query.where(col(row_id).in_(among))
     return query.group_by(row_id).subquery()
 
 
-def states_as_of(model: Any, key: str, before: datetime) -> Subquery:
-    """Per row that existed before `before`: `row_id` and its `state` then."""
-    last = last_event_ids(model, key, before)
+def states_as_of(model: Any, key: str, before: datetime, *, among: Any = None) -> Subquery:
+    """Per row that existed before `before` (of the rows `among` selects, if given):
+    `row_id` and its `state` then."""
+    last = last_event_ids(model, key, before, among=among)
     return (
         select(last.c.row_id, col(model.to_state).label("state"))
         .join(last, col(model.id) == last.c.event_id)
         .subquery()
     )
+
+
+def states_at(session: Session, model: Any, key: str, moments: Sequence[datetime],
+              states: Sequence[str], *, wanted: Collection[str] = (), among: Any = None
+              ) -> dict[datetime, dict[int, str]] | None:
+    """Per moment: each row's state then, as `states_as_of` gives it for one moment, read
+    in one pass over the history (a report and the closed quarters it compares with need
+    the same rows at up to eight moments). With `wanted`, only rows in those states; with
+    `among`, only the rows whose id it selects.
+
+    The events are cut into stretches between the moments; per row and stretch the database
+    returns the highest event id with its state folded in (id * width + the state's place in
+    `states`), and a row's state at a moment is that of the highest id of the stretches
+    before it. None when an event names a state outside `states`: ask per moment then.
+    """
+    ordered = sorted(set(moments))
+    if not ordered:
+        return {}
+    width = len(states) + 1  # the last code: a state not in `states`
+    stretch = case(*((col(model.at) < moment, place) for place, moment in enumerate(ordered)))
+    code = case(*((col(model.to_state) == state, place) for place, state in enumerate(states)),
+                else_=len(states))
+    row_id = getattr(model, key)
+    tagged = func.max(cast(col(model.id), BigInteger) * width + code)
+    query = select(row_id, stretch, tagged).where(col(model.at) < ordered[-1])
+    if among is not None:
+        query = query.where(col(row_id).in_(among))
+    # Core, not the ORM, and all at once: these are plain values, tens of thousands of them.
+    rows = session.connection().execute(
+        query.group_by(row_id, stretch).order_by(row_id, stretch)).all()
+    found: dict[datetime, dict[int, str]] = {moment: {} for moment in ordered}
+    by_place = list(found.values())
+    keep = set(wanted) if wanted else set(states)
+    # Per code: the state to record, or None (not wanted); the last code is no known state.
+    recorded = [state if state in keep else None for state in states] + [None]
+    unknown, count = len(states), len(ordered)
+
+    def record(row: int, first: int, last: int, best: int) -> bool:
+        """Record the state `best` names at the moments first..last-1; False if unknown."""
+        code = best % width
+        if code == unknown:
+            return False
+        state = recorded[code]
+        if state is not None:
+            for place in range(first, last):
+                by_place[place][row] = state
+        return True
+
+    current, best, mark = None, -1, 0
+    for row, place, value in rows:
+        if row != current:
+            if current is not None and not record(current, mark, count, best):
+                return None
+            current, best, mark = row, value, place
+            continue
+        # The moments before this stretch see the best so far; from it on, maybe this one.
+        if not record(row, mark, place, best):
+            return None
+        if value > best:
+            best = value
+        mark = place
+    if current is not None and not record(current, mark, count, best):
+        return None
+    return found

@@ -105,6 +105,9 @@ class District(SQLModel, table=True):
     social_stock_share_pct: Decimal | None = Field(
         default=None, sa_column=Column(Numeric(5, 2), nullable=True)
     )
+    # A district to spare when allocating: much social housing and many vulnerable people
+    # housed there already (Overvecht, 61% social rent); the spreading report flags it.
+    to_spare: bool = False
 
 
 class YearParameter(SQLModel, table=True):
@@ -352,6 +355,8 @@ class Proposal(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _proposal_version}
     __table_args__ = (
         UniqueConstraint("dwelling_id", "round_no"),
+        # The rounds opened in a period: the matching section of the reports.
+        Index("ix_proposal_opened_at", "opened_at"),
         # One open round per dwelling.
         Index(
             "uq_proposal_open_per_dwelling",
@@ -452,29 +457,56 @@ class _EventBase(SQLModel):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
 
 
+def _history_index(table: str, key: str) -> Index:
+    """A row's events by moment, with their id and state: the reports rebuild a row's state
+    as of a day (matching/history.py) from this index alone, without reading the table. It
+    also serves every lookup of a row's events (its first column is the row's id), so the
+    event tables have no index on that column alone: PostgreSQL would prefer the smaller
+    one and read the table as well."""
+    return Index(f"ix_{table}_history", key, "at", "id", "to_state")
+
+
 class DwellingEvent(_EventBase, table=True):
     __tablename__ = "dwelling_event"
-    dwelling_id: int = Field(foreign_key="dwelling.id", index=True)
+    dwelling_id: int = Field(foreign_key="dwelling.id")  # first in its history index
+
+    __table_args__ = (
+        _history_index("dwelling_event", "dwelling_id"),
+        # The dwellings let (or matched) in a period: speed and spreading of the reports.
+        Index("ix_dwelling_event_state_at", "to_state", "at"),
+    )
 
 
 class ClientEvent(_EventBase, table=True):
     __tablename__ = "client_event"
-    client_id: int = Field(foreign_key="client.id", index=True)
+    client_id: int = Field(foreign_key="client.id")  # first in its history index
+
+    __table_args__ = (
+        _history_index("client_event", "client_id"),
+        # The clients housed in a period: the statushouder half-year.
+        Index("ix_client_event_state_at", "to_state", "at"),
+    )
 
 
 class ProposalEvent(_EventBase, table=True):
     __tablename__ = "proposal_event"
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id")  # first in its history index
+
+    __table_args__ = (_history_index("proposal_event", "proposal_id"),)
 
 
 class CandidateEvent(_EventBase, table=True):
     __tablename__ = "candidate_event"
-    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    candidate_id: int = Field(foreign_key="candidate.id")  # first in its history index
+
+    __table_args__ = (_history_index("candidate_event", "candidate_id"),)
 
 
 class LeaseEvent(_EventBase, table=True):
     __tablename__ = "lease_event"
-    lease_id: int = Field(foreign_key="lease.id", index=True)
+    lease_id: int = Field(foreign_key="lease.id")  # first in its history index
+
+    __table_args__ = (_history_index("lease_event", "lease_id"),)
 
 
 class AccessLog(SQLModel, table=True):

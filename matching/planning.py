@@ -202,11 +202,16 @@ def backlogs(quotas: Sequence[int], submitted: Sequence[int]) -> list[int]:
         raise ValueError("give 1 to 4 quarters, with as many submitted counts as quotas")
     if any(n < 0 for n in (*quotas, *submitted)):
         raise ValueError("quotas and submitted counts must not be negative")
-    # Shortfall carries to the next quarter of the same year; surplus does not (section 3).
     carried = [0]
     for quota, done in zip(quotas[:-1], submitted[:-1], strict=True):
-        carried.append(max(0, quota + carried[-1] - done))
+        carried.append(carried_past(quota, carried[-1], done))
     return carried
+
+
+def carried_past(quota: int, carried_in: int, submitted: int) -> int:
+    """The backlog a quarter passes on: its quota plus the backlog it carried in, less what
+    was submitted. A shortfall carries to the next quarter; a surplus does not (section 3)."""
+    return max(0, quota + carried_in - submitted)
 
 
 def default_contingents(total: int, waiting_by_provider: Mapping[str, int]) -> dict[str, int]:

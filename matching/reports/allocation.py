@@ -15,9 +15,9 @@ extended or ended), and it counts toward the client's target group:
 
 `per_month_needed` is (requested_from_corporations - realised) / the whole months left after
 as_of's month through December (at least 1; all 12 for a year not yet begun), to one decimal,
-0 when nothing more is needed. For the municipality a count of 1 to 4 clients is null (and
-so are the percentage and forecast derived from such a total); `per_month_needed` is a target,
-computed from the true count.
+0 when nothing more is needed. For the municipality a count of 1 to 4 clients is null, and so
+is every total that includes a null group (with the percentage, forecast and pace derived from
+it): otherwise the total less the shown groups would give the hidden count away.
 """
 
 from collections import Counter
@@ -108,11 +108,14 @@ def allocation_report(
 
     requested_groups: set[str | None] = set()
     self_search_groups: set[str | None] = set()
+    hidden: set[str | None] = set()  # groups whose count this reader may not see
     groups = []
     for line in lines:
         mine = covered(line)
         (requested_groups if line.requested_from_corporations else self_search_groups).update(
             mine)
+        if reader.clients(sum(lets[g] for g in mine)) is None:
+            hidden.update(mine)
         groups.append({
             "group": line.group,
             "target_group": line.target_group or None,
@@ -125,23 +128,31 @@ def allocation_report(
     total = sum(line.places for line in lines)
     requested = sum(line.places for line in lines if line.requested_from_corporations)
     realised = sum(lets[g] for g in requested_groups)
-    forecast = forecast_at_pace(realised, as_of, year)
+    self_search_only = self_search_groups - requested_groups
+
+    def total_of(groups_in: set[str | None], count: int) -> int | None:
+        """A total as this reader may see it: hidden with any group it includes."""
+        return None if groups_in & hidden else reader.clients(count)
+
+    shown = total_of(requested_groups, realised)
     return {
         "year": year,
         "total_places": total,
         "requested_from_corporations": requested,
         "self_search": total - requested,
-        "realised": reader.clients(realised),
-        "per_month_needed": per_month_needed(requested, realised, as_of, year),
+        "realised": shown,
+        "per_month_needed": (per_month_needed(requested, realised, as_of, year)
+                             if shown is not None else None),
         "as_of": as_of.isoformat(),
         "groups": groups,
         "months_left": months_left(as_of, year),
         "monthly_target": _one_decimal(Decimal(total) / 12),
-        "realised_self_search": reader.clients(
-            sum(lets[g] for g in self_search_groups - requested_groups)),
-        "realised_all": reader.clients(sum(lets.values())),
+        "realised_self_search": total_of(
+            self_search_only, sum(lets[g] for g in self_search_only)),
+        "realised_all": total_of(set(lets) | hidden, sum(lets.values())),
         "pct_realised": (_one_decimal(Decimal(realised) * 100 / requested)
-                         if requested and reader.clients(realised) is not None else None),
-        "forecast_at_pace": (forecast if reader.clients(realised) is not None else None),
+                         if requested and shown is not None else None),
+        "forecast_at_pace": (forecast_at_pace(realised, as_of, year)
+                             if shown is not None else None),
         "suppressed_below": SUPPRESS_BELOW if reader.suppresses_small_counts else None,
     }

@@ -17,11 +17,15 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from matching.history import end_of_day
 from matching.models import ClosedQuarter, Organisation, User
 from matching.quarters import Quarter, parse_quarter
 from matching.reports import sections
 from matching.reports.corrections import differences
+from matching.reports.institution_flips import institution_flips
 from matching.reports.period import SUPPRESS_BELOW, Period, Reader
+from matching.reports.reads import expect_moments, shared_reads
+from matching.reports.spreading import spreading
 from matching.services.access import require_role
 from matching.services.errors import ValidationFailed
 from matching.vocabulary import OrganisationKind, Role, utcnow
@@ -62,8 +66,12 @@ def figures(session: Session, period: Period, reader: Reader, as_of: date) -> di
         "matching": sections.matching(session, period, reader, as_of),
         "speed": sections.speed(session, period, reader, as_of),
         "waiting": sections.waiting(session, period, reader, as_of),
+        "waiting_per_care_provider": sections.waiting_per_care_provider(
+            session, period, reader, as_of),
         "contingents": sections.contingents(session, period, reader, as_of),
         "leases": sections.leases(session, period, reader, as_of),
+        "institution_flips": institution_flips(session, period, reader, as_of),
+        "spreading": spreading(session, period, reader, as_of),
     }
 
 
@@ -104,10 +112,25 @@ def _build(session: Session, period: Period, reader: Reader, today: date | None,
         "scope": "own_figures" if reader.corporation_id is not None else "all",
         "suppressed_below": SUPPRESS_BELOW if reader.suppresses_small_counts else None,
     })
-    report.update(figures(session, period, reader, as_of))
-    if period.kind == "quarter":
-        report["corrections"] = corrections(session, parse_quarter(period.code), reader)
+    with shared_reads(session):  # the sections and the corrections read some rows alike
+        expect_moments(session, [end_of_day(day) for day in _days_read(session, period, as_of)])
+        report.update(figures(session, period, reader, as_of))
+        if period.kind == "quarter":
+            report["corrections"] = corrections(session, parse_quarter(period.code), reader)
     return report
+
+
+def _days_read(session: Session, period: Period, as_of: date) -> list[date]:
+    """The days whose end a report reads the history at: its own `as_of` and, for a quarter,
+    the last days of the closed quarters its corrections recompute."""
+    if period.kind != "quarter":
+        return [as_of]
+    quarter = parse_quarter(period.code)
+    closed = session.exec(select(ClosedQuarter.quarter).where(
+        ClosedQuarter.quarter >= f"{quarter.year - CORRECTION_YEARS}Q1",
+        ClosedQuarter.quarter < str(quarter),
+    )).all()
+    return [as_of] + [parse_quarter(code).last_day for code in closed]
 
 
 def corrections(session: Session, quarter: Quarter, reader: Reader) -> list[dict[str, Any]]:
@@ -165,11 +188,13 @@ def quarter_snapshots(session: Session, quarter: Quarter, *, closed_at: datetime
                       by: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The report of an ended quarter for every reader scope, as it is frozen on closing."""
     snapshots = {}
-    for key, reader in snapshot_readers(session).items():
-        report = _build(session, quarter_period(quarter), reader, quarter.last_day,
-                        generated_at=closed_at)
-        report.update({"frozen": True, "closed_at": closed_at.isoformat(), "closed_by": by})
-        snapshots[key] = jsonable(report)
+    with shared_reads(session):  # every scope counts the same rows, filtered its own way
+        for key, reader in snapshot_readers(session).items():
+            report = _build(session, quarter_period(quarter), reader, quarter.last_day,
+                            generated_at=closed_at)
+            report.update({"frozen": True, "closed_at": closed_at.isoformat(),
+                           "closed_by": by})
+            snapshots[key] = jsonable(report)
     return snapshots
 
 

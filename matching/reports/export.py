@@ -10,12 +10,24 @@ from openpyxl import Workbook
 _HEADER = ["section", "row", "metric", "value"]
 
 
+def _flat(item: dict[str, Any]) -> dict[str, Any]:
+    """A row with its nested figures (institution_flips' per_quarter) as columns of their own:
+    `per_quarter.Q1`, ... (a spreadsheet cell holds one value)."""
+    flat: dict[str, Any] = {}
+    for metric, cell in item.items():
+        if isinstance(cell, dict):
+            flat.update({f"{metric}.{part}": value for part, value in cell.items()})
+        else:
+            flat[metric] = cell
+    return flat
+
+
 def _long_rows(report: dict[str, Any]) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for name, value in report.items():
         if isinstance(value, list):
             for index, item in enumerate(value, start=1):
-                for metric, cell in item.items():
+                for metric, cell in _flat(item).items():
                     rows.append([name, index, metric, cell])
         elif isinstance(value, dict):
             for metric, cell in value.items():
@@ -54,10 +66,11 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
     for name, value in report.items():
         if isinstance(value, list) and value:
             sheet = book.create_sheet(name[:31])
-            columns = list(value[0])
+            columns = list(_flat(value[0]))
             sheet.append(columns)
             for item in value:
-                sheet.append([item.get(column) for column in columns])
+                flat = _flat(item)
+                sheet.append([flat.get(column) for column in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from matching.vocabulary import Role
+
+Key = TypeVar("Key")
 
 # A cell that would count fewer clients than this is hidden from the municipality.
 SUPPRESS_BELOW = 5
@@ -48,3 +50,16 @@ class Reader:
         if self.suppresses_small_counts and 0 < count < SUPPRESS_BELOW:
             return None
         return count
+
+    def hidden(self, counts: dict[Key, int]) -> set[Key]:
+        """The cells of a row of counts this reader may not see: each of 1 to 4 clients and,
+        when that is a single cell beside a total that is shown or can be worked out, the
+        smallest shown cell with it, so that the total less the shown cells does not give the
+        hidden one away."""
+        hidden = {key for key, count in counts.items() if self.clients(count) is None}
+        if len(hidden) == 1:
+            shown = [(count, str(key), key) for key, count in counts.items()
+                     if count and key not in hidden]
+            if shown:
+                hidden.add(min(shown)[2])
+        return hidden

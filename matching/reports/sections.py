@@ -5,23 +5,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
-from matching.history import end_of_day, last_event_ids, states_as_of
+from matching.history import end_of_day
 from matching.models import (
-    Candidate,
-    CandidateEvent,
-    Client,
-    ClientEvent,
-    Dwelling,
-    DwellingEvent,
-    Lease,
-    LeaseEvent,
     Organisation,
-    Proposal,
     TargetGroup,
 )
+from matching.quarters import parse_quarter
+from matching.reports.history_reads import (
+    OPEN_FLIP_STATES,
+    clients_then,
+    dwellings_then,
+    leases_then,
+    lettings_then,
+    rounds_then,
+)
 from matching.reports.period import Period, Reader
+from matching.reports.reads import once
 from matching.services.planning import contingent_overview, year_quotas
 from matching.vocabulary import (
     ClientState,
@@ -30,9 +31,8 @@ from matching.vocabulary import (
     LeaseType,
     OrganisationKind,
 )
-from matching.workdays import UTRECHT, local_date, working_days_between
+from matching.workdays import UTRECHT
 
-OPEN_FLIP_STATES = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)
 AMBITION_DAYS = 91  # the three-month waiting ambition, in days
 
 
@@ -66,19 +66,21 @@ def quotas(session: Session, period: Period, reader: Reader, as_of: date
     """Per corporation: quota, submitted, instroom, backlog, withdrawn, released unused, as
     the dwellings stood at the end of `as_of`."""
     before = end_of_day(as_of)
-    rows = [r for r in year_quotas(session, period.year, before) if _in_period(period, r.quarter)]
-    then = states_as_of(DwellingEvent, "dwelling_id", before)
+    dwellings = dwellings_then(session, period.year, before)
+    # Counted as planning._submitted_counts counts them: released still count, withdrawn not.
+    submitted = Counter(
+        (corporation, quarter, designation)
+        for corporation, quarter, designation, state in dwellings
+        if state not in (DwellingState.WITHDRAWN, DwellingState.DRAFT)
+    )
+    rows = [r for r in once(session, ("year_quotas", period.year, before),
+                            lambda: year_quotas(session, period.year, before, counted=submitted))
+            if _in_period(period, r.quarter)]
     lost = Counter(
         (corporation, state)
-        for corporation, state, quarter in session.exec(
-            select(Dwelling.corporation_id, then.c.state, Dwelling.quarter)
-            .join(then, then.c.row_id == Dwelling.id)
-            .where(
-                col(then.c.state).in_([DwellingState.WITHDRAWN, DwellingState.RELEASED]),
-                col(Dwelling.quarter).like(f"{period.year}Q%"),
-            )
-        )
-        if _in_period(period, quarter)
+        for corporation, quarter, _designation, state in dwellings
+        if state in (DwellingState.WITHDRAWN, DwellingState.RELEASED)
+        and _in_period(period, quarter)
     )
     totals: dict[int, dict[str, Any]] = {}
     for row in rows:
@@ -87,10 +89,17 @@ def quotas(session: Session, period: Period, reader: Reader, as_of: date
         total = totals.setdefault(row.corporation_id, {
             "corporation_id": row.corporation_id, "corporation": row.corporation, "quota": 0,
             "submitted": 0, "instroom_quota": 0, "instroom_submitted": 0, "backlog": 0,
+            "instroom_backlog": 0,
         })
         for name in ("quota", "submitted", "instroom_quota", "instroom_submitted"):
             total[name] += getattr(row, name)
-        total["backlog"] = row.backlog  # the backlog at the end of the period
+        if period.kind == "quarter":  # the backlog carried into the quarter
+            total["backlog"], total["instroom_backlog"] = row.backlog, row.instroom_backlog
+        elif parse_quarter(row.quarter).last_day <= as_of:
+            # A year: the shortfall its ended quarters leave, as the plan carries it; once
+            # the year is over, the shortfall at its end (not the backlog carried into Q4).
+            total["backlog"], total["instroom_backlog"] = (
+                row.backlog_after, row.instroom_backlog_after)
     for corporation_id, total in totals.items():
         total["withdrawn"] = lost[(corporation_id, DwellingState.WITHDRAWN)]
         total["released_unused"] = lost[(corporation_id, DwellingState.RELEASED)]
@@ -101,30 +110,16 @@ def matching(session: Session, period: Period, reader: Reader, as_of: date) -> d
     """Rounds, candidates, decisions, reasons, bottlenecks and deviations in the period, with
     each candidate's decision as it stood at the end of `as_of`."""
     start, end = window(period, as_of)
-    rounds = select(Proposal, Dwelling.corporation_id).join(
-        Dwelling, col(Dwelling.id) == Proposal.dwelling_id
-    ).where(col(Proposal.opened_at) >= start, col(Proposal.opened_at) < end)
-    if reader.corporation_id is not None:
-        rounds = rounds.where(Dwelling.corporation_id == reader.corporation_id)
-    opened = list(session.exec(rounds))
-    round_ids = [p.id for p, _ in opened]
-    # Only the two columns counted: loading whole candidates would parse every explanation.
-    then = states_as_of(CandidateEvent, "candidate_id", end)
-    candidates = [
-        (state or "pending", reason) for state, reason in session.exec(
-            select(then.c.state, Candidate.reason_code)
-            .outerjoin(then, then.c.row_id == Candidate.id)
-            .where(col(Candidate.proposal_id).in_(round_ids))
-        )
-    ] if round_ids else []
+    everything = once(session, ("rounds", start, end), lambda: rounds_then(session, start, end))
+    opened = [r for r in everything.rounds
+              if reader.corporation_id is None or r.corporation_id == reader.corporation_id]
+    round_ids = {r.id for r in opened}
+    candidates = [(state, reason) for round_id, state, reason in everything.candidates
+                  if round_id in round_ids]
     states = Counter(state for state, _reason in candidates)
     decided = states["accepted"] + states["rejected"]
-    per_dwelling = Counter(p.dwelling_id for p, _ in opened)
-    max_round = dict(session.exec(
-        select(Proposal.dwelling_id, func.max(Proposal.round_no))
-        .where(col(Proposal.dwelling_id).in_(list(per_dwelling)), col(Proposal.opened_at) < end)
-        .group_by(col(Proposal.dwelling_id))
-    ).all()) if per_dwelling else {}
+    per_dwelling = Counter(r.dwelling_id for r in opened)
+    max_round = everything.max_round
     reasons = Counter(reason for state, reason in candidates if state == "rejected")
     return {
         "rounds": len(opened),
@@ -138,7 +133,7 @@ def matching(session: Session, period: Period, reader: Reader, as_of: date) -> d
         "pending": states["pending"],
         "acceptance_rate": round(states["accepted"] / decided, 3) if decided else None,
         "rejection_rate": round(states["rejected"] / decided, 3) if decided else None,
-        "deviations_from_engine": sum(1 for p, _ in opened if p.deviates),
+        "deviations_from_engine": sum(1 for r in opened if r.deviates),
         "reasons": [
             {"reason_code": code, "count": count}
             for code, count in sorted(reasons.items(), key=lambda item: (-item[1], str(item[0])))
@@ -151,41 +146,18 @@ def speed(session: Session, period: Period, reader: Reader, as_of: date
     """Per corporation, for dwellings let in the period: median working days from
     submission to match and to letting (the vacancy the plan wants short)."""
     start, end = window(period, as_of)
-    let_now = select(DwellingEvent.dwelling_id).where(
-        DwellingEvent.to_state == DwellingState.LET,
-        col(DwellingEvent.at) >= start, col(DwellingEvent.at) < end,
-    )
-    events = select(DwellingEvent.dwelling_id, DwellingEvent.to_state, DwellingEvent.at).where(
-        col(DwellingEvent.to_state).in_([DwellingState.MATCHED, DwellingState.LET]),
-        col(DwellingEvent.dwelling_id).in_(let_now), col(DwellingEvent.at) < end,
-    )
-    first: dict[tuple[int, str], date] = {}
-    for dwelling_id, state, at in session.exec(events):
-        day = local_date(at)
-        key = (dwelling_id, state)
-        if key not in first or day < first[key]:
-            first[key] = day
-    let_in_period = [
-        dwelling_id for (dwelling_id, state), day in first.items()
-        if state == DwellingState.LET and period.first_day <= day <= period.last_day
-    ]
-    if not let_in_period:
-        return []
-    dwellings = session.exec(select(Dwelling).where(col(Dwelling.id).in_(let_in_period)))
+    lettings = once(session, ("lettings", period, start, end),
+                    lambda: lettings_then(session, period, start, end))
     to_match: dict[int, list[int]] = defaultdict(list)
     to_let: dict[int, list[int]] = defaultdict(list)
-    for dwelling in dwellings:
-        if reader.corporation_id is not None and dwelling.corporation_id != reader.corporation_id:
+    for corporation_id, days_to_match, days_to_let in lettings:
+        if reader.corporation_id is not None and corporation_id != reader.corporation_id:
             continue
-        if dwelling.submitted_at is None or dwelling.id is None:
-            continue
-        submitted = local_date(dwelling.submitted_at)
-        matched = first.get((dwelling.id, DwellingState.MATCHED))
-        if matched is not None:
-            to_match[dwelling.corporation_id].append(working_days_between(submitted, matched))
-        to_let[dwelling.corporation_id].append(
-            working_days_between(submitted, first[(dwelling.id, DwellingState.LET)])
-        )
+        if days_to_match is not None:
+            to_match[corporation_id].append(days_to_match)
+        to_let[corporation_id].append(days_to_let)
+    if not to_let:
+        return []
     names = _names(session, OrganisationKind.CORPORATION)
     return [
         {
@@ -207,39 +179,74 @@ def _percentile(values: list[int], share: float) -> int | None:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def waiting(session: Session, period: Period, reader: Reader, as_of: date) -> list[dict[str, Any]]:
+# (target group, care provider id, days waited) of one waiting client
+Waiter = tuple[str, int, int]
+
+
+def waiting_clients(session: Session, as_of: date) -> list[Waiter]:
+    """Every client waiting at the end of `as_of`: target group, care provider and the days
+    waited by then. Both waiting sections count these, so a report reads them once."""
+    def read() -> list[Waiter]:
+        states, facts = clients_then(session, end_of_day(as_of))
+        found = []
+        for client_id, state in states.items():
+            if state == ClientState.WAITING:
+                group, provider, since = facts[client_id]
+                # Clients approved after the period's end were not waiting yet at its end.
+                if since is not None and since <= as_of:
+                    found.append((group, provider, (as_of - since).days))
+        return found
+    return once(session, ("waiting clients", as_of), read)
+
+
+def _waiting_figures(days: list[int], reader: Reader) -> dict[str, Any]:
+    """A row's waiting figures from the days each client has waited: the number waiting,
+    median and 90th-percentile wait, share past three months (all hidden when suppressed)."""
+    shown = reader.clients(len(days))
+    return {
+        "waiting": shown,
+        "suppressed": shown is None,
+        "median_days": median(days) if days and shown is not None else None,
+        "p90_days": _percentile(days, 0.9) if shown is not None else None,
+        "share_past_three_months": round(
+            sum(1 for d in days if d > AMBITION_DAYS) / len(days), 3
+        ) if days and shown is not None else None,
+    }
+
+
+def waiting(session: Session, period: Period, reader: Reader, as_of: date
+            ) -> list[dict[str, Any]]:
     """Per target group: clients waiting at the end of `as_of`, median and 90th-percentile
     wait in days up to then, and the share past the three-month ambition. Corporations get
     no client figures."""
     if reader.corporation_id is not None:
         return []
     waits: dict[str, list[int]] = defaultdict(list)
-    then = states_as_of(ClientEvent, "client_id", end_of_day(as_of))
-    for group, since in session.exec(
-        select(Client.target_group, col(Client.waiting_since))
-        .join(then, then.c.row_id == Client.id)
-        .where(then.c.state == ClientState.WAITING)
-    ):
-        # Clients approved after the period's end were not waiting yet at its end.
-        if since is not None and since <= as_of:
-            waits[group].append((as_of - since).days)
+    for group, _provider, days in waiting_clients(session, as_of):
+        waits[group].append(days)
     labels = {g.code: g.label_nl for g in session.exec(select(TargetGroup))}
-    rows = []
-    for group in sorted(labels):
-        days = waits.get(group, [])
-        shown = reader.clients(len(days))
-        rows.append({
-            "target_group": group,
-            "label": labels[group],
-            "waiting": shown,
-            "suppressed": shown is None,
-            "median_days": median(days) if days and shown is not None else None,
-            "p90_days": _percentile(days, 0.9) if shown is not None else None,
-            "share_past_three_months": round(
-                sum(1 for d in days if d > AMBITION_DAYS) / len(days), 3
-            ) if days and shown is not None else None,
-        })
-    return rows
+    return [
+        {"target_group": group, "label": labels[group],
+         **_waiting_figures(waits.get(group, []), reader)}
+        for group in sorted(labels)
+    ]
+
+
+def waiting_per_care_provider(session: Session, period: Period, reader: Reader, as_of: date
+                              ) -> list[dict[str, Any]]:
+    """The figures of `waiting` per care provider organisation (product.md 8), every
+    provider even without waiting clients, by name. Corporations get no client figures."""
+    if reader.corporation_id is not None:
+        return []
+    waits: dict[int, list[int]] = defaultdict(list)
+    for _group, provider, days in waiting_clients(session, as_of):
+        waits[provider].append(days)
+    names = _names(session, OrganisationKind.CARE_PROVIDER)
+    return [
+        {"care_provider_id": provider, "care_provider": name,
+         **_waiting_figures(waits.get(provider, []), reader)}
+        for provider, name in sorted(names.items(), key=lambda item: item[1])
+    ]
 
 
 def contingents(session: Session, period: Period, reader: Reader, as_of: date
@@ -249,7 +256,13 @@ def contingents(session: Session, period: Period, reader: Reader, as_of: date
     if reader.corporation_id is not None:
         return []
     rows = []
-    for row in contingent_overview(session, period.year, end_of_day(as_of)):
+    before = end_of_day(as_of)
+    states, facts = clients_then(session, before)
+    proposed_then = Counter(facts[client_id][1] for client_id, state in states.items()
+                            if state == ClientState.PROPOSED)
+    for row in once(session, ("contingents", period.year, before),
+                    lambda: contingent_overview(session, period.year, before,
+                                                proposed=proposed_then)):
         proposed, housed = reader.clients(row.proposed), reader.clients(row.housed)
         rows.append({
             "care_provider_id": row.care_provider_id, "care_provider": row.care_provider,
@@ -260,77 +273,41 @@ def contingents(session: Session, period: Period, reader: Reader, as_of: date
     return rows
 
 
-def _review_dates(session: Session, lease_ids: list[int], before: datetime) -> dict[int, date]:
-    """Each flip lease's review date as it stood at `before`: the one named by its last
-    `due` or `extend` event by then (both carry `review_on`); before any, the date the lease
-    was made with, which its first `due` event names (or, never due, the lease's own)."""
-    if not lease_ids:
-        return {}
-    last = last_event_ids(LeaseEvent, "lease_id", before, triggers=("due", "extend"))
-    first_due = (
-        select(col(LeaseEvent.lease_id).label("row_id"),
-               func.min(col(LeaseEvent.id)).label("event_id"))
-        .where(LeaseEvent.trigger == "due")
-        .group_by(col(LeaseEvent.lease_id))
-        .subquery()
-    )
-    dates: dict[int, date] = {}
-    for source in (first_due, last):  # the last event by then overrides the first due
-        for lease_id, data in session.exec(
-            select(LeaseEvent.lease_id, LeaseEvent.data)
-            .join(source, col(LeaseEvent.id) == source.c.event_id)
-            .where(col(LeaseEvent.lease_id).in_(lease_ids))
-        ):
-            text = (data or {}).get("review_on")
-            if text:
-                dates[lease_id] = date.fromisoformat(str(text))
-    return dates
-
-
 def leases(session: Session, period: Period, reader: Reader, as_of: date) -> dict[str, Any]:
     """Flip leases active, due, overdue, transferred and extended; campus leases ending: each
     lease as it stood at the end of `as_of` (leases made later do not count)."""
-    before = end_of_day(as_of)
-    then = states_as_of(LeaseEvent, "lease_id", before)
-    query = select(Lease, then.c.state).join(then, then.c.row_id == Lease.id)
-    if reader.corporation_id is not None:
-        query = query.where(Lease.corporation_id == reader.corporation_id)
-    all_leases = list(session.exec(query))
-    flips = [(lease, state) for lease, state in all_leases if lease.lease_type == LeaseType.FLIP]
-    open_flips = [(lease, state) for lease, state in flips if state in OPEN_FLIP_STATES]
-    reviews = _review_dates(session, [lease.id for lease, _ in open_flips if lease.id], before)
-    start, end = window(period, as_of)
-    # Only the period's extensions: every extension ever would grow with each year of use.
-    extended = session.exec(
-        select(LeaseEvent.lease_id).where(
-            LeaseEvent.trigger == "extend", col(LeaseEvent.at) >= start, col(LeaseEvent.at) < end
-        )
-    ).all()
-    visible = {lease.id for lease, _ in all_leases}
-
-    def review_on(lease: Lease) -> date | None:
-        return reviews.get(lease.id, lease.review_on) if lease.id is not None else None
-
+    everyone = once(session, ("leases", period, as_of),
+                    lambda: leases_then(session, period, as_of, *window(period, as_of)))
+    corporation = reader.corporation_id
+    figures: Counter[str] = Counter()
+    for (owner, lease_type, institution, state, transferred), count in everyone.counts.items():
+        if corporation is not None and owner != corporation:
+            continue
+        if lease_type == LeaseType.FLIP:
+            if state in OPEN_FLIP_STATES:
+                figures["flip_active"] += count
+            if state == LeaseState.REVIEW_DUE:
+                figures["flip_review_due"] += count
+            # By the omklap date the transfer names: one recorded late shows as a correction.
+            if transferred:
+                figures["flip_transferred_in_period"] += count
+            if institution:
+                figures["institution_flips"] += count
+                if state == LeaseState.TRANSFERRED:
+                    figures["institution_flips_transferred"] += count
+        elif lease_type == LeaseType.CAMPUS and state == LeaseState.ENDING:
+            figures["campus_ending"] += count
     return {
-        "flip_active": len(open_flips),
-        "flip_review_due": sum(1 for _, state in open_flips if state == LeaseState.REVIEW_DUE),
+        "flip_active": figures["flip_active"],
+        "flip_review_due": figures["flip_review_due"],
         "flip_review_overdue": sum(
-            1 for lease, _ in open_flips
-            if (day := review_on(lease)) is not None and day < as_of
+            1 for owner, day in everyone.open_flips
+            if (corporation is None or owner == corporation) and day is not None and day < as_of
         ),
-        # By the omklap date the transfer names: one recorded late shows as a correction.
-        "flip_transferred_in_period": sum(
-            1 for lease, _ in flips if lease.transferred_on is not None
-            and period.first_day <= lease.transferred_on <= period.last_day
-        ),
-        "flip_extended_in_period": sum(1 for lease_id in extended if lease_id in visible),
-        "institution_flips": sum(1 for lease, _ in flips if lease.is_institution),
-        "institution_flips_transferred": sum(
-            1 for lease, state in flips
-            if lease.is_institution and state == LeaseState.TRANSFERRED
-        ),
-        "campus_ending": sum(
-            1 for lease, state in all_leases
-            if lease.lease_type == LeaseType.CAMPUS and state == LeaseState.ENDING
-        ),
+        "flip_transferred_in_period": figures["flip_transferred_in_period"],
+        "flip_extended_in_period": sum(
+            1 for owner in everyone.extended if corporation is None or owner == corporation),
+        "institution_flips": figures["institution_flips"],
+        "institution_flips_transferred": figures["institution_flips_transferred"],
+        "campus_ending": figures["campus_ending"],
     }

@@ -1,5 +1,6 @@
 """Quarter quotas per corporation and contingents per care provider (product.md section 3)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -44,7 +45,18 @@ class QuotaRow:
     submitted: int
     instroom_quota: int
     instroom_submitted: int
-    backlog: int
+    backlog: int  # carried into this quarter from the year's earlier quarters
+    instroom_backlog: int  # likewise, of the instroom quotas
+
+    @property
+    def backlog_after(self) -> int:
+        """The backlog this quarter passes on (after Q4: the year's shortfall)."""
+        return planning.carried_past(self.quota, self.backlog, self.submitted)
+
+    @property
+    def instroom_backlog_after(self) -> int:
+        return planning.carried_past(self.instroom_quota, self.instroom_backlog,
+                                     self.instroom_submitted)
 
 
 def corporation_weights(session: Session, year: int) -> dict[int, Decimal]:
@@ -87,9 +99,13 @@ def _submitted_counts(
     return {(corp, str(quarter), designation): count for corp, quarter, designation, count in rows}
 
 
-def year_quotas(session: Session, year: int, before: datetime | None = None) -> list[QuotaRow]:
+def year_quotas(
+    session: Session, year: int, before: datetime | None = None,
+    counted: Mapping[tuple[int, str, str], int] | None = None,
+) -> list[QuotaRow]:
     """Return quota, submitted, instroom figures and backlog per corporation and quarter
-    (with `before`: the dwellings as they stood then)."""
+    (with `before`: the dwellings as they stood then; `counted`: those submitted, counted already
+    per corporation, quarter and designation, as `_submitted_counts` counts them)."""
     params = year_parameters(session, year)
     weights = corporation_weights(session, year)
     if not weights:
@@ -101,7 +117,7 @@ def year_quotas(session: Session, year: int, before: datetime | None = None) -> 
     cells = planning.quarter_quotas(
         params.mobw_task, {str(k): v for k, v in weights.items()}, params.instroom_share_pct
     )
-    counts = _submitted_counts(session, year, before)
+    counts = counted if counted is not None else _submitted_counts(session, year, before)
     rows: list[QuotaRow] = []
     for corporation_id in weights:
         mine = [c for c in cells if c.corporation == str(corporation_id)]
@@ -111,14 +127,18 @@ def year_quotas(session: Session, year: int, before: datetime | None = None) -> 
             + counts.get((corporation_id, q, Designation.INSTROOM), 0)
             for q in quarters
         ]
+        instroom = [counts.get((corporation_id, q, Designation.INSTROOM), 0) for q in quarters]
         carried = planning.backlogs([c.quota for c in mine], submitted)
-        for cell, quarter, done, backlog in zip(mine, quarters, submitted, carried, strict=True):
+        # Instroom shortfalls carry like the rest (issue 10).
+        carried_instroom = planning.backlogs([c.instroom_quota for c in mine], instroom)
+        for cell, quarter, done, done_instroom, backlog, instroom_backlog in zip(
+            mine, quarters, submitted, instroom, carried, carried_instroom, strict=True
+        ):
             rows.append(QuotaRow(
                 corporation_id=corporation_id, corporation=names[corporation_id],
                 quarter=quarter, quota=cell.quota, submitted=done,
-                instroom_quota=cell.instroom_quota,
-                instroom_submitted=counts.get((corporation_id, quarter, Designation.INSTROOM), 0),
-                backlog=backlog,
+                instroom_quota=cell.instroom_quota, instroom_submitted=done_instroom,
+                backlog=backlog, instroom_backlog=instroom_backlog,
             ))
     return rows
 
@@ -245,23 +265,27 @@ class ContingentRow:
 
 
 def contingent_overview(
-    session: Session, year: int, before: datetime | None = None
+    session: Session, year: int, before: datetime | None = None,
+    proposed: Mapping[int, int] | None = None,
 ) -> list[ContingentRow]:
     """Per care provider: contingent, clients now proposed, housed this year, remaining.
-    With `before`: clients proposed then and leases made by then (from the event history)."""
+    With `before`: clients proposed then and leases made by then (from the event history);
+    `proposed`: the clients proposed then per care provider, when the caller counted them
+    already (the reports read the clients' history once for several figures)."""
     contingents = {
         c.care_provider_id: c.contingent
         for c in session.exec(select(Contingent).where(Contingent.year == year))
     }
-    proposing = select(Client.care_provider_id, func.count())
-    if before is None:
-        proposing = proposing.where(Client.state == ClientState.PROPOSED)
-    else:
-        then = states_as_of(ClientEvent, "client_id", before)
-        proposing = proposing.join(then, then.c.row_id == Client.id).where(
-            then.c.state == ClientState.PROPOSED
-        )
-    proposed = dict(session.exec(proposing.group_by(col(Client.care_provider_id))).all())
+    if proposed is None:
+        proposing = select(Client.care_provider_id, func.count())
+        if before is None:
+            proposing = proposing.where(Client.state == ClientState.PROPOSED)
+        else:
+            then = states_as_of(ClientEvent, "client_id", before)
+            proposing = proposing.join(then, then.c.row_id == Client.id).where(
+                then.c.state == ClientState.PROPOSED
+            )
+        proposed = dict(session.exec(proposing.group_by(col(Client.care_provider_id))).all())
     housing = select(Lease.care_provider_id, func.count()).where(
         Lease.client_id.is_not(None),  # type: ignore[union-attr]
         Lease.start_on >= date(year, 1, 1),

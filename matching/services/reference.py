@@ -121,6 +121,7 @@ def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
         district = District(
             name=row["name"], kind=row["kind"],
             social_stock_share_pct=Decimal(share) if share else None,
+            to_spare=_bool(row.get("to_spare") or ""),
         )
         _upsert(session, report, "districts.csv", district, row["name"])
     for row in _rows(folder, "year_parameters.csv"):

@@ -1,6 +1,7 @@
 """Inputs to the steering figures: total lettings per quarter (the denominator of the 30%
 rule) and the province's intervention-ladder rung for a statushouder half-year."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,13 +33,8 @@ def _text(value: Any, name: str, limit: int, problems: dict[str, str]) -> str:
     return text
 
 
-@service
-def set_total_lettings(
-    session: Session, *, quarter: str, total: int, source: str, actor: Any,
-    now: datetime | None = None,
-) -> TotalLettingsQuarter:
-    """Set the corporations' total new lettings of a quarter (replacing an earlier value)."""
-    require_role(actor, Role.MATCHER, Role.ADMIN)
+def _checked_lettings(quarter: Any, total: Any, source: Any) -> tuple[str, int, str]:
+    """A quarter's code, total and source as stored, or ValidationFailed naming each field."""
     problems: dict[str, str] = {}
     try:
         code = str(parse_quarter(quarter))
@@ -49,12 +45,57 @@ def set_total_lettings(
     text = _text(source, "source", 300, problems)
     if problems:
         raise ValidationFailed(problems)
+    return code, total, text
+
+
+def _store_lettings(session: Session, code: str, total: int, text: str, actor: Any,
+                    moment: datetime) -> TotalLettingsQuarter:
     row = session.get(TotalLettingsQuarter, code) or TotalLettingsQuarter(quarter=code, total=0)
     row.total, row.source = total, text
-    row.set_by_user_id, row.set_at = actor.id, now or utcnow()
+    row.set_by_user_id, row.set_at = actor.id, moment
     session.add(row)
+    return row
+
+
+@service
+def set_total_lettings(
+    session: Session, *, quarter: str, total: int, source: str, actor: Any,
+    now: datetime | None = None,
+) -> TotalLettingsQuarter:
+    """Set the corporations' total new lettings of a quarter (replacing an earlier value)."""
+    require_role(actor, Role.MATCHER, Role.ADMIN)
+    code, total, text = _checked_lettings(quarter, total, source)
+    row = _store_lettings(session, code, total, text, actor, now or utcnow())
     commit(session)
     return row
+
+
+@service
+def set_total_lettings_of_quarters(
+    session: Session, *, entries: Mapping[str, tuple[Any, Any]], actor: Any,
+    now: datetime | None = None,
+) -> list[TotalLettingsQuarter]:
+    """Set several quarters at once (the year form: quarter -> (total, source)): every one of
+    them, or none when any is refused; a problem is named `<quarter>.<field>`."""
+    require_role(actor, Role.MATCHER, Role.ADMIN)
+    checked: dict[str, tuple[str, int, str]] = {}
+    problems: dict[str, str] = {}
+    for quarter, (total, source) in entries.items():
+        try:
+            code, whole, text = _checked_lettings(quarter, total, source)
+        except ValidationFailed as error:
+            problems.update({f"{quarter}.{name}": problem
+                             for name, problem in error.fields.items()})
+            continue
+        if code in checked:
+            problems[f"{quarter}.quarter"] = f"{code} is given twice"
+        checked[code] = (code, whole, text)
+    if problems:
+        raise ValidationFailed(problems)
+    moment = now or utcnow()
+    rows = [_store_lettings(session, *entry, actor, moment) for entry in checked.values()]
+    commit(session)
+    return rows
 
 
 @service

@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         clients,
         contingents,
+        dashboard,
         dwellings,
         health,
         leases,
@@ -117,11 +118,12 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         proposals,
         reports,
+        steering_inputs,
     )
 
     for module in (
         health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin,
-        notifications,
+        notifications, dashboard, steering_inputs,
     ):
         app.register_blueprint(module.blueprint)
     from matching.web import api

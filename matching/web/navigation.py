@@ -18,6 +18,8 @@ MENUS = {
         ("matcher.overdue", _l("Te late rondes")),
         ("contingents.index", _l("Contingenten")),
         ("leases.index", _l("Huurcontracten")),
+        ("dashboard.index", _l("Dashboard")),
+        ("steering_inputs.index", _l("Invoer stuurcijfers")),
     ],
     "care_provider": [
         ("clients.index", _l("Cliënten")),
@@ -26,12 +28,14 @@ MENUS = {
     ],
     "analyst": [
         ("reports.index", _l("Kerncijfers")),
+        ("dashboard.index", _l("Dashboard")),
     ],
     "admin": [
         ("admin.users", _l("Gebruikers")),
         ("admin.organisations", _l("Organisaties")),
         ("admin.reason_codes", _l("Redencodes")),
         ("admin.year_parameters", _l("Jaarparameters")),
+        ("steering_inputs.index", _l("Invoer stuurcijfers")),
     ],
 }
 

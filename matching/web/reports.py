@@ -1,32 +1,75 @@
-"""The analyst's page: the quarter's key figures, and the report as CSV or XLSX."""
+"""The report pages: the quarter's key figures, the year report with its steering figures,
+and their downloads as CSV or XLSX in the page's language."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import re
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from matching.quarters import Quarter, parse_quarter, quarter_of
 from matching.queries.reports import latest_quarter_with_dwellings, report_labels
-from matching.reports import quarter_report
-from matching.reports.export import to_csv, to_xlsx
+from matching.reports import quarter_report, year_report
+from matching.reports.steering import SteeringFigures, sees_steering, steering_figures
+from matching.reports.tables import Table, figures_tables, report_tables, rows_table
 from matching.services.closing import close_quarter, quarter_closure
 from matching.services.errors import Conflict, ValidationFailed
 from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.i18n import quarter as quarter_name
+from matching.web.report_downloads import download as attachment
+from matching.web.report_downloads import named
+from matching.web.report_format import figure_number, figure_pct, half_name
+from matching.web.report_labels import title as table_title
 from matching.workdays import local_date
 
 blueprint = Blueprint("reports", __name__)
 
 READERS = ("analyst", "matcher", "corporation", "admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_YEAR = re.compile(r"^\d{4}$")
+
+# The steering figures a page download offers on its own: its address, and the report
+# section or steering figure it writes.
+REPORT_FIGURES = {
+    "spreiding": "spreading",
+    "wachtenden-per-zorgaanbieder": "waiting_per_care_provider",
+    "contingenten": "contingents",
+    "omklap-instellingswoningen": "institution_flips",
+}
+STEERING_FIGURES = {
+    "balans": "balance",
+    "verdeelbesluit": "allocation",
+    "statushouders": "statushouders",
+}
+
+
+def _today_quarter() -> str:
+    return quarter_of(local_date(utcnow()))
 
 
 def _chosen_quarter() -> Quarter:
-    today = quarter_of(local_date(utcnow()))
-    text = request.args.get("kwartaal") or latest_quarter_with_dwellings(db_session(), today)
+    text = request.args.get("kwartaal") or latest_quarter_with_dwellings(
+        db_session(), _today_quarter())
     try:
         return parse_quarter(text)
     except ValueError:
         abort(404)
+
+
+def _year(text: str | None) -> int:
+    """A year written as four digits between 2000 and 2100, else the page does not exist."""
+    if text is None or not _YEAR.match(text) or not 2000 <= int(text) <= 2100:
+        abort(404)
+    return int(text)
+
+
+def _chosen_year() -> int:
+    """The year asked for, else the year of the latest quarter with dwellings."""
+    text = request.args.get("jaar")
+    if text is None:
+        text = latest_quarter_with_dwellings(db_session(), _today_quarter())[:4]
+    return _year(text)
 
 
 def _totals(report: dict) -> dict[str, int | None]:
@@ -38,6 +81,11 @@ def _totals(report: dict) -> dict[str, int | None]:
         "backlog": sum(row["backlog"] for row in quotas),
         "waiting": sum(waiting) if report["scope"] == "all" else None,
     }
+
+
+blueprint.add_app_template_filter(figure_number, "figure_number")
+blueprint.add_app_template_filter(figure_pct, "figure_pct")
+blueprint.add_app_template_filter(half_name, "half_name")
 
 
 @blueprint.get("/rapportages")
@@ -55,7 +103,22 @@ def index():
     return render_template(
         "reports/index.html", report=report, quarter=str(quarter), previous=previous,
         following=following, totals=_totals(report), labels=labels, closure=closure,
-        may_close=may_close,
+        may_close=may_close, year=quarter.year, shows_steering=sees_steering(current_actor()),
+    )
+
+
+@blueprint.get("/rapportages/jaar")
+@roles_required(*READERS)
+def year():
+    """Show a year's report, with the steering figures for the agency and the municipality."""
+    chosen = _chosen_year()
+    report = year_report(db_session(), year=chosen, actor=current_actor())
+    labels = report_labels(db_session(), (r["reason_code"] for r in report["matching"]["reasons"]))
+    steering = steering_figures(db_session(), year=chosen, actor=current_actor())
+    return render_template(
+        "reports/year.html", report=report, year=chosen, totals=_totals(report), labels=labels,
+        steering=steering, quarters=[f"{chosen}Q{n}" for n in range(1, 5)],
+        report_figures={section: address for address, section in REPORT_FIGURES.items()},
     )
 
 
@@ -77,20 +140,66 @@ def close(quarter: str):
     return redirect(url_for("reports.index", kwartaal=quarter))
 
 
+def _report_for_download(report: dict[str, Any]) -> dict[str, Any]:
+    reasons = (r["reason_code"] for r in report["matching"]["reasons"])
+    return named(report, report_labels(db_session(), reasons))
+
+
+def _figure_tables(name: str, figure: dict[str, Any] | list[dict[str, Any]] | None
+                   ) -> list[Table]:
+    if isinstance(figure, dict):
+        return figures_tables(name, figure)
+    table = rows_table(name, figure or [])
+    return [table] if table is not None else []
+
+
+def _steering_tables(steering: SteeringFigures) -> list[Table]:
+    return [table for name in STEERING_FIGURES.values()
+            for table in _figure_tables(name, steering.figure(name))]
+
+
 @blueprint.get("/rapportages/<quarter>.<extension>")
 @roles_required(*READERS)
 def download(quarter: str, extension: str):
-    """Download the quarterly report as CSV or XLSX."""
-    if extension not in ("csv", "xlsx"):
-        abort(404)
+    """Download the quarterly report as CSV or XLSX, in the page's language."""
     try:
         report = quarter_report(db_session(), quarter=quarter, actor=current_actor())
     except ValidationFailed:
         abort(404)
-    name = f"rapportage-{quarter}.{extension}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if extension == "csv":
-        return Response(to_csv(report), mimetype="text/csv", headers=headers)
-    return Response(to_xlsx(report), mimetype=XLSX, headers=headers)
+    return attachment(report_tables(_report_for_download(report)),
+                      title=_("Kerncijfers %(quarter)s", quarter=quarter_name(quarter)),
+                      filename=f"rapportage-{quarter}", extension=extension)
 
 
+@blueprint.get("/rapportages/jaar/<year>.<extension>")
+@roles_required(*READERS)
+def year_download(year: str, extension: str):
+    """Download the year report, with the steering figures the reader may see."""
+    chosen = _year(year)
+    report = year_report(db_session(), year=chosen, actor=current_actor())
+    steering = steering_figures(db_session(), year=chosen, actor=current_actor())
+    tables = report_tables(_report_for_download(report)) + _steering_tables(steering)
+    return attachment(tables, title=_("Jaarrapportage %(year)s", year=chosen),
+                      filename=f"rapportage-{chosen}", extension=extension)
+
+
+@blueprint.get("/rapportages/jaar/<year>/<figure>.<extension>")
+@roles_required(*READERS)
+def figure_download(year: str, figure: str, extension: str):
+    """Download one steering figure of a year (the 30% balance, the verdeelbesluit, ...)."""
+    chosen = _year(year)
+    if figure in STEERING_FIGURES:
+        name = STEERING_FIGURES[figure]
+        steering = steering_figures(db_session(), year=chosen, actor=current_actor())
+        if not steering.shows(name):
+            abort(403)
+        data = steering.figure(name)
+    elif figure in REPORT_FIGURES:
+        name = REPORT_FIGURES[figure]
+        data = year_report(db_session(), year=chosen, actor=current_actor()).get(name)
+    else:
+        abort(404)
+    if data is None:  # no reference figures that year, or a section the report lacks
+        abort(404)
+    return attachment(_figure_tables(name, data), title=f"{table_title(name)} {chosen}",
+                      filename=f"rapportage-{chosen}-{figure}", extension=extension)

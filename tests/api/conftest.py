@@ -93,6 +93,12 @@ class Api:
             kwargs["json"] = body
         return self.client.post(path, headers=self.headers(as_, headers), **kwargs)
 
+    def put(self, path: str, body: Any = None, *, as_: str | None,
+            headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        if body is not None:
+            kwargs["json"] = body
+        return self.client.put(path, headers=self.headers(as_, headers), **kwargs)
+
 
 @pytest.fixture
 def api(app: Flask, tokens: dict[str, str]) -> Api:

@@ -181,6 +181,9 @@ def test_the_matcher_sees_the_queue_a_dwelling_and_the_referrals_in_english(
 
     for path in ("/matcher/aanbiedingen", "/matcher/te-laat", "/contingenten"):
         english_page(matcher, path, dutch_texts)
+    steering = english_page(matcher, "/stuurcijfers?jaar=2019", dutch_texts)
+    assert "Lettings per quarter in 2019" in steering and "Q3 2019" in steering
+    assert "first half of 2022" in steering and "3 – Active supervision" in steering
 
 
 def test_the_care_provider_sees_clients_contingent_and_leases_in_english(
@@ -217,11 +220,19 @@ def test_the_analyst_and_the_administrator_see_their_pages_in_english(
     # The waiting table names target groups, the reasons table reasons: in English.
     assert TARGET_GROUP_EN in reports and TARGET_GROUP_NL not in reports
     assert REASON_EN in reports and "rent_too_high" not in reports
+    year = english_page(analyst, "/rapportages/jaar?jaar=2019", dutch_texts)
+    assert "Annual report 2019" in year and "Steering figures 2019" in year
+    assert "Allocation decision against realisation" in year and "H1 2019" in year
+    assert TARGET_GROUP_EN in year and TARGET_GROUP_NL not in year
+    dashboard = english_page(analyst, "/dashboard", dutch_texts)
+    assert "Demand and supply dashboard" in dashboard and TARGET_GROUP_EN in dashboard
+    assert "Allocation decision" in dashboard and "Waiting clients per target group" in dashboard
 
     admin = in_english(signed_in("admin"))
     reasons = english_page(admin, "/beheer/redencodes", dutch_texts, shows_dutch_labels=True)
     assert REASON_EN in reasons and "Reason codes" in reasons
-    for path in ("/beheer/gebruikers", "/beheer/organisaties", "/beheer/jaarparameters"):
+    for path in ("/beheer/gebruikers", "/beheer/organisaties", "/beheer/jaarparameters",
+                 "/stuurcijfers"):
         english_page(admin, path, dutch_texts)
 
 

@@ -339,7 +339,8 @@ def test_no_analyst_page_shows_a_client_reference_or_exact_income(
                   or quarter_of(local_date(utcnow())))
     urls = [rule for rule in _get_rules(app) if not ANY_PARAMETER.search(rule)]
     urls += [f"/rapportages?kwartaal={quarter}", f"/rapportages/{quarter}.csv",
-             f"/rapportages/{quarter}.xlsx"]
+             f"/rapportages/{quarter}.xlsx", f"/rapportages/jaar?jaar={quarter[:4]}",
+             f"/rapportages/jaar/{quarter[:4]}.csv", f"/rapportages/jaar/{quarter[:4]}.xlsx"]
     opened, leaks = [], []
     for url in urls:
         response = analyst.get(url)
@@ -352,8 +353,9 @@ def test_no_analyst_page_shows_a_client_reference_or_exact_income(
                 leaks.append((url, client.reference))
             leaks += [(url, income) for income in _income_texts(client.annual_income)
                       if income in text]
-    assert {"/rapportages", f"/rapportages/{quarter}.csv",
-            f"/rapportages/{quarter}.xlsx"} <= set(opened), opened
+    assert {"/rapportages", f"/rapportages/{quarter}.csv", f"/rapportages/{quarter}.xlsx",
+            "/rapportages/jaar", f"/rapportages/jaar/{quarter[:4]}.csv",
+            f"/rapportages/jaar/{quarter[:4]}.xlsx"} <= set(opened), opened
     # The report is about this quarter's dwellings, so it really had something to show.
     assert reference.exec(select(func.count()).select_from(Lease)).one() >= 1
     assert reference.exec(select(func.count()).select_from(Proposal)).one() >= 3

@@ -20,7 +20,9 @@ def test_the_report_downloads_as_csv_and_xlsx(signed_in):
     client = signed_in("matcher")
     csv = client.get("/rapportages/2019Q3.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
-    assert csv.get_data(as_text=True).startswith("section,row,metric,value")
+    # For people, not integrators: a BOM and `;` for Dutch Excel (the API keeps its keys).
+    assert csv.get_data(as_text=True).startswith("\ufeffKerncijfers K3 2019")
+    assert "Corporatie;Quotum;Voorgedragen" in csv.get_data(as_text=True)
     xlsx = client.get("/rapportages/2019Q3.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 

@@ -23,6 +23,7 @@ from matching.web.api import (
     proposals,
     reference,
     reports,
+    steering,
 )
 from matching.web.api.auth import SECURITY_SCHEMES, authenticate, check_role
 from matching.web.api.body import check_body, check_query
@@ -36,7 +37,7 @@ PREFIX = "/api/v1"
 
 blueprint = APIBlueprint("api", __name__, url_prefix=PREFIX)
 for module in (reference, figures, dwellings, proposals, clients, leases, reports,
-               notifications):
+               steering, notifications):
     blueprint.register_api(module.blueprint)
 
 

@@ -54,7 +54,7 @@ def check_query() -> Any:
 
 def check_body() -> Any:
     """Answer 400 for a body that is not a JSON object where one is expected."""
-    if request.method != "POST":
+    if request.method not in ("POST", "PUT"):
         return None
     model = _body_model(request.endpoint or "")
     raw = request.get_data(cache=True)

@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST: a repeated request gets the first answer and has no second effect.
+"""Idempotency-Key on POST and PUT: a repeated request gets the first answer, no second effect.
 
 The key is reserved (a row with status 0) and committed before the operation runs, so two
 copies racing each other cannot both act: the loser sees the reservation and gets a 409.
@@ -51,7 +51,7 @@ def _replay(row: IdempotentRequest) -> Response:
 def begin() -> Any:
     """Replay a finished request with this key, or reserve the key for this one."""
     key = request.headers.get(HEADER)
-    if request.method != "POST" or key is None:
+    if request.method not in ("POST", "PUT") or key is None:
         return None
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:

@@ -266,10 +266,12 @@ class AllocationOut(BaseModel):
     total_places: int
     requested_from_corporations: int
     self_search: int = Field(description="places of self-searchers, not requested")
-    realised: int | None = Field(description="lets toward the requested lines' groups")
-    per_month_needed: float = Field(
+    realised: int | None = Field(
+        description="lets toward the requested lines' groups; null for the municipality when "
+                    "it is below 5 or includes a group that is")
+    per_month_needed: float | None = Field(
         description="(requested_from_corporations - realised) / whole months left after "
-                    "as_of's month (at least 1), one decimal")
+                    "as_of's month (at least 1), one decimal; null when realised is")
     as_of: date
     groups: list[AllocationGroupOut]
     months_left: int
@@ -348,18 +350,37 @@ class ReportOut(BaseModel):
     closed_at: str | None = Field(None, description="quarter reports: when it was closed")
     closed_by: dict[str, Any] | None = Field(None, description=(
         "quarter reports: who closed it: id, email, organisation"))
-    quotas: list[dict[str, Any]] | None = None
+    quotas: list[dict[str, Any]] | None = Field(None, description=(
+        "per corporation: quota, submitted, instroom_quota, instroom_submitted, backlog, "
+        "instroom_backlog, withdrawn, released_unused; in a quarter report the backlog is the "
+        "one carried into the quarter, in a year report the shortfall the year's ended "
+        "quarters leave (once the year is over: the shortfall at its end)"))
     matching: dict[str, Any] | None = None
     speed: list[dict[str, Any]] | None = None
     waiting: list[dict[str, Any]] | None = None
+    waiting_per_care_provider: list[dict[str, Any]] | None = Field(None, description=(
+        "the figures of waiting per care provider: care_provider_id, care_provider, waiting, "
+        "suppressed, median_days, p90_days, share_past_three_months ([] for a corporation)"))
     contingents: list[dict[str, Any]] | None = None
     leases: dict[str, Any] | None = None
+    institution_flips: list[dict[str, Any]] | None = Field(None, description=(
+        "per care provider with a target or flips in the year: care_provider_id, "
+        "care_provider, target (null: none that year), in_period, year_to_date, per_quarter "
+        "({Q1..Q4}), pct_of_target (one decimal); counted by the lease's start date "
+        "([] for a corporation)"))
+    spreading: list[dict[str, Any]] | None = Field(None, description=(
+        "lettings per district: the ten Utrecht districts, then U16 municipalities with "
+        "lettings: district, lettings, share_pct (of the period's lettings, one decimal), "
+        "social_stock_share_pct, to_spare (a district to spare, e.g. Overvecht), suppressed; "
+        "a corporation sees its own lettings"))
     corrections: list[dict[str, Any]] | None = Field(None, description=(
         "quarter reports: figures of earlier closed quarters (this year and the previous one) "
         "whose value, recomputed now as of that quarter's last day, differs from the published "
         "one: quarter, figure (a dotted path: quotas.<corporation>.<metric>, "
         "speed.<corporation>.<metric>, waiting.<target group>.<metric>, "
-        "contingents.<care provider>.<metric>, matching.<metric>, "
+        "waiting_per_care_provider.<care provider>.<metric>, "
+        "contingents.<care provider>.<metric>, institution_flips.<care provider>.<metric> "
+        "(per_quarter.Q1 and so on), spreading.<district>.<metric>, matching.<metric>, "
         "matching.reasons.<reason code>, leases.<metric>), published, current"))
 
 
@@ -402,3 +423,29 @@ class StatushouderOut(BaseModel):
     backlog_end: int | None = Field(description="total - realised, not below 0")
     rung: int | None = Field(description="intervention-ladder rung (1-6) after the half-year")
     rung_note: str
+
+
+class SetByOut(BaseModel):
+    id: int = Field(description="the user who entered the value")
+    email: str | None = None
+    organisation: str | None = Field(None, description="the user's organisation")
+
+
+class TotalLettingsOut(BaseModel):
+    """A quarter's total lettings as entered: the denominator of the 30% rule."""
+
+    quarter: str = Field(description="written like 2019Q3")
+    total: int = Field(description="the corporations' new lettings in the quarter")
+    source: str
+    set_by: SetByOut | None = Field(description="who entered it (null: the user is gone)")
+    set_at: datetime
+
+
+class StatushouderRungOut(BaseModel):
+    """The intervention-ladder rung the province set after a half-year, as recorded."""
+
+    half: str = Field(description="written like 2022H1")
+    rung: int = Field(description="1-6; GET /reports/statushouders/{half} now shows it")
+    note: str
+    set_by: SetByOut | None = Field(description="who recorded it (null: the user is gone)")
+    set_at: datetime

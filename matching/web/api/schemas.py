@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from matching.schemas import ClientInput, DwellingInput
 from matching.services.round_escalation import REASON_MAX_LENGTH as ROUND_REASON_MAX_LENGTH
+from matching.services.steering import MAX_QUARTER_LETTINGS, RUNGS
 from matching.services.unit_of_work import MAX_ID
 from matching.vocabulary import (
     ClientState,
@@ -186,7 +187,7 @@ class ReportQuery(Query):
 class IdempotencyHeader(BaseModel):
     idempotency_key: str | None = Field(
         None, alias="Idempotency-Key", min_length=1, max_length=200,
-        description="repeat a POST safely: the same key and body get the first answer",
+        description="repeat a POST or PUT safely: the same key and body get the first answer",
     )
 
 
@@ -305,3 +306,20 @@ class RoundExtendBody(Body):
 
 class RoundCancelBody(Body):
     reason: RoundReason
+
+
+# Strict whole numbers: JSON `true` or `"612"` is not a count of lettings or a rung.
+Lettings = Annotated[int, Field(strict=True, ge=1, le=MAX_QUARTER_LETTINGS)]
+
+
+class TotalLettingsBody(Body):
+    total: Lettings = Field(description="the corporations' new lettings in the quarter")
+    source: Annotated[str, Field(min_length=1, max_length=300,
+                                 description="where the figure comes from")]
+
+
+class RungBody(Body):
+    rung: Annotated[int, Field(strict=True, ge=RUNGS.start, le=RUNGS.stop - 1,
+                               description="the intervention-ladder rung the province set")]
+    note: Annotated[str, Field(min_length=1, max_length=1000,
+                               description="the province's decision: letter, date, reason")]

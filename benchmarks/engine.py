@@ -44,6 +44,9 @@ from matching.models import Client, Dwelling, Organisation, TargetGroup
 from matching.parameters import year_parameters
 from matching.services.reference import load_reference
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_databases import drop_schema, prepare_database  # noqa: E402
+
 TODAY = date(2025, 6, 2)  # a fixed day, so every run ranks the same data the same way
 TOP_N = 3
 SCHEMA = "bench"
@@ -106,24 +109,6 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, Settings
 
 
 # --- the database ------------------------------------------------------------------------
-
-
-def prepare_database(url: str | None, workdir: Path) -> str:
-    """Return the URL of an empty database: a temp SQLite file or a fresh PostgreSQL schema."""
-    if url is None:
-        return f"sqlite:///{workdir / 'bench.sqlite'}"
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        if path and not path.startswith(":memory:") and Path(path).exists():
-            raise SystemExit(f"{path} exists; the benchmark only builds a new SQLite file")
-        return url
-    base = get_engine(url)
-    with base.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    base.dispose()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
 
 
 def _table(name: str) -> Table:
@@ -362,7 +347,7 @@ def load_average() -> float:
 
 def run(args: argparse.Namespace, settings: Settings, workdir: Path) -> dict[str, Any]:
     say = print
-    url = prepare_database(args.database_url, workdir)
+    url = prepare_database(args.database_url, workdir, SCHEMA)
     try:
         return measure(url, settings)
     finally:
@@ -371,10 +356,7 @@ def run(args: argparse.Namespace, settings: Settings, workdir: Path) -> dict[str
             if args.keep:
                 say(f"kept: {url}")
             else:
-                base = get_engine(args.database_url)
-                with base.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-                base.dispose()
+                drop_schema(args.database_url, SCHEMA)
 
 
 def measure(url: str, settings: Settings) -> dict[str, Any]:

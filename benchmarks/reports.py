@@ -36,7 +36,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 from matching.db import get_engine
@@ -50,6 +49,7 @@ from matching.services.reference import load_reference
 from matching.services.users import create_user
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_databases import drop_schema, prepare_database  # noqa: E402
 from report_history import START, TODAY, Volumes, build_history  # noqa: E402
 
 SCHEMA = "bench_reports"
@@ -82,34 +82,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 # --- the database ------------------------------------------------------------------------
-
-
-def prepare_database(url: str | None, workdir: Path) -> str:
-    """Return the URL of an empty database: a temp SQLite file or a fresh PostgreSQL schema."""
-    if url is None:
-        return f"sqlite:///{workdir / 'bench.sqlite'}"
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        if path and not path.startswith(":memory:") and Path(path).exists():
-            raise SystemExit(f"{path} exists; the benchmark only builds a new SQLite file")
-        return url
-    base = get_engine(url)
-    with base.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    base.dispose()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
-
-
-def drop_schema(url: str) -> None:
-    base = get_engine(url)
-    with base.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-    base.dispose()
-
-
-# --- the measurements --------------------------------------------------------------------
 
 
 def at_noon(day: date) -> datetime:
@@ -170,7 +142,7 @@ def make_users(session: Session) -> dict[str, User]:
 
 
 def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    url = prepare_database(args.database_url, workdir)
+    url = prepare_database(args.database_url, workdir, SCHEMA)
     try:
         return measure(args, url)
     finally:
@@ -179,7 +151,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             if args.keep:
                 print(f"kept: {url}")
             else:
-                drop_schema(args.database_url)
+                drop_schema(args.database_url, SCHEMA)
 
 
 def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:

@@ -3,66 +3,33 @@ chart (server-side SVG, matching/reports/charts.py) with its data table beside i
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from matching.models import TargetGroup
-from matching.quarters import Quarter, parse_quarter, quarter_of
+from matching.quarters import Quarter
 from matching.queries.clients import target_groups_by_code
-from matching.queries.reports import latest_quarter_with_dwellings
 from matching.reports.charts import (
     LABEL_CHARACTERS,
     Guide,
     Series,
     bar_chart,
-    number,
     shortened,
     stylesheet,
 )
 from matching.reports.dashboard import DASHBOARD_ROLES, dashboard
 from matching.reports.sections import AMBITION_DAYS
-from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.i18n import label, language
 from matching.web.i18n import quarter as quarter_name
-from matching.workdays import local_date
+from matching.web.report_format import RUNG_NAMES, figure_number, figure_pct, half_name
+from matching.web.reports import chosen_quarter
 
 blueprint = Blueprint("dashboard", __name__)
 
 READERS = tuple(str(role) for role in DASHBOARD_ROLES)
-
-# The intervention ladder's rungs (Beleidskader IBT 2021-2024, domain brief 3.11).
-RUNGS = {
-    1: _l("Signalering"),
-    2: _l("Informatie opvragen en valideren"),
-    3: _l("Actief toezicht"),
-    4: _l("Vooraankondiging juridisch ingrijpen"),
-    5: _l("Besluit tot indeplaatsstelling"),
-    6: _l("Uitvoering sanctie"),
-}
-
-
-def _chosen_quarter() -> Quarter:
-    """The quarter asked for, else (as on the report page) the latest with dwellings."""
-    today = quarter_of(local_date(utcnow()))
-    text = request.args.get("kwartaal") or latest_quarter_with_dwellings(db_session(), today)
-    try:
-        return parse_quarter(text)
-    except ValueError:
-        abort(404)
-
-
-def formatted(value: Any) -> str:
-    """A figure as the page's language writes it: 1.234,5 (1,234.5); – for none."""
-    return number(value, language())
-
-
-def percentage(value: Any) -> str:
-    return "–" if value is None else f"{formatted(value)}%"
-
 
 def _named(name: str, suppressed: bool) -> str:
     """A chart's row name; a suppressed row draws no bar, so its name says so (and the
@@ -153,17 +120,11 @@ def _statushouder_chart(half: dict[str, Any], locale: str) -> Markup:
     ))
 
 
-def half_name(code: str) -> str:
-    """`2025H1` as the province writes it, `2025-I`; in English `H1 2025`."""
-    year, number_ = code.split("H", 1)
-    return f"{year}-{'I' * int(number_)}" if language() == "nl" else f"H{number_} {year}"
-
-
 @blueprint.get("/dashboard")
 @roles_required(*READERS)
 def index() -> str:
     """Show the quarter's dashboard: verdeelbesluit, waiting, quotas and statushouders."""
-    quarter = _chosen_quarter()
+    quarter = chosen_quarter()
     figures = dashboard(db_session(), quarter=str(quarter), actor=current_actor())
     groups = target_groups_by_code(db_session())
     names = {row["target_group"]: _group_name(groups, row["target_group"], row["label"])
@@ -181,7 +142,7 @@ def index() -> str:
     return render_template(
         "reports/dashboard.html", figures=figures, charts=charts, names=names,
         quarter=str(quarter), previous=str(quarter.previous), following=str(quarter.following),
-        number=formatted, percentage=percentage, half_name=half_name, rungs=RUNGS,
+        number=figure_number, percentage=figure_pct, half_name=half_name, rungs=RUNG_NAMES,
         statushouder_rows=(statushouder_rows(figures["statushouders"])
                            if figures["statushouders"] else []),
     )

@@ -1,10 +1,12 @@
 """How the report pages write their figures: counts, amounts and percentages in the page's
 language (1.235 and 22,5% in Dutch, 1,235 and 22.5% in English), half-years as the documents
-write them. Registered as template filters by the reports blueprint."""
+write them. Registered as template filters by the reports blueprint; the dashboard and the steering
+inputs page use them too."""
 
 from typing import Any
 
 from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 
 from matching.web.i18n import language
 
@@ -30,3 +32,20 @@ def half_name(code: str) -> str:
     if language() == "nl":
         return f"{year}-{'I' * int(number)}"
     return f"H{number} {year}"
+
+
+# The province's intervention ladder (Beleidskader IBT 2021-2024, domain brief 3.11).
+RUNG_NAMES = {
+    1: _l("Signalering"),
+    2: _l("Informatie opvragen en valideren"),
+    3: _l("Actief toezicht"),
+    4: _l("Vooraankondiging juridisch ingrijpen"),
+    5: _l("Besluit tot indeplaatsstelling"),
+    6: _l("Uitvoering sanctie"),
+}
+
+
+def rung_label(rung: Any) -> str:
+    """A rung with its name, `3 – Actief toezicht`; an unknown one as it is."""
+    name = RUNG_NAMES.get(rung)
+    return f"{rung} – {name}" if name is not None else str(rung)

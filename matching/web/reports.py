@@ -20,7 +20,7 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.i18n import quarter as quarter_name
 from matching.web.report_downloads import download as attachment
 from matching.web.report_downloads import named
-from matching.web.report_format import figure_number, figure_pct, half_name
+from matching.web.report_format import figure_number, figure_pct, half_name, rung_label
 from matching.web.report_labels import title as table_title
 from matching.workdays import local_date
 
@@ -48,7 +48,8 @@ def _today_quarter() -> str:
     return quarter_of(local_date(utcnow()))
 
 
-def _chosen_quarter() -> Quarter:
+def chosen_quarter() -> Quarter:
+    """The quarter asked for (`?kwartaal=`), else the latest with dwellings up to today."""
     text = request.args.get("kwartaal") or latest_quarter_with_dwellings(
         db_session(), _today_quarter())
     try:
@@ -86,13 +87,14 @@ def _totals(report: dict) -> dict[str, int | None]:
 blueprint.add_app_template_filter(figure_number, "figure_number")
 blueprint.add_app_template_filter(figure_pct, "figure_pct")
 blueprint.add_app_template_filter(half_name, "half_name")
+blueprint.add_app_template_filter(rung_label, "rung_label")
 
 
 @blueprint.get("/rapportages")
 @roles_required(*READERS)
 def index():
     """Show the key figures of a quarter: quotas, matching, waiting, leases."""
-    quarter = _chosen_quarter()
+    quarter = chosen_quarter()
     report = quarter_report(db_session(), quarter=str(quarter), actor=current_actor())
     previous, following = str(quarter.previous), str(quarter.following)
     labels = report_labels(db_session(), (r["reason_code"] for r in report["matching"]["reasons"]))

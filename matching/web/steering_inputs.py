@@ -7,7 +7,7 @@ from typing import Any
 
 from babel.numbers import get_group_symbol
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import LazyString, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,6 +30,7 @@ from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import quarter as quarter_label
 from matching.web.page_helpers import today
+from matching.web.report_format import RUNG_NAMES, rung_label
 
 blueprint = Blueprint("steering_inputs", __name__)
 
@@ -37,15 +38,6 @@ ENTERING = ("matcher", "admin")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 QUARTERS = range(1, 5)
 
-# The six treden of the Beleidskader IBT 2021-2024 (domain brief 3.11).
-RUNG_LABELS = {
-    1: _l("1 – Signaleren"),
-    2: _l("2 – Informatie opvragen en valideren"),
-    3: _l("3 – Actief toezicht"),
-    4: _l("4 – Vooraankondiging juridisch ingrijpen"),
-    5: _l("5 – Besluit tot indeplaatsstelling"),
-    6: _l("6 – Uitvoering van de sanctie"),
-}
 TOO_LONG = _l("Dit is te lang.")
 
 
@@ -68,7 +60,8 @@ class RungForm(FlaskForm):
     # The service judges the choices, so a stale or forged value gets its Dutch words.
     half = SelectField(_l("Halfjaar"), validate_choice=False)
     rung = SelectField(_l("Trede"), validate_choice=False,
-                       choices=choices([("", _l("Kies een trede")), *RUNG_LABELS.items()]))
+                       choices=choices([("", _l("Kies een trede")),
+                                         *((n, LazyString(rung_label, n)) for n in RUNG_NAMES)]))
     note = TextAreaField(_l("Toelichting: het besluit van de provincie"),
                          validators=[Length(max=1000, message=TOO_LONG)])
 
@@ -166,7 +159,7 @@ def _page(year: int, lettings: LettingsForm | None = None, rung: RungForm | None
         entered=year_lettings(session, year=year, actor=actor),
         halves=statushouder_halves(session, actor=actor), balance=figures,
         may_record_rung=actor.role == "admin", half_label=half_label,
-        rung_label=lambda value: RUNG_LABELS.get(value, value), number_text=_number_text,
+        rung_label=rung_label, number_text=_number_text,
         quarters=[(n, f"{year}Q{n}") for n in QUARTERS],
     ), status
 

@@ -13,7 +13,12 @@ quarter, then times (each in a fresh session, the median of `--repeat` runs):
   scope: all, the municipality's suppressed one, each corporation);
 - `quarter_report_s`: the report of the last ended quarter, which is not closed, as the
   agency (matcher): rebuilt from the events as of its last day, with the corrections of the
-  closed quarters before it recomputed; `quarter_report_analyst_s` as the municipality;
+  closed quarters before it that a late change reached since their closing (none: the
+  history was written before) recomputed; `quarter_report_analyst_s` as the municipality;
+- `quarter_report_late_change_s`: the same after a lease's start was moved back into the
+  closed quarter before the timed one (that quarter and the next are recomputed), and
+  `quarter_report_recompute_all_s` with the ledger of late changes off (every closed quarter
+  recomputed, the corrections checked to be the same);
 - `dashboard_s`: the demand-supply dashboard of the running quarter, `GET /dashboard` as the
   matcher through the Flask test client (charts included); `dashboard_data_s` and
   `dashboard_analyst_s` its figures alone (matching.reports.dashboard) as the matcher and as
@@ -31,18 +36,19 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from matching.db import get_engine
 from matching.migrations import upgrade
-from matching.models import User
+from matching.models import Lease, User
 from matching.quarters import Quarter, parse_quarter, quarter_of
-from matching.reports import quarter_report
+from matching.reports import build, quarter_report
 from matching.reports.dashboard import dashboard
 from matching.services.closing import close_quarter
 from matching.services.reference import load_reference
@@ -131,6 +137,32 @@ def dashboard_page(url: str, user: User) -> Callable[[Session], Any]:
     return get
 
 
+def move_a_lease_start_back(engine: Any, into: Quarter) -> date:
+    """Move the start of the first institution lease flipped after `into` back to its
+    middle day, as a correction entered late would, and return that day: the quarter's
+    institution flips move."""
+    middle = into.first_day + (into.last_day - into.first_day) / 2
+    with Session(engine) as session:
+        lease = session.exec(select(Lease).where(
+            col(Lease.is_institution).is_(True), Lease.start_on > into.last_day,
+        ).order_by(col(Lease.id))).first()
+        assert lease is not None, "no lease to move"
+        lease.start_on = middle
+        session.commit()
+    return middle
+
+
+@contextmanager
+def every_closed_quarter_recomputed() -> Iterator[None]:
+    """The ledger of late changes switched off: every closed quarter counts as reached."""
+    original = build.reached_since_closing
+    build.reached_since_closing = lambda *args: True
+    try:
+        yield
+    finally:
+        build.reached_since_closing = original
+
+
 def make_users(session: Session) -> dict[str, User]:
     made = {}
     for key, organisation, role in (("matcher", "Het Vierde Huis", "matcher"),
@@ -206,6 +238,25 @@ def measure(args: argparse.Namespace, url: str) -> dict[str, Any]:
             f"{len(reports[key]['corrections'])} corrections over {len(closed)} closed "
             f"quarters; CPU {CPU[key]:.3f})")
     report = reports["quarter_report_s"]
+    # A lease's start moved back into a closed quarter: that quarter and the ones after it
+    # are recomputed for the corrections (matching/late_changes.py); and, to show what the
+    # ledger saves, the same report with every closed quarter recomputed.
+    moved_into = move_a_lease_start_back(engine, parse_quarter(closed[-2]))
+    figures["quarter_report_late_change_s"], late = timed(
+        engine, args.repeat, lambda s: quarter_report(
+            s, quarter=str(last_ended), actor=users["matcher"], today=TODAY),
+        "quarter_report_late_change_s")
+    say(f"quarter_report_late_change_s: {figures['quarter_report_late_change_s']:.3f} (a lease "
+        f"start moved back to {moved_into}: {len(late['corrections'])} corrections; CPU "
+        f"{CPU['quarter_report_late_change_s']:.3f})")
+    with every_closed_quarter_recomputed():
+        figures["quarter_report_recompute_all_s"], every = timed(
+            engine, args.repeat, lambda s: quarter_report(
+                s, quarter=str(last_ended), actor=users["matcher"], today=TODAY),
+            "quarter_report_recompute_all_s")
+    assert every["corrections"] == late["corrections"], "the ledger missed a correction"
+    say(f"quarter_report_recompute_all_s: {figures['quarter_report_recompute_all_s']:.3f} "
+        f"(the same with the ledger off: all {len(closed)} closed quarters recomputed)")
     say(f"  {sum(row['waiting'] or 0 for row in report['waiting']):,} waiting on "
         f"{report['as_of']}, {report['matching']['rounds']:,} rounds, "
         f"{report['leases']['flip_active']:,} open flip leases")

@@ -9,6 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+# Every session records the changes that reach back into closed quarters (its flush hook).
+import matching.late_changes  # noqa: F401  isort: skip
+
 
 def _prepare_sqlite_file(url: str) -> None:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):

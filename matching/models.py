@@ -682,3 +682,21 @@ class ClosedQuarter(SQLModel, table=True):
     closed_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
     closed_by_user_id: int = Field(foreign_key="app_user.id")
     snapshots: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    # The last late change (LateChange.id) recorded when it was closed: a later one that
+    # reaches back into the quarter has its figures recomputed for the corrections.
+    late_changes_seen: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class LateChange(SQLModel, table=True):
+    """A flush whose changes reach back before today (matching/late_changes.py): history
+    recorded with an earlier date, a lease with a past start, an edit of a field or of
+    reference data the reports read. The reports recompute a closed quarter for its
+    corrections only when such a change reached back into it after it was closed."""
+
+    __tablename__ = "late_change"
+    id: int | None = Field(default=None, primary_key=True)
+    recorded_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    # The earliest day the change can alter a figure of; null: any day (reference data).
+    reaches_back_to: date | None = None
+    tables: str = Field(max_length=300)  # which tables the flush changed, for a reader

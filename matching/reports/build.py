@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from matching.history import end_of_day
+from matching.late_changes import reached_since_closing
 from matching.models import ClosedQuarter, Organisation, User
 from matching.quarters import Quarter, parse_quarter
 from matching.reports import sections
@@ -125,12 +126,22 @@ def _days_read(session: Session, period: Period, as_of: date) -> list[date]:
     the last days of the closed quarters its corrections recompute."""
     if period.kind != "quarter":
         return [as_of]
-    quarter = parse_quarter(period.code)
-    closed = session.exec(select(ClosedQuarter.quarter).where(
-        ClosedQuarter.quarter >= f"{quarter.year - CORRECTION_YEARS}Q1",
-        ClosedQuarter.quarter < str(quarter),
-    )).all()
-    return [as_of] + [parse_quarter(code).last_day for code in closed]
+    return [as_of] + [parse_quarter(code).last_day
+                      for code in to_recompute(session, parse_quarter(period.code))]
+
+
+def to_recompute(session: Session, quarter: Quarter) -> list[str]:
+    """The closed quarters before `quarter` (this year and the previous one) whose figures
+    may have moved since they were closed: those a late change reached back into. The
+    others would be recomputed to exactly what they published (matching/late_changes.py)."""
+    closed = session.exec(
+        select(ClosedQuarter.quarter, ClosedQuarter.late_changes_seen).where(
+            ClosedQuarter.quarter >= f"{quarter.year - CORRECTION_YEARS}Q1",
+            ClosedQuarter.quarter < str(quarter),
+        ).order_by(ClosedQuarter.quarter)
+    ).all()
+    return [code for code, seen in closed
+            if reached_since_closing(session, parse_quarter(code).last_day, seen)]
 
 
 def corrections(session: Session, quarter: Quarter, reader: Reader) -> list[dict[str, Any]]:
@@ -138,19 +149,15 @@ def corrections(session: Session, quarter: Quarter, reader: Reader) -> list[dict
     previous one), each recomputed as of its quarter's last day, for this reader's scope."""
     found: list[dict[str, Any]] = []
     key = scope_key(reader)
-    closed = session.exec(
-        select(ClosedQuarter).where(
-            ClosedQuarter.quarter >= f"{quarter.year - CORRECTION_YEARS}Q1",
-            ClosedQuarter.quarter < str(quarter),
-        ).order_by(ClosedQuarter.quarter)
-    ).all()
-    for row in closed:
-        published = row.snapshots.get(key)
+    for code in to_recompute(session, quarter):
+        # Only this scope's snapshot: a closed quarter holds one for every corporation.
+        published = session.exec(
+            select(ClosedQuarter.snapshots[key]).where(ClosedQuarter.quarter == code)).one()
         if published is None:
             continue
-        earlier = parse_quarter(row.quarter)
+        earlier = parse_quarter(code)
         current = jsonable(figures(session, quarter_period(earlier), reader, earlier.last_day))
-        found.extend(differences(row.quarter, published, current))
+        found.extend(differences(code, published, current))
     return found
 
 

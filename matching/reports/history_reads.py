@@ -60,9 +60,10 @@ def dwellings_then(session: Session, year: int, before: datetime
     facts = once(session, ("dwelling facts", year), lambda: rows_of(session, select(
         col(Dwelling.id), Dwelling.corporation_id, Dwelling.quarter, Dwelling.designation
     ).where(col(Dwelling.quarter).like(f"{year}Q%"))))
-    return [(corporation, str(quarter), designation, states[dwelling_id])
-            for dwelling_id, corporation, quarter, designation in facts
-            if dwelling_id in states]
+    return once(session, ("dwellings then", year, before), lambda: [
+        (corporation, str(quarter), designation, states[dwelling_id])
+        for dwelling_id, corporation, quarter, designation in facts
+        if dwelling_id in states])
 
 
 class RoundRow(NamedTuple):

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.late_changes import wait_for_late_changes
 from matching.models import ClosedQuarter
 from matching.quarters import parse_quarter
 from matching.reports.build import closed_by, quarter_snapshots
@@ -61,6 +62,7 @@ def close_quarter(
     by = closed_by(session, actor.id)
     row = ClosedQuarter(
         quarter=str(parsed), closed_at=moment, closed_by_user_id=actor.id,
+        late_changes_seen=wait_for_late_changes(session),
         snapshots=quarter_snapshots(session, parsed, closed_at=moment, by=by),
     )
     session.add(row)

@@ -7,20 +7,48 @@ PORT ?= 5000
 # The browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core.
 CHROMIUM ?= /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
+# Every dependency (and the build backend) pinned with its hashes; `make lock` refreshes them.
+LOCK := requirements/lock.txt
+TEST_LOCK := requirements/test-lock.txt
+# pip-tools gets a virtualenv of its own, outside the project's.
+LOCK_TOOLS ?= /tmp/matching-lock-tools
+LOCK_UPGRADE ?=
+COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	--build-deps-for editable $(LOCK_UPGRADE)
+# The project itself comes from the working tree with nothing fetched: it only installs when
+# the lock holds everything pyproject.toml asks for.
+STALE_LOCK = { echo "$< lacks what pyproject.toml asks for: run 'make lock'" >&2; exit 1; }
 
-.PHONY: run test install install-test browser-tools lint typecheck migrate seed clean translations
+.PHONY: run test install install-test browser-tools lint typecheck migrate seed clean \
+	translations lock
 
+# The virtualenv keeps the pip that comes with Python: nothing unhashed is downloaded.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-index --no-build-isolation -e . || $(STALE_LOCK)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/pip install --quiet --no-index --no-build-isolation -e ".[test]" || $(STALE_LOCK)
 	touch $(VENV)/.installed $@
+
+## Pin pyproject.toml's dependencies with their hashes for Python 3.11, as CI runs: the runtime
+## ones in requirements/lock.txt, with the test extras in requirements/test-lock.txt. Pins of
+## unchanged packages stay; `make lock LOCK_UPGRADE=--upgrade` moves all to the newest.
+lock: $(LOCK_TOOLS)/bin/pip-compile
+	@$(LOCK_TOOLS)/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and \
+		"make lock needs Python 3.11 (PYTHON=python3.11), the version CI installs with")'
+	$(COMPILE) --output-file $(LOCK) pyproject.toml
+	$(COMPILE) --extra test --constraint $(LOCK) --output-file $(TEST_LOCK) pyproject.toml
+
+$(LOCK_TOOLS)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/pip install --quiet "pip-tools>=7.4,<8"
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

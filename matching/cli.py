@@ -6,16 +6,20 @@ from typing import Any
 
 import click
 
-from matching.config import ConfigurationError, load_settings
+from matching.config import ConfigurationError, Settings, load_settings
 from matching.db import session_scope
 from matching.services.errors import ServiceError, ValidationFailed
 
 
-def _database_url() -> str:
+def _settings() -> Settings:
     try:
-        return load_settings().database_url
+        return load_settings()
     except ConfigurationError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _database_url() -> str:
+    return _settings().database_url
 
 
 def _fail(error: ServiceError) -> click.ClickException:
@@ -74,6 +78,10 @@ def seed_demo(if_empty: bool) -> None:
     """Add the deterministic demo year and print one login per role."""
     from matching.demo import DemoAlreadyLoaded, build_demo, role_logins_text
 
+    if _settings().is_production:
+        raise click.ClickException(
+            "the demo is not loaded when MATCHING_ENV=production: its accounts share a "
+            "password published in the README; create real users with `matching users create`")
     with session_scope(_database_url()) as session:
         try:
             report = build_demo(session)
@@ -105,7 +113,8 @@ def users_create(email: str, organisation: str, role: str, generate_password: bo
     from matching.services.users import create_user
     from matching.services.users import generate_password as new_password
 
-    password = new_password() if generate_password else sys.stdin.readline().rstrip("\n")
+    password = (new_password(email=email) if generate_password
+                else sys.stdin.readline().rstrip("\n"))
     with session_scope(_database_url()) as session:
         try:
             user = create_user(session, email=email, organisation_name=organisation, role=role,
@@ -129,6 +138,22 @@ def users_token(email: str) -> None:
         except ServiceError as error:
             raise _fail(error) from error
     click.echo(token)
+
+
+@users.command("reset-second-factor")
+@click.argument("email")
+def users_reset_second_factor(email: str) -> None:
+    """Turn off a user's second factor (a lost phone and lost recovery codes) and sign them
+    out; an administrator sets it up again at the next sign-in."""
+    from matching.services.two_factor import reset_second_factor
+    from matching.vocabulary import utcnow
+
+    with session_scope(_database_url()) as session:
+        try:
+            user = reset_second_factor(session, email=email, now=utcnow())
+        except ServiceError as error:
+            raise _fail(error) from error
+    click.echo(f"second factor of {user.email} turned off; signed out everywhere")
 
 
 @main.command("serve")
@@ -175,8 +200,9 @@ def _mail_summary(report: Any) -> str:
 @main.command("tick")
 @click.option("--now", callback=_parse_moment, help="the moment to act as of (ISO 8601)")
 def tick(now: datetime | None) -> None:
-    """Fire every transition and reminder that is due, and deliver the outbox; safe to run
-    twice, concurrently, or after a pause."""
+    """Fire every transition and reminder that is due, erase the personal fields of clients
+    whose retention ran out, delete expired sessions, sign-in records and idempotent answers,
+    and deliver the outbox; safe to run twice, concurrently, or after a pause."""
     from matching.notifications.outbox import mailer_for
     from matching.services.timers import run_tick
 
@@ -192,6 +218,9 @@ def tick(now: datetime | None) -> None:
     noticed = ", ".join(f"{kind} {count}" for kind, count in sorted(report.noticed.items()))
     click.echo(f"tick {moment.isoformat()}: {fired or 'nothing due'}")
     click.echo(f"notifications: {noticed or 'none due'}")
+    expired = ", ".join(f"{table} {count}" for table, count in sorted(report.expired.items())
+                        if count)
+    click.echo(f"retention: {report.erased} client(s) erased; expired: {expired or 'nothing'}")
     if report.mail is not None:
         click.echo(_mail_summary(report.mail))
         for problem in report.mail.errors:
@@ -299,3 +328,10 @@ def outbox_send(now: datetime | None) -> None:
         for problem in report.errors:
             click.echo(f"  refused: {problem}", err=True)
         raise SystemExit(1)
+
+
+# The access log and subject access live in their own module; added here, once `main` exists.
+from matching.cli_privacy import audit, clients  # noqa: E402
+
+main.add_command(audit)
+main.add_command(clients)

@@ -12,6 +12,10 @@ class ConfigurationError(RuntimeError):
     """A setting is missing or unsafe for the environment it runs in."""
 
 
+# A production key signs every session cookie: 32 characters at least, so it cannot be
+# guessed (a random one: python -c "import secrets; print(secrets.token_urlsafe(48))").
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 DEFAULT_MAIL_FROM = "Matching Utrecht <noreply@matching.invalid>"
 
@@ -32,6 +36,16 @@ class Settings:
     secret_key: str
     env: str
     mail: MailSettings = MailSettings()
+    # How many proxies in front may be believed about the client's address and scheme
+    # (X-Forwarded-For, X-Forwarded-Proto); 0 believes none, so nobody can forge them.
+    trusted_proxies: int = 0
+
+    def __post_init__(self) -> None:
+        if self.is_production and len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH:
+            raise ConfigurationError(
+                f"MATCHING_SECRET_KEY must be at least {MIN_PRODUCTION_SECRET_LENGTH} characters "
+                "when MATCHING_ENV=production; make one with: python -c \"import secrets; "
+                "print(secrets.token_urlsafe(48))\"")
 
     @property
     def is_production(self) -> bool:
@@ -59,9 +73,18 @@ def _development_secret_key() -> str:
     return key
 
 
+def _trusted_proxies(value: str | None) -> int:
+    text = (value or "0").strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ConfigurationError(
+            f"MATCHING_TRUSTED_PROXIES must be the number of proxies in front (0, 1, ...), "
+            f"not {value!r}")
+    return int(text)
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read MATCHING_DATABASE_URL, MATCHING_SECRET_KEY, MATCHING_ENV and the mail settings
-    (MATCHING_SMTP_URL, MATCHING_MAIL_FROM, MATCHING_BASE_URL)."""
+    """Read MATCHING_DATABASE_URL, MATCHING_SECRET_KEY, MATCHING_ENV, the mail settings
+    (MATCHING_SMTP_URL, MATCHING_MAIL_FROM, MATCHING_BASE_URL) and MATCHING_TRUSTED_PROXIES."""
     env = dict(os.environ if environ is None else environ)
     mode = env.get("MATCHING_ENV", "development")
     secret = env.get("MATCHING_SECRET_KEY", "")
@@ -76,4 +99,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sender=env.get("MATCHING_MAIL_FROM") or DEFAULT_MAIL_FROM,
         base_url=(env.get("MATCHING_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
     )
-    return Settings(database_url=url, secret_key=secret, env=mode, mail=mail)
+    return Settings(database_url=url, secret_key=secret, env=mode, mail=mail,
+                    trusted_proxies=_trusted_proxies(env.get("MATCHING_TRUSTED_PROXIES")))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     CheckConstraint,
     Column,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlmodel import Field, SQLModel
@@ -73,6 +75,34 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
     created_at: datetime = _timestamp()
     revoked_at: datetime | None = _timestamp(nullable=True)
+
+
+class SecondFactor(SQLModel, table=True):
+    """A user's authenticator app (TOTP): its shared secret, in use once confirmed with a
+    first code. The last time-step used keeps a seen code from being replayed, and the
+    wrong codes since the last right one slow down guessing (matching/services/two_factor)."""
+
+    __tablename__ = "second_factor"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    secret: str = Field(max_length=64)  # base32, as authenticator apps take it
+    created_at: datetime = _timestamp()
+    confirmed_at: datetime | None = _timestamp(nullable=True)
+    last_used_step: int | None = None
+    failed_codes: int = 0
+    last_failed_at: datetime | None = _timestamp(nullable=True)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code that stands in for the authenticator app, stored salted and hashed."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    code_hash: str = Field(max_length=100)
+    created_at: datetime = _timestamp()
+    used_at: datetime | None = _timestamp(nullable=True)
 
 
 class TargetGroup(SQLModel, table=True):
@@ -297,8 +327,9 @@ class Client(SQLModel, table=True):
     target_group: str = Field(foreign_key="target_group.code", max_length=40)
     adults: int = 1
     children: int = 0
-    birth_year: int
-    annual_income: int
+    # Empty (None) only once retention has erased them (matching/services/retention.py).
+    birth_year: int | None = None
+    annual_income: int | None = None
     needs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     excluded_wijken: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     preferred_wijken: list[str] = Field(
@@ -312,6 +343,8 @@ class Client(SQLModel, table=True):
     state: str = Field(default="registered", max_length=20, index=True)
     version: int = Field(default=1, sa_column=_client_version)
     created_at: datetime = _timestamp()
+    # When retention erased the personal fields of a client who left the process.
+    erased_at: datetime | None = _timestamp(nullable=True)
 
     __mapper_args__ = {"version_id_col": _client_version}
     __table_args__ = (
@@ -510,16 +543,50 @@ class LeaseEvent(_EventBase, table=True):
 
 
 class AccessLog(SQLModel, table=True):
-    """Every read of a client record: who, which record, when, from which organisation, why."""
+    """Every access to a client record as NEN 7513 asks: when (UTC), who (user, role,
+    organisation), what (action, fields touched), why (purpose), from where (access point,
+    request id). Append-only and hash-chained (matching/audit): `seq` numbers the rows
+    without gaps, `prev_hash` is the hash of the row before, `row_hash` this row's own."""
 
     __tablename__ = "access_log"
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    role: str = Field(default="", max_length=20)  # empty: the system or an operator
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
-    client_id: int = Field(foreign_key="client.id", index=True)
+    action: str = Field(max_length=10)  # read, search, export, create, change, delete
     purpose: str = Field(max_length=200)
+    access_point: str = Field(max_length=200)  # "web GET /clienten/7", "api ...", "cli ..."
+    # No foreign key: the log outlives what it records, and appending behind the chain's
+    # lock must never wait for a row lock on the client (matching/audit/record.py).
+    client_id: int = Field(index=True)
+    fields_touched: str = Field(default="", max_length=1000)  # names, comma-separated
+    request_id: str | None = Field(default=None, max_length=64)
+    prev_hash: str = Field(max_length=64)
+    row_hash: str = Field(max_length=64)
+
+    __table_args__ = (Index("uq_access_log_seq", "seq", unique=True),)
+
+
+# PostgreSQL refuses to change or remove a row of the access log, whoever asks (migration
+# 0010 installs the same on a migrated database).
+for _statement in (
+    """CREATE OR REPLACE FUNCTION access_log_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'the access log is append-only: ' || TG_OP || ' refused';
+    END;
+    $$""",
+    """CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log
+    FOR EACH ROW EXECUTE FUNCTION access_log_refuse_change()""",
+    """CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
+    FOR EACH STATEMENT EXECUTE FUNCTION access_log_refuse_change()""",
+):
+    event.listen(SQLModel.metadata.tables["access_log"], "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
 
 
 # --- notifications and the e-mail outbox ---------------------------------------------------------
@@ -621,7 +688,7 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """A failed sign-in, counted per address and per e-mail to slow down guessing."""
+    """A failed sign-in: when, for which e-mail address and from which network address."""
 
     __tablename__ = "login_attempt"
 
@@ -629,6 +696,21 @@ class LoginAttempt(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
     email: str = Field(max_length=254, index=True)
     remote_addr: str = Field(max_length=64, index=True)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """The recent sign-in attempts of one e-mail address or one network address, and the
+    moment before which the next one waits; every attempt claims its count here in one
+    UPDATE before a password is checked (matching/services/throttle.py)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    kind: str = Field(primary_key=True, max_length=16)  # "email" or "address"
+    value: str = Field(primary_key=True, max_length=254)
+    attempts: int = 0
+    last_attempt_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    not_before: datetime | None = _timestamp(nullable=True)
 
 
 class IdempotentRequest(SQLModel, table=True):
@@ -644,9 +726,15 @@ class IdempotentRequest(SQLModel, table=True):
     body_hash: str = Field(max_length=64)
     status_code: int
     response_body: str
+    # The clients the stored answer shows: a replay shows them again, so it is logged again.
+    client_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _timestamp()
 
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        # `tick` deletes the answers older than a day (matching/services/expiry.py).
+        Index("ix_idempotent_request_created_at", "created_at"),
+    )
 
 
 # --- requests between organisations ------------------------------------------------------------

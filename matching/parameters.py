@@ -48,6 +48,9 @@ class YearParameters:
     waiting_ambition_months: int = 3
     # 1: Good Friday is a day off for the deadlines (the Algemene termijnenwet does not count it).
     good_friday_is_holiday: int = 0
+    # Months after leaving the process before a client's personal fields are erased
+    # (product.md section 9); the value in force in the year `tick` runs applies.
+    retention_months: int = 24
     # For each value: the year whose row supplied it (None: the built-in default).
     supplied_by: dict[str, int | None] = field(default_factory=dict, compare=False)
 

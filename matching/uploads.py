@@ -2,21 +2,29 @@
 
 Corporations upload a quarter's dwellings and care providers their clients (product.md
 section 6). A file is read whole before anything is validated, so a broken file is refused
-with one clear message instead of half a report.
+with one clear message instead of half a report. The reading is bounded by the rows and
+columns actually read, whatever the file claims (matching/xlsx reads the workbooks).
 """
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from matching.services.errors import ValidationFailed
+from matching.xlsx import UnreadableWorkbook, first_sheet_rows
 
 # A quarter's dwellings or a provider's waiting clients: a few thousand rows at most. The
-# bound keeps one upload from holding a request (and a transaction) for minutes.
+# bound keeps one upload from holding a request (and a transaction) for minutes. Every line
+# counts, empty or not, and reading stops at the bound: a million empty lines (a CSV of
+# newlines, or a sheet claiming row 1048576) would otherwise be a million steps.
 MAX_ROWS = 5000
+# The widest template has 14 columns; cells further right are looked at only to refuse a
+# value there, never one by one (a sheet may claim 16384 columns, a CSV line a million).
+MAX_COLUMNS = 100
 
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -48,13 +56,11 @@ def read_rows(filename: str, data: bytes) -> list[SheetRow]:
     if name.endswith(".xlsx") or data.startswith(_XLSX_MAGIC):
         return _xlsx_rows(data)
     if name.endswith((".csv", ".txt")) or not name:
-        table = _csv_table(data)
-    else:
-        raise UnreadableFile("unknown_format", "upload a .csv or .xlsx file")
-    return _rows(table)
+        return _rows(_csv_table(data))
+    raise UnreadableFile("unknown_format", "upload a .csv or .xlsx file")
 
 
-def _csv_table(data: bytes) -> Iterable[Sequence[Any]]:
+def _csv_table(data: bytes) -> Iterator[list[str]]:
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte order mark.
         text = data.decode("utf-8-sig")
@@ -67,32 +73,27 @@ def _csv_table(data: bytes) -> Iterable[Sequence[Any]]:
     first_line = text.split("\n", 1)[0]
     # Dutch spreadsheets separate with semicolons (the comma is the decimal sign).
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return _csv_lines(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _csv_lines(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The reader's lines, read as they are asked for (so reading stops at MAX_ROWS)."""
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from reader
     except csv.Error as error:
         raise UnreadableFile("bad_csv", f"the CSV file cannot be read: {error}") from None
 
 
 def _xlsx_rows(data: bytes) -> list[SheetRow]:
-    from openpyxl import load_workbook
-
-    unreadable = UnreadableFile("not_xlsx", "the file is not a readable XLSX workbook")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a broken zip, missing parts, or openpyxl's own errors
-        raise unreadable from None
-    try:
-        if not workbook.worksheets:
-            raise UnreadableFile("empty", "the workbook has no sheets")
-        # In read-only mode the sheet's XML is parsed while the rows are read, so a broken
-        # sheet surfaces here; reading streams, so a huge sheet stops at MAX_ROWS.
-        return _rows(workbook.worksheets[0].iter_rows(values_only=True))
+        with closing(first_sheet_rows(data, max_columns=MAX_COLUMNS)) as table:
+            return _rows(table)
     except UnreadableFile:
         raise
-    except Exception:
-        raise unreadable from None
-    finally:
-        workbook.close()
+    except UnreadableWorkbook as error:
+        raise UnreadableFile(error.code, str(error), **error.params) from None
+    except Exception:  # a broken zip or XML, or a part that is not what it should be
+        raise UnreadableFile("not_xlsx", "the file is not a readable XLSX workbook") from None
 
 
 def _cell(value: Any) -> Any:
@@ -108,17 +109,30 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == ""
 
 
-def _rows(table: Iterable[Sequence[Any]]) -> list[SheetRow]:
-    iterator = iter(table)
-    header: list[str] | None = None
-    line = 0
-    for raw in iterator:
-        line += 1
-        if any(not _is_empty(_cell(v)) for v in raw):
-            header = [str(_cell(v) or "").lower() for v in raw]
-            break
-    if header is None:
-        raise UnreadableFile("empty", "the file is empty; the first row must name the columns")
+def _has_value(cells: Sequence[Any]) -> bool:
+    # Counting runs in C: a line of a million empty cells costs next to nothing.
+    if cells.count(None) + cells.count("") == len(cells):
+        return False
+    return any(not _is_empty(_cell(v)) for v in cells)
+
+
+def _numbered(table: Iterable[Sequence[Any]]) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Each line with its number; past the header's line and MAX_ROWS more, a refusal."""
+    for line, raw in enumerate(table, start=1):
+        if line > MAX_ROWS + 1:
+            raise UnreadableFile(
+                "too_many_rows", f"the file has more than {MAX_ROWS} rows", max=str(MAX_ROWS)
+            )
+        yield line, raw
+
+
+def _header(raw: Sequence[Any]) -> list[str]:
+    if _has_value(raw[MAX_COLUMNS:]):
+        raise UnreadableFile(
+            "too_many_columns", f"the header has more than {MAX_COLUMNS} columns",
+            max=str(MAX_COLUMNS),
+        )
+    header = [str(_cell(v) or "").lower() for v in raw[:MAX_COLUMNS]]
     while header and header[-1] == "":
         header.pop()
     seen: set[str] = set()
@@ -130,23 +144,26 @@ def _rows(table: Iterable[Sequence[Any]]) -> list[SheetRow]:
                 "duplicate_column", f"the column '{name}' appears twice", name=name
             )
         seen.add(name)
+    return header
+
+
+def _rows(table: Iterable[Sequence[Any]]) -> list[SheetRow]:
+    lines = _numbered(table)
+    header = next((_header(raw) for _, raw in lines if _has_value(raw)), None)
+    if header is None:
+        raise UnreadableFile("empty", "the file is empty; the first row must name the columns")
     rows: list[SheetRow] = []
-    for raw in iterator:
-        line += 1
-        cells = [_cell(v) for v in raw]
-        if all(_is_empty(v) for v in cells):
+    for line, raw in lines:
+        if not _has_value(raw):
             continue
-        if any(not _is_empty(v) for v in cells[len(header):]):
+        if _has_value(raw[len(header):]):
             raise UnreadableFile(
                 "extra_cells", f"row {line} has more cells than the header has columns",
                 row=str(line),
             )
+        cells = [_cell(v) for v in raw[: len(header)]]
         values = {name: cells[i] if i < len(cells) else None for i, name in enumerate(header)}
         rows.append(SheetRow(values, line))
-        if len(rows) > MAX_ROWS:
-            raise UnreadableFile(
-                "too_many_rows", f"the file has more than {MAX_ROWS} rows", max=str(MAX_ROWS)
-            )
     return rows
 
 

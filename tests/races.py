@@ -6,6 +6,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from sqlmodel import Session
+
+from matching.db import get_engine
+
 _MISSING = object()
 
 
@@ -38,3 +42,16 @@ def race(*calls: Callable[[], Any], allowed: tuple[type[BaseException], ...] = (
         raise AssertionError(f"thread {index} failed: {error!r}") from error
     assert all(outcome is not _MISSING for outcome in outcomes), "a thread left no outcome"
     return outcomes
+
+
+def race_in_sessions(url: str, *calls: Callable[[Session], Any],
+                     allowed: tuple[type[BaseException], ...], timeout: float = 30) -> list[Any]:
+    """Run each call with its own session on `url`, released at the same moment (see race)."""
+
+    def in_a_session(call: Callable[[Session], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            with Session(get_engine(url), expire_on_commit=False) as session:
+                return call(session)
+        return run
+
+    return race(*(in_a_session(c) for c in calls), allowed=allowed, timeout=timeout)

@@ -79,6 +79,9 @@ class ClientVerdict:
 
 
 def client_facts(row: Client) -> ClientFacts:
+    if row.birth_year is None or row.annual_income is None:
+        # Retention erases only clients who left the process; the engine reads waiting ones.
+        raise ValueError(f"client {row.id} has no personal fields left to match on")
     return ClientFacts(
         id=row.id or 0, care_provider_id=row.care_provider_id, target_group=row.target_group,
         phase=row.phase, adults=row.adults, children=row.children, birth_year=row.birth_year,

@@ -88,7 +88,7 @@ class CandidateView:
     candidate: Candidate
     adults: int
     children: int
-    income: IncomeBand
+    income: IncomeBand | None  # None once retention erased the income
     target_group: TargetGroupRow | None
     care_provider: str
     support_confirmed: bool
@@ -105,7 +105,9 @@ class RoundView:
     reason_by_code: dict[str, ReasonCode]
 
 
-def income_band(session: Session, client: Client, year: int) -> IncomeBand:
+def income_band(session: Session, client: Client, year: int) -> IncomeBand | None:
+    if client.annual_income is None:
+        return None
     params = year_parameters(session, year)
     single = client.adults + client.children <= 1
     limit = (params.housing_benefit_income_limit_single if single

@@ -1,6 +1,7 @@
 """The sections of a report, each a query over one period. No state changes here."""
 
 from collections import Counter, defaultdict
+from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
@@ -13,6 +14,7 @@ from matching.models import (
     TargetGroup,
 )
 from matching.quarters import parse_quarter
+from matching.reports.contingent_counts import as_read_by
 from matching.reports.history_reads import (
     OPEN_FLIP_STATES,
     clients_then,
@@ -260,16 +262,11 @@ def contingents(session: Session, period: Period, reader: Reader, as_of: date
     states, facts = clients_then(session, before)
     proposed_then = Counter(facts[client_id][1] for client_id, state in states.items()
                             if state == ClientState.PROPOSED)
-    for row in once(session, ("contingents", period.year, before),
+    everyone = once(session, ("contingents", period.year, before),
                     lambda: contingent_overview(session, period.year, before,
-                                                proposed=proposed_then)):
-        proposed, housed = reader.clients(row.proposed), reader.clients(row.housed)
-        rows.append({
-            "care_provider_id": row.care_provider_id, "care_provider": row.care_provider,
-            "contingent": row.contingent, "proposed": proposed, "housed": housed,
-            "remaining": row.remaining if housed is not None else None,
-            "suppressed": proposed is None or housed is None,
-        })
+                                                proposed=proposed_then))
+    for row in as_read_by(reader, everyone):
+        rows.append({**asdict(row), "suppressed": row.suppressed})
     return rows
 
 

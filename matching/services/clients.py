@@ -1,15 +1,18 @@
 """Clients (referrals by a care provider): register, edit, approve, hold, resume, withdraw."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, select
 
-from matching.models import AccessLog, Candidate, Client, District, Dwelling, TargetGroup
+from matching.audit import record_client_access
+from matching.models import Candidate, Client, District, Dwelling, TargetGroup
 from matching.notifications import causes
 from matching.schemas import ClientInput, parse
 from matching.services.access import check_client_visible, require_role
 from matching.services.errors import NotFound, ValidationFailed
+from matching.services.locks import RowsMoved
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import CandidateState, ClientState, Role, utcnow
 from matching.workdays import local_date
@@ -104,9 +107,16 @@ def update_client(
     ).first()
     if clash is not None:
         raise ValidationFailed({"reference": "your organisation already uses this reference"})
+    changed = [name for name, value in values.model_dump().items()
+               if getattr(client, name) != value]
     for name, value in values.model_dump().items():
         setattr(client, name, value)
+    if client.phase != group.phase:
+        changed.append("phase")
     client.phase = group.phase
+    if changed:
+        log_client_reads(session, actor=actor, client_ids=[client_id], purpose="edit client",
+                         action="change", fields=changed)
     commit(session)
     return client
 
@@ -122,12 +132,18 @@ def read_client(session: Session, *, client_id: int, actor: Any, purpose: str) -
     return client
 
 
-def log_client_reads(session: Session, *, actor: Any, client_ids: list[int], purpose: str) -> None:
-    """Add an access-log row per client shown to the actor; the caller commits."""
-    moment = utcnow()
-    for client_id in client_ids:
-        session.add(AccessLog(at=moment, user_id=actor.id, organisation_id=actor.organisation_id,
-                              client_id=client_id, purpose=purpose[:200]))
+def log_client_reads(
+    session: Session, *, actor: Any, client_ids: list[int], purpose: str, action: str = "read",
+    fields: Sequence[str] | None = None, access_point: str | None = None,
+) -> None:
+    """Note in the access log each client shown to the actor; the rows are written when the
+    caller commits, and the commit fails when they cannot be (matching/audit/record.py).
+
+    `action` is one of matching.audit.ACTIONS (a list filtered by the user is a `search`);
+    `fields` names what was shown (the whole record when not given); the access point and
+    request id come from the web request or command, unless `access_point` is given."""
+    record_client_access(session, actor=actor, client_ids=client_ids, action=action,
+                         purpose=purpose, fields=fields, access_point=access_point)
 
 
 @service
@@ -150,9 +166,9 @@ def approve_client(
     return client
 
 
-def _own_or_agency(session: Session, client_id: int, actor: Any) -> Client:
+def _own_or_agency(session: Session, client_id: int, actor: Any, *, lock: bool = True) -> Client:
     require_role(actor, Role.CARE_PROVIDER, Role.MATCHER)
-    client = get_or_404(session, Client, client_id, lock=True)
+    client = get_or_404(session, Client, client_id, lock=lock)
     check_client_visible(actor, client)
     return client
 
@@ -196,30 +212,57 @@ def reinstate_client(
     return client
 
 
-@service
-def withdraw_client(
-    session: Session, *, client_id: int, reason: str, actor: Any, now: datetime | None = None
-) -> Client:
-    """Withdraw a client from the process, taking them out of any round or match."""
-    from matching.services.proposals import withdraw_candidate
+class _Ties(NamedTuple):
+    """What a withdrawal changes besides the client: their pending candidacy and its round,
+    or the dwelling they are matched to."""
 
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": "a reason is required"})
-    client = _own_or_agency(session, client_id, actor)
-    moment = now or utcnow()
+    dwelling_id: int | None = None
+    proposal_id: int | None = None
+    candidate_id: int | None = None
+
+
+def _ties(session: Session, client: Client) -> _Ties:
     if client.state == ClientState.PROPOSED:
         pending = session.exec(
             select(Candidate).where(
                 Candidate.client_id == client.id, Candidate.state == CandidateState.PENDING
             )
         ).first()
-        if pending is not None:
-            withdraw_candidate(session, candidate=pending, actor=actor, now=moment)
+        if pending is not None:  # its round, dwelling and id never change
+            return _Ties(pending.dwelling_id, pending.proposal_id, pending.id)
+    elif client.state in (ClientState.MATCHED, ClientState.OFFER_ACCEPTED):
+        return _Ties(session.exec(
+            select(Dwelling.id).where(Dwelling.matched_client_id == client.id)
+        ).first())
+    return _Ties()
+
+
+@service
+def withdraw_client(
+    session: Session, *, client_id: int, reason: str, actor: Any, now: datetime | None = None
+) -> Client:
+    """Withdraw a client from the process, taking them out of any round or match."""
+    from matching.services.proposals import lock_round, withdraw_candidate
+
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "a reason is required"})
+    client = _own_or_agency(session, client_id, actor, lock=False)
+    moment = now or utcnow()
+    # The round and the dwelling are found through the client, against the global lock order
+    # (services.locks): they are locked first, then the client, and then the ties checked
+    # again, as a decision or an offer may have moved the client in the meantime.
+    ties = _ties(session, client)
+    round_ = lock_round(session, ties.proposal_id) if ties.proposal_id is not None else None
+    if round_ is None and ties.dwelling_id is not None:
+        get_or_404(session, Dwelling, ties.dwelling_id, lock=True)
+    client = get_or_404(session, Client, client_id, lock=True)
+    if _ties(session, client) != ties:
+        raise RowsMoved(f"client {client_id} moved while being withdrawn")
+    if round_ is not None and ties.candidate_id is not None:
+        withdraw_candidate(round_, candidate_id=ties.candidate_id, actor=actor, now=moment)
     elif client.state in (ClientState.MATCHED, ClientState.OFFER_ACCEPTED):
         # The dwelling goes back to the agency for a new round.
-        dwelling = session.exec(
-            select(Dwelling).where(Dwelling.matched_client_id == client.id)
-        ).first()
+        dwelling = session.get(Dwelling, ties.dwelling_id) if ties.dwelling_id else None
         if dwelling is None:
             raise NotFound("the matched dwelling was not found")
         trigger = "decline_offer" if client.state == ClientState.MATCHED else "reopen"

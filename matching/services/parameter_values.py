@@ -27,6 +27,8 @@ _AT_LEAST_ONE = {
     "candidates_per_round", "persons_per_room_max", "min_floor_area_per_person_m2",
     "decision_working_days", "offer_answer_working_days", "release_working_days",
     "flip_review_months", "campus_max_years",
+    # Zero would erase a client's record on the day they left.
+    "retention_months",
 }
 
 # Yes-or-no parameters, stored as 0 or 1.

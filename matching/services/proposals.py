@@ -1,6 +1,11 @@
-"""Proposal rounds: the agency proposes candidates; the corporation accepts one or rejects."""
+"""Proposal rounds: the agency proposes candidates; the corporation accepts one or rejects.
+
+Row locks follow the global order of services.locks: the dwelling, its round, the round's
+candidates, then the clients whose state changes (by id).
+"""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +20,7 @@ from matching.notifications import causes
 from matching.parameters import year_parameters
 from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import NotFound, ValidationFailed
+from matching.services.locks import lock_rows, lock_where
 from matching.services.reference import reason_code_of_kind
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import CandidateState, ProposalState, Role, utcnow
@@ -26,26 +32,40 @@ OPEN_ROUND_STATES = (ProposalState.OPEN, ProposalState.OVERDUE)
 
 
 def open_round(session: Session, dwelling_id: int, *, lock: bool = False) -> Proposal | None:
-    """Return the dwelling's undecided round, if any."""
-    query = select(Proposal).where(
-        Proposal.dwelling_id == dwelling_id,
-        Proposal.state.in_(OPEN_ROUND_STATES),  # type: ignore[attr-defined]
-    )
+    """Return the dwelling's undecided round, if any; `lock` locks it (the caller holds the
+    dwelling's lock already)."""
+    is_open = (col(Proposal.dwelling_id) == dwelling_id) & col(Proposal.state).in_(
+        OPEN_ROUND_STATES)
     if lock:
-        query = query.with_for_update()
-    return session.exec(query).first()
+        return next(iter(lock_where(session, Proposal, is_open)), None)
+    return session.exec(select(Proposal).where(is_open)).first()
 
 
 def _candidates(session: Session, proposal_id: int) -> list[Candidate]:
-    return list(
-        session.exec(
-            select(Candidate)
-            .where(Candidate.proposal_id == proposal_id)
-            .order_by(col(Candidate.position))
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
+    """Lock a round's candidates (by id, as all locks go) and return them by position."""
+    rows = lock_where(session, Candidate, col(Candidate.proposal_id) == proposal_id)
+    return sorted(rows, key=lambda c: c.position)
+
+
+@dataclass(frozen=True)
+class LockedRound:
+    dwelling: Dwelling
+    proposal: Proposal
+    candidates: list[Candidate]  # by position
+
+
+def lock_round(session: Session, proposal_id: int) -> LockedRound:
+    """Lock a round's dwelling, the round and its candidates, in that (the global) order."""
+    # A round never moves to another dwelling, so its dwelling can be read before the lock.
+    dwelling_id = get_or_404(session, Proposal, proposal_id).dwelling_id
+    dwelling = get_or_404(session, Dwelling, dwelling_id, lock=True)
+    proposal = get_or_404(session, Proposal, proposal_id, lock=True)
+    return LockedRound(dwelling, proposal, _candidates(session, proposal_id))
+
+
+def _lock_clients(session: Session, candidates: Sequence[Candidate]) -> dict[int, Client]:
+    rows = lock_rows(session, Client, [c.client_id for c in candidates])
+    return {client.id: client for client in rows if client.id is not None}
 
 
 @service
@@ -162,22 +182,25 @@ def decide_candidate(
     """Accept one candidate (closing the round) or reject one with a reason."""
     require_role(actor, Role.CORPORATION)
     moment = now or utcnow()
-    # The round is locked first: decisions on one round are taken one at a time.
-    proposal = get_or_404(session, Proposal, proposal_id, lock=True)
-    dwelling = get_or_404(session, Dwelling, proposal.dwelling_id, lock=True)
+    # The round is locked (after its dwelling): decisions on one round are taken one at a time.
+    locked = lock_round(session, proposal_id)
+    proposal, dwelling, candidates = locked.proposal, locked.dwelling, locked.candidates
     check_dwelling_owner(actor, dwelling)
     if decision not in ("accept", "reject"):
         raise ValidationFailed({"decision": "must be 'accept' or 'reject'"})
-    candidates = _candidates(session, proposal_id)
     chosen = next((c for c in candidates if c.client_id == client_id), None)
     if chosen is None:
         raise ValidationFailed(
             {"client_id": f"client {client_id} is not a candidate of this round"}
         )
+    # Accepting moves every pending candidate's client, rejecting only the chosen one's.
+    moving = [c for c in candidates if c.state == CandidateState.PENDING
+              and (decision == "accept" or c is chosen)]
+    clients = _lock_clients(session, moving)
     if decision == "accept":
-        _accept(session, proposal, dwelling, chosen, candidates, actor, moment)
+        _accept(session, proposal, dwelling, chosen, candidates, clients, actor, moment)
     else:
-        _reject(session, proposal, dwelling, chosen, candidates, actor, moment,
+        _reject(session, proposal, dwelling, chosen, candidates, clients, actor, moment,
                 reason_code, motivation)
     commit(session)
     return proposal
@@ -185,7 +208,7 @@ def decide_candidate(
 
 def _accept(
     session: Session, proposal: Proposal, dwelling: Dwelling, chosen: Candidate,
-    candidates: list[Candidate], actor: Any, moment: datetime,
+    candidates: list[Candidate], clients: dict[int, Client], actor: Any, moment: datetime,
 ) -> None:
     fire(chosen, "accept", actor=actor, now=moment)
     chosen.decided_at, chosen.decided_by_user_id = moment, getattr(actor, "id", None)
@@ -194,8 +217,8 @@ def _accept(
     for other in candidates:
         if other is not chosen and other.state == CandidateState.PENDING:
             fire(other, "pass_over", actor=actor, now=moment)
-            _requeue(session, other.client_id, actor, moment, dwelling.id)
-    client = get_or_404(session, Client, chosen.client_id, lock=True)
+            _requeue(clients[other.client_id], actor, moment, dwelling.id)
+    client = clients[chosen.client_id]
     fire(client, "match", actor=actor, now=moment, dwelling_id=dwelling.id)
     fire(dwelling, "match", actor=actor, now=moment, client_id=client.id)
     dwelling.matched_client_id = client.id
@@ -204,7 +227,7 @@ def _accept(
 
 def _reject(
     session: Session, proposal: Proposal, dwelling: Dwelling, chosen: Candidate,
-    candidates: list[Candidate], actor: Any, moment: datetime,
+    candidates: list[Candidate], clients: dict[int, Client], actor: Any, moment: datetime,
     reason_code: str | None, motivation: str | None,
 ) -> None:
     problems: dict[str, str] = {}
@@ -221,7 +244,7 @@ def _reject(
     fire(chosen, "reject", actor=actor, now=moment, reason_code=reason_code, motivation=text)
     chosen.reason_code, chosen.motivation = reason_code, text or None
     chosen.decided_at, chosen.decided_by_user_id = moment, getattr(actor, "id", None)
-    _requeue(session, chosen.client_id, actor, moment, dwelling.id)
+    _requeue(clients[chosen.client_id], actor, moment, dwelling.id)
     if all(c.state != CandidateState.PENDING for c in candidates):
         # Every candidate rejected: the round closes and the agency proposes new clients.
         fire(proposal, "reject", actor=actor, now=moment)
@@ -230,10 +253,7 @@ def _reject(
         causes.round_decided(session, proposal, dwelling, "rejected", moment)
 
 
-def _requeue(
-    session: Session, client_id: int, actor: Any, moment: datetime, dwelling_id: Any
-) -> None:
-    client = get_or_404(session, Client, client_id, lock=True)
+def _requeue(client: Client, actor: Any, moment: datetime, dwelling_id: Any) -> None:
     fire(client, "requeue", actor=actor, now=moment, dwelling_id=dwelling_id)
 
 
@@ -242,31 +262,32 @@ def cancel_open_round(
     reason: str | None = None,
 ) -> Proposal | None:
     """Cancel the dwelling's open round and send its pending candidates back to waiting;
-    return the round cancelled, if there was one."""
+    return the round cancelled, if there was one. The caller holds the dwelling's lock."""
     moment = now or utcnow()
     proposal = open_round(session, dwelling.id, lock=True)  # type: ignore[arg-type]
     if proposal is None:
         return None
-    for candidate in _candidates(session, proposal.id):  # type: ignore[arg-type]
-        if candidate.state == CandidateState.PENDING:
-            fire(candidate, "withdraw", actor=actor, now=moment)
-            _requeue(session, candidate.client_id, actor, moment, dwelling.id)
+    candidates = _candidates(session, proposal.id)  # type: ignore[arg-type]
+    pending = [c for c in candidates if c.state == CandidateState.PENDING]
+    clients = _lock_clients(session, pending)
+    for candidate in pending:
+        fire(candidate, "withdraw", actor=actor, now=moment)
+        _requeue(clients[candidate.client_id], actor, moment, dwelling.id)
     fire(proposal, "cancel", actor=actor, now=moment, **({"reason": reason} if reason else {}))
     proposal.closed_at = moment
     return proposal
 
 
 def withdraw_candidate(
-    session: Session, *, candidate: Candidate, actor: Any, now: datetime | None = None
+    locked: LockedRound, *, candidate_id: int, actor: Any, now: datetime | None = None
 ) -> None:
-    """Take a withdrawn client out of their round; close the round if nobody is left."""
+    """Take a withdrawn client out of their locked round; close the round if nobody is left."""
     moment = now or utcnow()
-    proposal = get_or_404(session, Proposal, candidate.proposal_id, lock=True)
+    candidate = next(c for c in locked.candidates if c.id == candidate_id)
     fire(candidate, "withdraw", actor=actor, now=moment)
-    remaining = _candidates(session, proposal.id)  # type: ignore[arg-type]
-    if all(c.state != CandidateState.PENDING for c in remaining):
+    if all(c.state != CandidateState.PENDING for c in locked.candidates):
+        proposal = locked.proposal
         fire(proposal, "reject", actor=actor, now=moment, reason="client withdrawn")
         proposal.closed_at = moment
-        dwelling = get_or_404(session, Dwelling, proposal.dwelling_id, lock=True)
-        fire(dwelling, "reopen", actor=actor, now=moment, proposal_id=proposal.id)
+        fire(locked.dwelling, "reopen", actor=actor, now=moment, proposal_id=proposal.id)
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from matching.models import Dwelling, Proposal
+from matching.models import Proposal
 from matching.notifications import causes
 from matching.parameters import year_parameters
 from matching.services.access import require_role
 from matching.services.errors import ValidationFailed
-from matching.services.proposals import cancel_open_round
-from matching.services.unit_of_work import commit, get_or_404, service
+from matching.services.proposals import cancel_open_round, lock_round
+from matching.services.unit_of_work import commit, service
 from matching.vocabulary import Role, utcnow
 from matching.workdays import local_date
 from matching.workflow import fire
@@ -47,9 +47,9 @@ def extend_round_deadline(
     require_role(actor, Role.MATCHER)
     moment = now or utcnow()
     today = local_date(moment)
-    # Locked in the order every round service uses: the round, then its dwelling.
-    proposal = get_or_404(session, Proposal, proposal_id, lock=True)
-    dwelling = get_or_404(session, Dwelling, proposal.dwelling_id, lock=True)
+    # Locked in the global order (services.locks): the dwelling, the round, its candidates.
+    locked = lock_round(session, proposal_id)
+    proposal, dwelling = locked.proposal, locked.dwelling
     require_trigger(proposal, "extend", now=moment)
     cleaned = _reason(reason)
     latest = latest_extended_deadline(session, today)
@@ -73,8 +73,8 @@ def cancel_round(
     queue for a new round."""
     require_role(actor, Role.MATCHER)
     moment = now or utcnow()
-    proposal = get_or_404(session, Proposal, proposal_id, lock=True)
-    dwelling = get_or_404(session, Dwelling, proposal.dwelling_id, lock=True)
+    locked = lock_round(session, proposal_id)
+    proposal, dwelling = locked.proposal, locked.dwelling
     require_trigger(proposal, "cancel", now=moment)
     cleaned = _reason(reason)
     cancel_open_round(session, dwelling=dwelling, actor=actor, now=moment, reason=cleaned)

@@ -1,5 +1,6 @@
 """Time-driven work, done by `matching tick` (never by threads in the web process): the
-transitions that fall due, the notices that time makes due, and the e-mail outbox.
+transitions that fall due, the notices that time makes due, retention and expiry
+(services/retention.py, services/expiry.py), and the e-mail outbox.
 
 Each due item is handled in its own transaction. The guarantee comes from the database: a
 second tick that reaches an item already moved finds it in another state (or loses on its
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 from matching.models import Dwelling, Lease, Proposal
@@ -24,6 +25,10 @@ from matching.notifications.notify import already_noticed, notify
 from matching.notifications.outbox import Mailer, SendReport, send_outbox
 from matching.parameters import ParametersByYear
 from matching.services.errors import Conflict
+from matching.services.expiry import expire_records
+from matching.services.locks import FOR_NO_KEY_UPDATE
+from matching.services.retention import erase_left_clients
+from matching.services.retry import is_transient
 from matching.services.unit_of_work import commit
 from matching.vocabulary import LeaseState, LeaseType, ProposalState
 from matching.workdays import local_date
@@ -36,6 +41,8 @@ class TickReport:
     noticed: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     mail: SendReport | None = None
+    erased: int = 0  # clients whose personal fields retention erased
+    expired: dict[str, int] = field(default_factory=dict)  # rows deleted per table
 
     def count(self, name: str) -> None:
         self.fired[name] = self.fired.get(name, 0) + 1
@@ -45,7 +52,9 @@ class TickReport:
 
 
 def _claim(session: Session, query):
-    return session.exec(query.with_for_update(skip_locked=True)).all()
+    # NO KEY UPDATE as every row lock (services.locks); SKIP LOCKED never waits, so claiming
+    # many rows at once in any order cannot deadlock.
+    return session.exec(query.with_for_update(skip_locked=True, **FOR_NO_KEY_UPDATE)).all()
 
 
 def _fire_one(session: Session, row, trigger: str, now: datetime, report: TickReport,
@@ -62,6 +71,11 @@ def _fire_one(session: Session, row, trigger: str, now: datetime, report: TickRe
     except (Conflict, TransitionNotAllowed, IntegrityError):
         session.rollback()
         report.skipped += 1
+    except DBAPIError as error:
+        if not is_transient(error):
+            raise
+        session.rollback()  # a deadlock undid this item only; the next tick fires it
+        report.skipped += 1
 
 
 def _review_notice(parameters: ParametersByYear, lease: Lease) -> date:
@@ -77,11 +91,15 @@ def _end_notice(parameters: ParametersByYear, lease: Lease) -> date:
 
 
 def run_tick(session: Session, *, now: datetime, mailer: Mailer | None = None) -> TickReport:
-    """Fire every transition that is due as of `now`, record the notices that are due, and
-    (given a mailer) deliver the outbox."""
+    """Fire every transition that is due as of `now`, record the notices that are due,
+    erase the clients whose retention ran out, delete expired sessions, sign-in records and
+    idempotent answers, and (given a mailer) deliver the outbox."""
     report = TickReport()
     _fire_due_transitions(session, now, report)
     _record_due_notices(session, now, report)
+    retention = erase_left_clients(session, now=now)
+    report.erased, report.skipped = retention.erased, report.skipped + retention.skipped
+    report.expired = expire_records(session, now=now).deleted
     if mailer is not None:
         report.mail = send_outbox(session, now=now, mailer=mailer)
     return report

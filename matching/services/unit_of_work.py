@@ -1,4 +1,10 @@
-"""Committing a service's work once, turning database refusals into domain errors."""
+"""Committing a service's work once, turning database refusals into domain errors.
+
+A service runs as one unit of work: all of it commits or none of it does. When the database
+undoes it for a race it lost (a deadlock, a serialization failure) the whole service runs again
+from the start, a bounded number of times (services.retry); row locks follow the one global
+order of services.locks.
+"""
 
 import functools
 from collections.abc import Callable
@@ -9,6 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from matching.services.errors import Conflict, NotFound
+from matching.services.locks import lock_rows
+from matching.services.retry import run_with_retries
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -46,6 +54,8 @@ MAX_ID = 2_147_483_647  # PostgreSQL's integer, the type of every id column
 
 STALE_MESSAGE = "someone else changed this record first; reload and try again"
 
+_RUNNING = "matching.service_running"  # session.info key: a service is running on it
+
 
 def commit(session: Session) -> None:
     """Commit, or roll back and raise Conflict when a concurrent change won."""
@@ -61,29 +71,42 @@ def commit(session: Session) -> None:
 
 def service(function: Callable[P, R]) -> Callable[P, R]:
     """Make a service all-or-nothing: on any error roll back, and report database refusals
-    (a unique index, a stale version) as Conflict, wherever in the service they surface."""
+    (a unique index, a stale version) as Conflict, wherever in the service they surface; run
+    it again from the start when the database undid it for a deadlock (services.retry)."""
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         session = args[0] if args else kwargs["session"]
         assert isinstance(session, Session)
+
+        def once() -> R:
+            try:
+                return function(*args, **kwargs)
+            except StaleDataError as error:
+                session.rollback()
+                raise Conflict(STALE_MESSAGE) from error
+            except IntegrityError as error:
+                session.rollback()
+                raise _conflict(error) from error
+            except BaseException:
+                session.rollback()
+                raise
+
+        if session.info.get(_RUNNING):
+            # Called by another service: only the outermost one can start the work over.
+            return once()
+        session.info[_RUNNING] = True
         try:
-            return function(*args, **kwargs)
-        except StaleDataError as error:
-            session.rollback()
-            raise Conflict(STALE_MESSAGE) from error
-        except IntegrityError as error:
-            session.rollback()
-            raise _conflict(error) from error
-        except BaseException:
-            session.rollback()
-            raise
+            return run_with_retries(once)
+        finally:
+            session.info.pop(_RUNNING, None)
 
     return wrapper
 
 
 def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool = False) -> T:
-    """Load one row by primary key, or raise NotFound; `lock` takes a row lock (PostgreSQL)."""
+    """Load one row by primary key, or raise NotFound; `lock` takes a row lock (PostgreSQL),
+    in the global order of services.locks."""
     if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
         # No row has such an id, and the database would refuse the number with an error.
         raise NotFound(f"{model.__name__.lower()} {object_id} not found")
@@ -91,7 +114,8 @@ def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool =
         # Likewise no text key holds a NUL character, which PostgreSQL refuses outright.
         raise NotFound(f"{model.__name__.lower()} not found")
     if lock:
-        row = session.get(model, object_id, with_for_update=True, populate_existing=True)
+        found = lock_rows(session, model, [object_id])  # type: ignore[type-var]
+        row = found[0] if found else None
     else:
         row = session.get(model, object_id)
     if row is None:

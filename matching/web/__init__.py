@@ -6,6 +6,7 @@ from flask import Flask, g, request
 from flask_openapi3 import Info, OpenAPI
 from flask_wtf.csrf import CSRFProtect
 from sqlmodel import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from matching.config import Settings, load_settings
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         MATCHING_DATABASE_URL=settings.database_url,
         MATCHING_ENV=settings.env,
         MATCHING_IDLE_MINUTES=30,
+        MATCHING_SESSION_HOURS=12,  # however busy, a session ends this long after sign-in
         SESSION_COOKIE_NAME="matching_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(overrides)
     app.url_map.converters["int"] = DatabaseId
+    trust_proxies(app, settings.trusted_proxies)
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
@@ -67,6 +70,14 @@ class DatabaseId(IntegerConverter):
 
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+def trust_proxies(app: Flask, count: int) -> None:
+    """Believe the last `count` entries of X-Forwarded-For and -Proto, the ones our own
+    proxies wrote; with none trusted a client could forge its address past the sign-in
+    brake, and with a proxy not trusted everyone behind it would share the proxy's."""
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def register_database(app: Flask) -> None:
@@ -89,9 +100,10 @@ def db_session() -> Session:
 
 
 def register_extensions(app: Flask) -> None:
-    from matching.web import i18n, navigation, notification_bell
+    from matching.web import access_log, i18n, navigation, notification_bell
     from matching.web.auth import login_manager
 
+    access_log.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     notification_bell.init_app(app)
@@ -119,11 +131,12 @@ def register_blueprints(app: Flask) -> None:
         proposals,
         reports,
         steering_inputs,
+        two_factor,
     )
 
     for module in (
         health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin,
-        notifications, dashboard, steering_inputs,
+        notifications, dashboard, steering_inputs, two_factor,
     ):
         app.register_blueprint(module.blueprint)
     from matching.web import api
@@ -149,6 +162,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            # Over TLS (behind a proxy: as its trusted X-Forwarded-Proto says), the browser
+            # is told to use nothing else here for a year, so no one can strip it to http.
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
         if request.path != "/health" and not request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -69,6 +69,9 @@ GROUPS: list[tuple[str, dict[str, str]]] = [
         "campus_max_years": _l("Langste duur campuscontract (jaren)"),
         "campus_notice_months": _l("Melding einde campuscontract vooraf (maanden)"),
     }),
+    (_l("Privacy"), {
+        "retention_months": _l("Persoonsgegevens wissen na vertrek (maanden)"),
+    }),
 ]
 LABELS = {name: label for _group, names in GROUPS for name, label in names.items()}
 

@@ -23,6 +23,7 @@ from matching.web.choices import choices
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import ROLE_LABELS
 from matching.web.page_helpers import page_args
+from matching.web.sign_in_steps import requires_recent_sign_in
 
 STATUSES = {"actief": True, "inactief": False}
 
@@ -81,13 +82,14 @@ def _show_user_problems(form: UserForm, error: ValidationFailed, kind: str) -> N
 
 @blueprint.route("/gebruikers/nieuw", methods=["GET", "POST"])
 @roles_required("admin")
+@requires_recent_sign_in
 def new_user():
     """Create a user with a generated password, shown once."""
     form, organisations = _user_form()
     status = 200
     if form.validate_on_submit():
         name, kind = organisations[form.organisation.data]  # validated against the choices
-        password = generate_password()
+        password = generate_password(email=form.email.data or "")
         try:
             user = create_user(
                 db_session(), email=form.email.data or "", organisation_name=name,
@@ -137,6 +139,7 @@ def _set_active(user_id: int, active: bool):
 
 @blueprint.post("/gebruikers/<int:user_id>/deactiveren")
 @roles_required("admin")
+@requires_recent_sign_in
 def deactivate_user(user_id: int):
     """Deactivate a user: their sessions end and their API tokens are revoked."""
     return _set_active(user_id, False)
@@ -144,6 +147,7 @@ def deactivate_user(user_id: int):
 
 @blueprint.post("/gebruikers/<int:user_id>/activeren")
 @roles_required("admin")
+@requires_recent_sign_in
 def activate_user(user_id: int):
     """Let a deactivated user sign in again."""
     return _set_active(user_id, True)
@@ -151,6 +155,7 @@ def activate_user(user_id: int):
 
 @blueprint.post("/gebruikers/<int:user_id>/wachtwoord")
 @roles_required("admin")
+@requires_recent_sign_in
 def reset_user_password(user_id: int):
     """Give a user a new generated password, shown once; their sessions end."""
     password = reset_password(db_session(), user_id=user_id, actor=current_actor())
@@ -163,6 +168,7 @@ def reset_user_password(user_id: int):
 
 @blueprint.post("/gebruikers/<int:user_id>/tokens/<int:token_id>/intrekken")
 @roles_required("admin")
+@requires_recent_sign_in
 def revoke_user_token(user_id: int, token_id: int):
     """Revoke one of a user's API tokens."""
     user_detail(db_session(), actor=current_actor(), user_id=user_id)  # 404 for no such user

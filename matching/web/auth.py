@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -29,9 +30,10 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from matching.models import User
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.notifications import set_language
+from matching.services.passwords import MIN_PASSWORD_LENGTH
 from matching.services.sessions import SignInRefused, sign_in, sign_out, user_for_session
+from matching.services.two_factor import has_second_factor
 from matching.services.users import (
-    MIN_PASSWORD_LENGTH,
     change_password,
     create_api_token,
     revoke_api_token,
@@ -41,6 +43,9 @@ from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import LANGUAGES
+from matching.web.next_page import safe_next_page
+from matching.web.password_messages import password_problem_text
+from matching.web.sign_in_steps import hold_sign_in, note_confirmed
 
 blueprint = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -67,7 +72,9 @@ class SignedIn(UserMixin):
 @login_manager.user_loader
 def _load(session_id: str) -> SignedIn | None:
     idle = timedelta(minutes=current_app.config.get("MATCHING_IDLE_MINUTES", 30))
-    user = user_for_session(db_session(), session_id=session_id, now=utcnow(), idle=idle)
+    absolute = timedelta(hours=current_app.config.get("MATCHING_SESSION_HOURS", 12))
+    user = user_for_session(db_session(), session_id=session_id, now=utcnow(), idle=idle,
+                            absolute=absolute)
     return SignedIn(user, session_id) if user is not None else None
 
 
@@ -105,8 +112,13 @@ class LoginForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired()])
+    # The policy (length, known passwords, the e-mail) is the service's, with its reasons.
     new_password = PasswordField(
-        _l("Nieuw wachtwoord"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+        _l("Nieuw wachtwoord"), validators=[DataRequired()],
+        description=_l("Minimaal %(n)s tekens; een zin van een paar woorden is goed. Geen "
+                       "bekend wachtwoord en niet uw e-mailadres. Na het wijzigen wordt u "
+                       "overal afgemeld.", n=MIN_PASSWORD_LENGTH),
+        render_kw={"autocomplete": "new-password"},
     )
     repeat = PasswordField(
         _l("Herhaal het nieuwe wachtwoord"),
@@ -126,10 +138,19 @@ def home_endpoint(role: str) -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    # Only paths on this site, never another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    # Only paths on this site, never another host, however a browser reads them.
+    return safe_next_page(target)
+
+
+def start_session(user: User, session_id: str) -> None:
+    """Let the browser into the server-side session `session_id`, with a fresh cookie."""
+    # The language chosen before signing in, else the one the user last chose.
+    language = session.get("lang") or user.language
+    session.clear()  # no session fixation: a fresh cookie for the signed-in user
+    if language in LANGUAGES:
+        session["lang"] = language
+    login_user(SignedIn(user, session_id))
+    note_confirmed()  # signing in confirms the password (and second factor) just now
 
 
 @blueprint.route("/aanmelden", methods=["GET", "POST"])
@@ -137,6 +158,9 @@ def login():
     """Sign in with e-mail address and password."""
     form = LoginForm()
     status = 200
+    headers: dict[str, str] = {}
+    # Checked before anything is written: a bad `next` leads home, never to a 500 afterwards.
+    target = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
         try:
             user, session_id = sign_in(
@@ -148,26 +172,26 @@ def login():
             )
         except SignInRefused as refused:
             if refused.reason == "throttled":
-                flash(
-                    _("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw."),
-                    "error",
-                )
+                wait = refused.retry_after or 1
+                flash(ngettext(
+                    "Te veel mislukte pogingen. Probeer het over %(num)s seconde opnieuw.",
+                    "Te veel mislukte pogingen. Probeer het over %(num)s seconden opnieuw.",
+                    wait), "error")
                 status = 429
+                headers["Retry-After"] = str(wait)
             else:
                 flash(_("Dit e-mailadres en wachtwoord horen niet bij elkaar."), "error")
                 status = 401
         else:
-            # The language chosen before signing in, else the one the user last chose.
-            language = session.get("lang") or user.language
-            session.clear()  # no session fixation: a fresh cookie for the signed-in user
-            if language in LANGUAGES:
-                session["lang"] = language
-            login_user(SignedIn(user, session_id))
-            target = _safe_next(request.args.get("next"))
+            if has_second_factor(db_session(), user_id=user.id):
+                # The password was right; the session opens after the second factor.
+                hold_sign_in(user_id=user.id, session_id=session_id, next_page=target)
+                return redirect(url_for("two_factor.second_step"))
+            start_session(user, session_id)
             return redirect(target or url_for("health.home"))
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @blueprint.post("/afmelden")
@@ -186,11 +210,12 @@ def switch_language():
     """Switch between Dutch and English for this browser session, and for a signed-in user's
     e-mail and next sign-in too."""
     chosen = request.form.get("lang", "")
+    target = _safe_next(request.form.get("next"))  # checked before the choice is stored
     if chosen in LANGUAGES:
         session["lang"] = chosen
         if current_user.is_authenticated:
             set_language(db_session(), actor=current_actor(), language=chosen)
-    return redirect(_safe_next(request.form.get("next")) or url_for("health.home"))
+    return redirect(target or url_for("health.home"))
 
 
 @blueprint.route("/profiel", methods=["GET", "POST"])
@@ -210,7 +235,7 @@ def profile():
         except ValidationFailed as error:
             show_service_errors(form, error, {
                 "current_password": _("Dit is niet uw huidige wachtwoord."),
-                "new_password": _("Gebruik ten minste %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
+                "new_password": password_problem_text,
             })
             status = 422
         else:

@@ -43,6 +43,11 @@ ROLE_ACTIONS: dict[str, set[str]] = {
 }
 
 
+# What a row of the client list shows (logged as the fields read).
+LIST_FIELDS = ("reference", "care_provider_id", "state", "target_group", "adults", "children",
+               "registered_on", "waiting_since")
+
+
 class ClientFilter(Form):
     """The list's filters; a GET form, so it carries no CSRF token."""
 
@@ -74,7 +79,9 @@ def index():
         reference=(filters.reference.data or "").strip() or None, page=number, per_page=per_page,
     )
     rows = client_rows(session, page.items, today(), groups=groups)
-    log_reads([c.id for c in page.items if c.id], purpose="client list")
+    filtered = any(request.args.get(name) for name in ("state", "target_group", "reference"))
+    log_reads([c.id for c in page.items if c.id], purpose="client list",
+              action="search" if filtered else "read", fields=LIST_FIELDS)
     return render_template("clients/index.html", rows=rows, page=page, filters=filters,
                            show_provider=actor.role == Role.MATCHER,
                            has_upload="clients.upload" in current_app.view_functions)
@@ -147,6 +154,8 @@ def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200)
         rounds=client_rounds(session, client_id), actions=actions, forms=forms,
         show_provider=actor.role == Role.MATCHER,
         editable=client.state in service.EDITABLE_STATES,
+        # Only the client's own care provider gets this far with that role.
+        own_provider=actor.role == Role.CARE_PROVIDER,
     ), status
 
 
@@ -222,5 +231,6 @@ def reinstate(client_id: int):
     ), _("De cliënt is hersteld en wacht weer."))
 
 
-# The upload page adds its routes to this blueprint; imported last because it needs `blueprint`.
-from matching.web import client_upload  # noqa: E402,F401
+# The upload and privacy pages add their routes to this blueprint; imported last because
+# they need `blueprint`.
+from matching.web import client_privacy, client_upload  # noqa: E402,F401

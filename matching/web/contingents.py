@@ -18,6 +18,8 @@ from matching.queries.contingents import (
     sees_every_provider,
     year_has_contingents,
 )
+from matching.reports.contingent_counts import as_read_by, column_total, suppressed_below
+from matching.reports.period import Reader
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.planning import edit_contingent, set_default_contingents
 from matching.web import db_session
@@ -86,7 +88,9 @@ def index():
 
 def _render_index(year: int, form: ContingentForm, status: int = 200):
     session, actor = db_session(), current_actor()
-    rows = contingent_rows(session, actor=actor, year=year)
+    # The municipality sees no count of 1 to 4 clients, as in the reports.
+    reader = Reader(role=actor.role, organisation_id=actor.organisation_id)
+    rows = as_read_by(reader, contingent_rows(session, actor=actor, year=year))
     form.care_provider_id.choices = [
         SelectChoice(str(r.care_provider_id), r.care_provider) for r in rows]
     form.jaar.data = str(year)
@@ -97,8 +101,9 @@ def _render_index(year: int, form: ContingentForm, status: int = 200):
         "contingents/index.html", year=year, rows=rows, form=form, may_edit=may_edit,
         changes=contingent_changes(session, actor=actor, year=year),
         has_contingents=year_has_contingents(session, year), year_form=YearForm(formdata=None),
-        totals={k: sum(getattr(r, k) for r in rows)
+        totals={k: column_total(rows, k)
                 for k in ("contingent", "proposed", "housed", "remaining")},
+        suppressed_below=suppressed_below(reader),
     ), status
 
 

@@ -74,6 +74,14 @@ def register_errorhandlers(app: Flask) -> None:
             return envelope(403, str(error))
         return _page(403, _("Geen toegang"), _("Uw rol mag dit niet."))
 
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict):
+        # Where a view does not flash it: a lost race, or a change the database kept undoing
+        # (services.retry), is a 409 to try again, never a 500.
+        if _is_api():
+            return envelope(409, str(error), code="conflict")
+        return _page(409, _("Conflict"), describe(error))
+
     @app.errorhandler(CSRFError)
     def csrf_refused(_error: CSRFError):
         return _page(

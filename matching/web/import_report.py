@@ -124,6 +124,12 @@ def file_text(error: UnreadableFile) -> str:
                          row=p["row"]),
         "too_many_rows": _("Het bestand heeft meer dan %(max)s rijen; splits het in delen.",
                            max=p["max"]),
+        "too_many_columns": _("De kopregel heeft meer dan %(max)s kolommen; gebruik de "
+                              "kolommen van het sjabloon.", max=p["max"]),
+        "row_too_wide": _("Rij %(row)s heeft meer dan %(max)s cellen; gebruik de kolommen "
+                          "van het sjabloon.", row=p["row"], max=p["max"]),
+        "too_large": _("Het werkboek bevat veel meer dan een upload kan bevatten; sla alleen "
+                       "het ingevulde sjabloon op en probeer het opnieuw."),
         "bad_csv": _("Het CSV-bestand kan niet worden gelezen."),
     }
     return texts.get(error.code, _("Het bestand kan niet worden gelezen."))

@@ -1,5 +1,6 @@
 """Small helpers the pages share: today's date, paging and the access log."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask import request
@@ -23,10 +24,13 @@ def page_args() -> tuple[int, int]:
     return clamp(request.args.get("page", 1), request.args.get("per_page", 50))
 
 
-def log_reads(client_ids: list[int], purpose: str) -> None:
-    """Write the clients a page shows to the access log (privacy: who read what, and why)."""
+def log_reads(client_ids: list[int], purpose: str, *, action: str = "read",
+              fields: Sequence[str] | None = None) -> None:
+    """Write the clients a page shows to the access log (privacy: who read what, and why);
+    `action` is `search` for a list the user filtered, `fields` what the page shows."""
     ids = sorted({i for i in client_ids if i})
     if ids:
         session = db_session()
-        log_client_reads(session, actor=current_actor(), client_ids=ids, purpose=purpose)
+        log_client_reads(session, actor=current_actor(), client_ids=ids, purpose=purpose,
+                         action=action, fields=fields)
         commit(session)

@@ -22,6 +22,7 @@ from matching.web.report_downloads import download as attachment
 from matching.web.report_downloads import named
 from matching.web.report_format import figure_number, figure_pct, half_name, rung_label
 from matching.web.report_labels import title as table_title
+from matching.web.sign_in_steps import requires_recent_sign_in
 from matching.workdays import local_date
 
 blueprint = Blueprint("reports", __name__)
@@ -162,6 +163,7 @@ def _steering_tables(steering: SteeringFigures) -> list[Table]:
 
 @blueprint.get("/rapportages/<quarter>.<extension>")
 @roles_required(*READERS)
+@requires_recent_sign_in
 def download(quarter: str, extension: str):
     """Download the quarterly report as CSV or XLSX, in the page's language."""
     try:
@@ -175,6 +177,7 @@ def download(quarter: str, extension: str):
 
 @blueprint.get("/rapportages/jaar/<year>.<extension>")
 @roles_required(*READERS)
+@requires_recent_sign_in
 def year_download(year: str, extension: str):
     """Download the year report, with the steering figures the reader may see."""
     chosen = _year(year)
@@ -187,6 +190,7 @@ def year_download(year: str, extension: str):
 
 @blueprint.get("/rapportages/jaar/<year>/<figure>.<extension>")
 @roles_required(*READERS)
+@requires_recent_sign_in
 def figure_download(year: str, figure: str, extension: str):
     """Download one steering figure of a year (the 30% balance, the verdeelbesluit, ...)."""
     chosen = _year(year)

@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from sqlalchemy.orm import object_session
 from transitions import EventData
 
+from matching.audit import record_client_access
 from matching.models import Client, ClientEvent
 from matching.vocabulary import ClientState as S
 from matching.workdays import local_date
@@ -21,7 +23,9 @@ TRANSITIONS: list[dict[str, Any]] = [
     # Declined without a valid reason: the priority lapses until HVH reinstates.
     {"trigger": "refuse_offer", "source": S.MATCHED, "dest": S.OFFER_REFUSED},
     {"trigger": "house", "source": S.OFFER_ACCEPTED, "dest": S.HOUSED},
-    {"trigger": "reinstate", "source": S.OFFER_REFUSED, "dest": S.WAITING},
+    # Not once retention erased the client: matching needs the fields it erased.
+    {"trigger": "reinstate", "source": S.OFFER_REFUSED, "dest": S.WAITING,
+     "conditions": "not_erased"},
     {"trigger": "hold", "source": S.WAITING, "dest": S.ON_HOLD},
     {"trigger": "resume", "source": S.ON_HOLD, "dest": S.WAITING},
     {
@@ -38,12 +42,28 @@ TRANSITIONS: list[dict[str, Any]] = [
 class ClientAdapter(Adapter):
     row: Client
 
+    def not_erased(self, _event: EventData) -> bool:
+        return self.row.erased_at is None
+
     def start_waiting(self, event: EventData) -> None:
         """Start the waiting clock at approval, or at the referral's date when HVH says so."""
         since = event.kwargs.get("waiting_since")
         self.row.waiting_since = since or local_date(event.kwargs["now"])
 
 
+def record_change(row: Client, *, actor: Any, trigger: str, fields: list[str] | None) -> None:
+    """Write a change of the client record to the access log (NEN 7513): every state change
+    passes through this machine, whichever service makes it, so it is recorded here once."""
+    session = object_session(row)
+    assert session is not None and row.id is not None  # fire() has flushed the row
+    record_client_access(
+        session, actor=actor, client_ids=[row.id],
+        action="create" if trigger == "create" else "change", purpose=f"client {trigger}",
+        fields=fields,
+    )
+
+
 MACHINE = build_machine([s.value for s in S], TRANSITIONS)
-WORKFLOW = Workflow("client", MACHINE, ClientAdapter, ClientEvent, "client_id")
+WORKFLOW = Workflow("client", MACHINE, ClientAdapter, ClientEvent, "client_id",
+                    on_change=record_change)
 register(Client, WORKFLOW)

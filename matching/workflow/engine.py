@@ -7,6 +7,7 @@ session holds the row; `fire` adds the event row to it and never commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -57,6 +58,10 @@ class Workflow:
     adapter: type[Adapter]
     event_model: type[SQLModel]
     row_key: str  # the event table's column that points at the row
+    # Called after every change the machine makes to a row (and at its creation) with the
+    # names of the fields that changed (None: the whole new row); the client's machine
+    # writes them to the access log.
+    on_change: Callable[..., None] | None = None
 
     def check(self, trigger: str, adapter: Adapter, kwargs: dict[str, Any]) -> bool:
         """Return whether `trigger` may fire now (state and guards) without firing it."""
@@ -144,6 +149,7 @@ def fire(row: Any, trigger: str, *, actor: Any, now: datetime | None = None, **d
         raise TransitionNotAllowed(
             workflow.name, from_state, trigger, allowed_triggers(row, now=moment)
         )
+    before = _values(row) if workflow.on_change is not None else {}
     workflow.machine.events[trigger].trigger(adapter, **kwargs)
     if row.id is None:
         session.flush()
@@ -157,7 +163,15 @@ def fire(row: Any, trigger: str, *, actor: Any, now: datetime | None = None, **d
         data=_json_safe(data),
     )
     session.add(event)
+    if workflow.on_change is not None:
+        after = _values(row)
+        changed = [name for name in after if after[name] != before.get(name)]
+        workflow.on_change(row, actor=actor, trigger=trigger, fields=changed)
     return event
+
+
+def _values(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in type(row).model_fields if name != "version"}
 
 
 def record_creation(row: Any, *, actor: Any, now: datetime | None = None, **data: Any) -> Any:
@@ -178,6 +192,8 @@ def record_creation(row: Any, *, actor: Any, now: datetime | None = None, **data
         data=_json_safe(data),
     )
     session.add(event)
+    if workflow.on_change is not None:
+        workflow.on_change(row, actor=actor, trigger="create", fields=None)
     return event
 
 

@@ -21,6 +21,7 @@ from matching.models import User
 from matching.services.reference import load_reference
 from matching.web import create_app
 from tests.factories import make_user
+from tests.second_factor import enrol, fresh_code
 
 HERE = Path(__file__).parent
 SCREENSHOTS = HERE / "screenshots"
@@ -66,8 +67,13 @@ class LiveSite:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def user(self, organisation: str, role: str) -> User:
-        return make_user(self.session, organisation, role)
+    def user(self, organisation: str, role: str, *, second_factor: bool | None = None) -> User:
+        """A user; an administrator with an authenticator app unless `second_factor` is
+        False (administrators must have one: see tests/second_factor.py)."""
+        user = make_user(self.session, organisation, role)
+        if second_factor if second_factor is not None else role == "admin":
+            enrol(self.session, user)
+        return user
 
     def close(self) -> None:
         self.server.shutdown()
@@ -101,6 +107,10 @@ def sign_in(page: Page, user: User, password: str = PASSWORD) -> None:
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_label("Wachtwoord").press("Enter")
     page.wait_for_load_state()
+    if page.url.endswith("/aanmelden/code"):
+        page.get_by_label("Code uit uw app").fill(fresh_code(user))
+        page.get_by_label("Code uit uw app").press("Enter")
+        page.wait_for_load_state()
     assert "/aanmelden" not in page.url, "sign-in failed"
 
 

@@ -214,3 +214,16 @@ def test_quarters_close_acts_as_the_named_agency_user_and_exits_1_when_refused(c
     assert corporation.exit_code == 1 and "may not" in corporation.output
     malformed = cli("quarters", "close", "2019-4", "--by", "staf@hvh.example", ok=False)
     assert malformed.exit_code == 1 and "quarter" in malformed.output
+
+
+def test_users_create_refuses_a_short_or_common_password_saying_why(cli):
+    cli("seed", "reference")
+    short = cli("users", "create", "kort@portaal.example", "--organisation", "Portaal",
+                "--role", "corporation", input="elf tekens!\n", ok=False)
+    assert short.exit_code != 0
+    assert "password: use at least 12 characters" in short.output
+    common = cli("users", "create", "bekend@portaal.example", "--organisation", "Portaal",
+                 "--role", "corporation", input="qwertyuiopas\n", ok=False)
+    assert "password: this password is too common" in common.output
+    with Session(get_engine(cli.url)) as session:
+        assert session.exec(select(User)).all() == []

@@ -18,7 +18,7 @@ from matching.services.timers import run_tick
 from matching.workflow import TransitionNotAllowed
 from tests import conftest
 from tests.factories import ClientData, DwellingData, make_user
-from tests.races import race as strict_race
+from tests.races import race_in_sessions
 
 pytestmark = pytest.mark.skipif(
     not conftest.POSTGRES_URL, reason="row locks need PostgreSQL: set MATCHING_TEST_POSTGRES_URL"
@@ -30,15 +30,7 @@ NOW = datetime(2019, 9, 2, 10, tzinfo=UTC)
 def race(url: str, *calls: Callable[[Session], Any]) -> list[Any]:
     """Run each call in its own thread and session, released at the same moment; a refusal
     (Conflict, TransitionNotAllowed) is an outcome, anything else or a hung thread fails."""
-
-    def in_a_session(call: Callable[[Session], Any]) -> Callable[[], Any]:
-        def run() -> Any:
-            with Session(get_engine(url), expire_on_commit=False) as session:
-                return call(session)
-        return run
-
-    return strict_race(*(in_a_session(c) for c in calls),
-                       allowed=(Conflict, TransitionNotAllowed), timeout=30)
+    return race_in_sessions(url, *calls, allowed=(Conflict, TransitionNotAllowed))
 
 
 def _setup(url: str, dwellings: int, clients: int) -> dict[str, Any]:

@@ -359,7 +359,8 @@ def test_an_unknown_dwelling_or_client_is_not_found(world: World):
 def test_reading_a_client_writes_the_access_log(world: World):
     client = world.waiting(world.lister)
     read_client(world.session, client_id=client.id, actor=world.lister, purpose="review")
-    logs = world.session.exec(select(AccessLog).where(AccessLog.client_id == client.id)).all()
+    logs = world.session.exec(select(AccessLog).where(
+        AccessLog.client_id == client.id, AccessLog.action == "read")).all()
     assert [(log.user_id, log.organisation_id, log.purpose) for log in logs] == [
         (world.lister.id, world.lister.organisation_id, "review")
     ]

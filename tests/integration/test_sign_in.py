@@ -33,3 +33,25 @@ def test_the_right_e_mail_and_password_open_a_session(reference: Session):
                                     now=NOW)
     assert signed_in.id == user.id
     assert reference.get(UserSession, session_id) is not None
+
+
+def test_a_session_in_use_all_day_ends_twelve_hours_after_signing_in(reference: Session):
+    from datetime import timedelta
+
+    from matching.services.sessions import ABSOLUTE_LIFETIME, user_for_session
+
+    assert timedelta(hours=12) == ABSOLUTE_LIFETIME
+    user = make_user(reference, "Lister", "care_provider")
+    _user, session_id = sign_in(reference, email=user.email, password="correct horse battery",
+                                remote_addr="192.0.2.1", now=NOW)
+    moment = NOW
+    while moment < NOW + ABSOLUTE_LIFETIME - timedelta(minutes=20):
+        moment += timedelta(minutes=20)  # busy all day: never idle for long
+        assert user_for_session(reference, session_id=session_id, now=moment) is not None
+    assert user_for_session(reference, session_id=session_id,
+                            now=NOW + ABSOLUTE_LIFETIME) is not None
+    ended = NOW + ABSOLUTE_LIFETIME + timedelta(seconds=1)
+    assert user_for_session(reference, session_id=session_id, now=ended) is None
+    # Ended for good: the cookie is worthless even if the clock were wrong afterwards.
+    assert reference.get(UserSession, session_id).ended_at is not None
+    assert user_for_session(reference, session_id=session_id, now=NOW) is None

@@ -13,6 +13,7 @@ from matching.config import Settings
 from matching.models import User
 from matching.web import create_app
 from tests.factories import make_user
+from tests.second_factor import enrol, fresh_code
 
 PASSWORD = "correct horse battery"
 
@@ -46,6 +47,7 @@ def users(reference: Session) -> dict[str, User]:
     for key, organisation in ROLE_ORGANISATIONS.items():
         role = key.removeprefix("other_")
         made[key] = make_user(reference, organisation, role)
+    enrol(reference, made["admin"])  # administrators sign in with a second factor
     return made
 
 
@@ -58,10 +60,15 @@ def csrf_token(client: FlaskClient, path: str) -> str:
 
 
 def sign_in(client: FlaskClient, user: User, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """Sign in through the form, typing the app's code too when the password asks for it."""
     token = csrf_token(client, "/aanmelden")
-    return client.post(
+    response = client.post(
         "/aanmelden", data={"email": user.email, "password": password, "csrf_token": token}
     )
+    if response.status_code == 302 and response.headers["Location"] == "/aanmelden/code":
+        response = client.post("/aanmelden/code", data={
+            "code": fresh_code(user), "csrf_token": csrf_token(client, "/aanmelden/code")})
+    return response
 
 
 @pytest.fixture

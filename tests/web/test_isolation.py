@@ -41,6 +41,8 @@ USERS = tuple(ROLE_ORGANISATIONS)  # corporation, other_corporation, matcher, ..
 CORPORATION_PAGE = {"corporation": 200, "other_corporation": 404}
 MATCHER_PAGE = {"matcher": 200}
 CLIENT_PAGE = {"care_provider": 200, "matcher": 200, "other_care_provider": 404}
+# Who saw a client, and everything held about it: for the client's own care provider only.
+OWN_CLIENT_PAGE = {"care_provider": 200, "other_care_provider": 404}
 LEASE_PAGE = {"corporation": 200, "care_provider": 200, "matcher": 200,
               "other_corporation": 404, "other_care_provider": 404}
 ADMIN_PAGE = {"admin": 200}
@@ -58,6 +60,8 @@ ID_PAGES: list[tuple[str, str, dict[str, int]]] = [
     ("/matcher/aanbiedingen/<int:dwelling_id>", "offered_dwelling", MATCHER_PAGE),
     ("/matcher/rondes/<int:proposal_id>", "proposal", MATCHER_PAGE),
     ("/meldingen/<int:notification_id>", "notification", NOTIFICATION_PAGE),
+    ("/clienten/<int:client_id>/inzage", "waiting_client", OWN_CLIENT_PAGE),
+    ("/clienten/<int:client_id>/gegevens.json", "waiting_client", OWN_CLIENT_PAGE),
     ("/clienten/<int:client_id>", "waiting_client", CLIENT_PAGE),
     ("/huurcontracten/<int:lease_id>", "lease", LEASE_PAGE),
     ("/beheer/gebruikers/<int:user_id>", "user", ADMIN_PAGE),

@@ -3,6 +3,7 @@ withdraw, reinstate."""
 
 from typing import Any
 
+from matching.models import Client
 from matching.queries import api as queries
 from matching.queries.lists import clients_for
 from matching.services import clients as service
@@ -23,9 +24,16 @@ from matching.web.api.schemas import (
     ResumeBody,
     WithdrawBody,
 )
+from matching.web.api.shown import log_shown_clients
 
 blueprint = resource("clients", "Clients referred by care providers (no names, no BSN)")
 ONE = f"/clients/<{ID}:client_id>"
+
+
+def _client_answer(client: Client, trigger: str, status: int = 200) -> Any:
+    """The client after a change: the answer shows the whole record, so it is logged."""
+    log_shown_clients(db_session(), [client.id], f"API: client after {trigger}")
+    return to.answer(to.client(client), status)
 
 
 @blueprint.post("/clients", responses={201: out.ClientOut})
@@ -36,7 +44,7 @@ def register_client(body: ClientCreate, header: IdempotencyHeader) -> Any:
     check_own_organisation("care_provider_id", body.care_provider_id, actor)
     client = service.register_client(
         db_session(), data=body.model_dump(exclude={"care_provider_id"}), actor=actor)
-    return to.answer(to.client(client), 201)
+    return _client_answer(client, "register", 201)
 
 
 @blueprint.get("/clients", responses={200: out.ClientPage})
@@ -50,8 +58,10 @@ def list_clients(query: ClientQuery) -> Any:
                         page=query.page, per_page=query.per_page)
     shown = [c.id for c in found.items if c.id is not None]
     if shown:
+        filtered = any(v is not None for v in (query.state, query.target_group, query.reference))
         service.log_client_reads(session, actor=actor, client_ids=shown,
-                                 purpose="API: client list")
+                                 purpose="API: client list",
+                                 action="search" if filtered else "read")
         commit(session)
     return to.answer(to.page_of(out.ClientPage, found, to.client))
 
@@ -72,7 +82,7 @@ def approve_client(path: ClientPath, body: ApproveBody, header: IdempotencyHeade
     """Approve a referral: the client starts waiting (now, or from `waiting_since`)."""
     client = service.approve_client(db_session(), client_id=path.client_id,
                                     waiting_since=body.waiting_since, actor=api_actor())
-    return to.answer(to.client(client))
+    return _client_answer(client, "approve")
 
 
 @blueprint.post(f"{ONE}/hold", responses={200: out.ClientOut})
@@ -81,7 +91,7 @@ def hold_client(path: ClientPath, body: HoldBody, header: IdempotencyHeader) -> 
     """Pause a waiting client (for example a stay in a clinic)."""
     client = service.hold_client(db_session(), client_id=path.client_id, reason=body.reason,
                                  actor=api_actor())
-    return to.answer(to.client(client))
+    return _client_answer(client, "hold")
 
 
 @blueprint.post(f"{ONE}/resume", responses={200: out.ClientOut})
@@ -90,7 +100,7 @@ def resume_client(path: ClientPath, body: ResumeBody, header: IdempotencyHeader)
     """Put a paused client back in the queue (with a reason, if one is given)."""
     client = service.resume_client(db_session(), client_id=path.client_id, reason=body.reason,
                                    actor=api_actor())
-    return to.answer(to.client(client))
+    return _client_answer(client, "resume")
 
 
 @blueprint.post(f"{ONE}/withdraw", responses={200: out.ClientOut})
@@ -99,7 +109,7 @@ def withdraw_client(path: ClientPath, body: WithdrawBody, header: IdempotencyHea
     """Withdraw a client from the process, with a reason."""
     client = service.withdraw_client(db_session(), client_id=path.client_id,
                                      reason=body.reason, actor=api_actor())
-    return to.answer(to.client(client))
+    return _client_answer(client, "withdraw")
 
 
 @blueprint.post(f"{ONE}/reinstate", responses={200: out.ClientOut})
@@ -108,4 +118,4 @@ def reinstate_client(path: ClientPath, body: ReinstateBody, header: IdempotencyH
     """Give a client who refused an offer their place back, with a motivation."""
     client = service.reinstate_client(db_session(), client_id=path.client_id,
                                       motivation=body.motivation, actor=api_actor())
-    return to.answer(to.client(client))
+    return _client_answer(client, "reinstate")

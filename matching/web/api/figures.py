@@ -5,6 +5,8 @@ from dataclasses import asdict
 from typing import Any, TypeVar
 
 from matching.paging import Page
+from matching.reports.contingent_counts import as_read_by, suppressed_below
+from matching.reports.period import Reader
 from matching.services.planning import contingent_overview, quarter_quotas
 from matching.vocabulary import Role
 from matching.web import db_session
@@ -44,5 +46,8 @@ def list_contingents(path: YearPath, query: PageQuery) -> Any:
     rows = contingent_overview(db_session(), path.year)
     if actor.role == Role.CARE_PROVIDER:
         rows = [row for row in rows if row.care_provider_id == actor.organisation_id]
-    return answer(page_of(out.ContingentPage, _page(rows, query),
-                          lambda row: out.ContingentOut(**asdict(row)), year=path.year))
+    # The municipality sees no count of 1 to 4 clients, as in the reports.
+    reader = Reader(role=actor.role, organisation_id=actor.organisation_id)
+    return answer(page_of(out.ContingentPage, _page(as_read_by(reader, rows), query),
+                          lambda row: out.ContingentOut(**asdict(row)), year=path.year,
+                          suppressed_below=suppressed_below(reader)))

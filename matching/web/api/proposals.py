@@ -8,9 +8,7 @@ from matching.parameters import year_parameters
 from matching.queries import api as queries
 from matching.services import proposals as service
 from matching.services import round_escalation
-from matching.services.clients import log_client_reads
 from matching.services.matching import suggest_for_dwelling
-from matching.services.unit_of_work import commit
 from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.api import responses as out
@@ -27,6 +25,7 @@ from matching.web.api.schemas import (
     RoundExtendBody,
     SuggestionQuery,
 )
+from matching.web.api.shown import log_shown_clients
 from matching.workdays import local_date
 
 blueprint = resource("proposals", "The engine's suggestions, rounds of candidates, decisions")
@@ -39,9 +38,7 @@ def _round_answer(session: Session, proposal_id: int | None, status: int = 200):
     found, dwelling = queries.proposal_round(session, actor=actor, proposal_id=proposal_id)
     client_ids = [c.client_id for c in found.candidates]
     clients = queries.clients_by_id(session, client_ids)
-    log_client_reads(session, actor=actor, client_ids=client_ids,
-                     purpose=f"API: round {proposal_id} of dwelling {dwelling.id}")
-    commit(session)
+    log_shown_clients(session, client_ids, f"API: round {proposal_id} of dwelling {dwelling.id}")
     assert dwelling.id is not None
     earmarks = queries.earmarks_of(session, [dwelling.id])[dwelling.id]
     return to.answer(to.proposal_result(found, clients, dwelling, earmarks), status)

@@ -105,8 +105,8 @@ class CandidateClient(BaseModel):
     target_group: str
     adults: int
     children: int
-    birth_year: int
-    annual_income: int
+    birth_year: int | None = Field(description="empty once retention erased it")
+    annual_income: int | None = Field(description="empty once retention erased it")
     needs: list[str]
     flip_lease_ok: bool
     support_confirmed: bool
@@ -154,8 +154,8 @@ class ClientOut(Stateful):
     phase: str
     adults: int
     children: int
-    birth_year: int
-    annual_income: int
+    birth_year: int | None = Field(description="empty once retention erased it")
+    annual_income: int | None = Field(description="empty once retention erased it")
     needs: list[str]
     excluded_wijken: list[str]
     preferred_wijken: list[str]
@@ -163,6 +163,9 @@ class ClientOut(Stateful):
     support_confirmed: bool
     registered_on: date
     waiting_since: date | None
+    erased_at: datetime | None = Field(
+        description="when retention erased the personal fields of a client who left the "
+                    "process (birth year, income, needs, districts, free texts)")
 
 
 class ClientDetail(ClientOut):
@@ -234,17 +237,23 @@ class QuotaPage(PageOf[QuotaOut]):
     quarter: str
 
 
+_HIDDEN = "null: hidden from the municipality, fewer than 5 clients"
+
+
 class ContingentOut(BaseModel):
     care_provider_id: int
     care_provider: str
     contingent: int
-    proposed: int
-    housed: int
-    remaining: int
+    proposed: int | None = Field(description=_HIDDEN)
+    housed: int | None = Field(description=_HIDDEN)
+    remaining: int | None = Field(
+        description="the contingent less the housed; null when the housed count is hidden")
 
 
 class ContingentPage(PageOf[ContingentOut]):
     year: int
+    suppressed_below: int | None = Field(
+        description="counts of clients below this are null for this reader (null: none are)")
 
 
 class AllocationGroupOut(BaseModel):

@@ -138,7 +138,7 @@ def _client_fields(row: Client) -> dict[str, Any]:
         needs=list(row.needs or []), excluded_wijken=list(row.excluded_wijken or []),
         preferred_wijken=list(row.preferred_wijken or []), flip_lease_ok=row.flip_lease_ok,
         support_confirmed=row.support_confirmed, registered_on=row.registered_on,
-        waiting_since=row.waiting_since, state=row.state,
+        waiting_since=row.waiting_since, erased_at=moment(row.erased_at), state=row.state,
         allowed_triggers=allowed_triggers(row),
     )
 

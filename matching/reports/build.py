@@ -25,7 +25,7 @@ from matching.reports import sections
 from matching.reports.corrections import differences
 from matching.reports.institution_flips import institution_flips
 from matching.reports.period import SUPPRESS_BELOW, Period, Reader
-from matching.reports.reads import expect_moments, shared_reads
+from matching.reports.reads import expect_moments, once, shared_reads
 from matching.reports.spreading import spreading
 from matching.services.access import require_role
 from matching.services.errors import ValidationFailed
@@ -133,7 +133,13 @@ def _days_read(session: Session, period: Period, as_of: date) -> list[date]:
 def to_recompute(session: Session, quarter: Quarter) -> list[str]:
     """The closed quarters before `quarter` (this year and the previous one) whose figures
     may have moved since they were closed: those a late change reached back into. The
-    others would be recomputed to exactly what they published (matching/late_changes.py)."""
+    others would be recomputed to exactly what they published (matching/late_changes.py).
+    Asked once per build (closing builds a report for every reader scope)."""
+    return once(session, ("to recompute", str(quarter)),
+                lambda: _reached_closed_quarters(session, quarter))
+
+
+def _reached_closed_quarters(session: Session, quarter: Quarter) -> list[str]:
     closed = session.exec(
         select(ClosedQuarter.quarter, ClosedQuarter.late_changes_seen).where(
             ClosedQuarter.quarter >= f"{quarter.year - CORRECTION_YEARS}Q1",

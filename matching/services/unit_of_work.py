@@ -7,7 +7,8 @@ order of services.locks.
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -57,16 +58,27 @@ STALE_MESSAGE = "someone else changed this record first; reload and try again"
 _RUNNING = "matching.service_running"  # session.info key: a service is running on it
 
 
-def commit(session: Session) -> None:
-    """Commit, or roll back and raise Conflict when a concurrent change won."""
+@contextmanager
+def _all_or_nothing(session: Session) -> Iterator[None]:
+    """On any error roll back; a database refusal (a stale version, a unique index) becomes
+    the Conflict that explains it."""
     try:
-        session.commit()
+        yield
     except StaleDataError as error:
         session.rollback()
         raise Conflict(STALE_MESSAGE) from error
     except IntegrityError as error:
         session.rollback()
         raise _conflict(error) from error
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def commit(session: Session) -> None:
+    """Commit, or roll back and raise Conflict when a concurrent change won."""
+    with _all_or_nothing(session):
+        session.commit()
 
 
 def service(function: Callable[P, R]) -> Callable[P, R]:
@@ -80,17 +92,8 @@ def service(function: Callable[P, R]) -> Callable[P, R]:
         assert isinstance(session, Session)
 
         def once() -> R:
-            try:
+            with _all_or_nothing(session):
                 return function(*args, **kwargs)
-            except StaleDataError as error:
-                session.rollback()
-                raise Conflict(STALE_MESSAGE) from error
-            except IntegrityError as error:
-                session.rollback()
-                raise _conflict(error) from error
-            except BaseException:
-                session.rollback()
-                raise
 
         if session.info.get(_RUNNING):
             # Called by another service: only the outermost one can start the work over.

@@ -74,8 +74,10 @@ def seed_reference() -> None:
 @seed.command("demo")
 @click.option("--if-empty", is_flag=True,
               help="if the demo is loaded already, print its logins instead of failing")
-def seed_demo(if_empty: bool) -> None:
-    """Add the deterministic demo year and print one login per role."""
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="the demo's last day, YYYY-MM-DD (default: today)")
+def seed_demo(if_empty: bool, today: datetime | None) -> None:
+    """Add the deterministic demo year up to today (or --today) and print one login per role."""
     from matching.demo import DemoAlreadyLoaded, build_demo, role_logins_text
 
     if _settings().is_production:
@@ -84,7 +86,7 @@ def seed_demo(if_empty: bool) -> None:
             "password published in the README; create real users with `matching users create`")
     with session_scope(_database_url()) as session:
         try:
-            report = build_demo(session)
+            report = build_demo(session, today=today.date() if today else None)
         except DemoAlreadyLoaded as error:
             if not if_empty:
                 raise click.ClickException(str(error)) from error

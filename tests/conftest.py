@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -15,6 +16,12 @@ from matching.services import users as users_service
 from matching.services.reference import load_reference
 
 POSTGRES_URL = os.environ.get("MATCHING_TEST_POSTGRES_URL")
+
+# Property tests judge answers, not speed: on a busy two-core machine an example that usually
+# takes a millisecond can take a few hundred, which hypothesis's default deadline calls a
+# failure. Speed is measured in benchmarks/.
+settings.register_profile("matching", deadline=None)
+settings.load_profile("matching")
 
 _BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 

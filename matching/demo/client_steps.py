@@ -1,6 +1,6 @@
 """The clients' part of the year: referred, approved, and now and then paused or withdrawn."""
 
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 from matching.demo.population import (
     CLIENTS,
@@ -25,9 +25,10 @@ class ClientSteps(Timeline):
     """Care providers register clients, the matcher approves them, some pause or leave."""
 
     def plan_clients(self) -> None:
-        y, rng = self.year, self.rng
-        before = self.workdays(date(y - 1, 1, 6), date(y - 1, 12, 19))
-        during = self.workdays(date(y, 1, 6), date(y, 12, 23))
+        rng = self.rng
+        # Referrals over the year before the demo's four quarters and those quarters up to today.
+        before = self.workdays(self.start - timedelta(days=360), self.start - timedelta(days=12))
+        during = self.workdays(self.start + timedelta(days=5), self.today - timedelta(days=1))
         days = sorted(rng.choice(before if n < CLIENTS * 45 // 100 else during)
                       for n in range(CLIENTS))
         providers = [(p[0], p[1]) for p in PROVIDERS]
@@ -53,7 +54,8 @@ class ClientSteps(Timeline):
             income=data["annual_income"], needs=tuple(data["needs"]),
             excluded=tuple(data["excluded_wijken"]), flip_ok=data["flip_lease_ok"],
             support=data["support_confirmed"], registered_on=data["registered_on"])
-        late = when.date() >= date(self.year, 12, 15)  # the Christmas weeks are slower
+        day = when.date()
+        late = day.month == 12 and day.day >= 15  # the Christmas weeks are slower
         delay = self.rng.randint(4, 10) if late else self.rng.randint(1, 7)
         self.at(self.later(when.date(), delay, 10), self.approve, client.id)
 

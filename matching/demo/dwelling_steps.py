@@ -3,12 +3,14 @@
 from datetime import date, datetime, timedelta
 
 from matching.demo.dwellings import DemoDwelling, dwelling_data, new_dwelling
-from matching.demo.population import CORPORATIONS
+from matching.demo.population import CORPORATIONS, LOGINS
 from matching.demo.reasons import DWELLING_WITHDRAWALS
 from matching.demo.round_steps import RoundSteps
 from matching.demo.timeline import moment, row_id
 from matching.services.dwellings import create_dwelling, submit_dwelling, withdraw_dwelling
 from matching.services.planning import year_quotas
+
+PRINTED_CORPORATION = next(org for _email, org, role, _manager in LOGINS if role == "corporation")
 
 
 # A submitted dwelling goes to a round, so these steps build on the rounds' steps.
@@ -16,19 +18,28 @@ class DwellingSteps(RoundSteps):
     """Corporations enter and submit dwellings each quarter, and withdraw a few again."""
 
     def plan_dwellings(self) -> None:
-        y, rng = self.year, self.rng
-        quotas = {(r.corporation, r.quarter): r.quota for r in year_quotas(self.s, y)}
+        rng = self.rng
+        quotas = {(r.corporation, r.quarter): r.quota
+                  for y in sorted({y for y, _q in self.quarters}) for r in year_quotas(self.s, y)}
         earmark = (self.org_id["Lister"], self.org_id["Kwintes"])
-        for quarter in range(1, 5):
+        for y, quarter in self.quarters:
             first = date(y, 3 * quarter - 2, 1)
             last = date(y, 12, 30) if quarter == 4 else date(y, 3 * quarter + 1, 1) - timedelta(1)
-            days = self.workdays(first, last)
+            whole = self.workdays(first, last)
+            # Today's quarter is under way: its share of the quota so far is submitted.
+            days = self.workdays(first, min(last, self.today - timedelta(days=1))) or whole[:1]
+            share = len(days) / len(whole)
+            quarter_now = (y, quarter) == self.quarters[-1]
             for corporation in CORPORATIONS:
-                quota = quotas.get((corporation, f"{y}Q{quarter}"), 0)
+                quota = round(quotas.get((corporation, f"{y}Q{quarter}"), 0) * share)
                 count = max(0, quota + rng.choice((-2, -1, 0, 0, 0, 1, 2)))
                 drafts = 1 if rng.random() < 0.4 else 0  # left in draft, never submitted
                 for n in range(count + drafts):
                     i = rng.randrange(len(days))  # submitted on days[i], entered a bit before
+                    if n == 0 and corporation == PRINTED_CORPORATION and quarter_now:
+                        # The printed corporation's newest dwelling waits for its round today,
+                        # so a newcomer can follow one from the queue to the letting.
+                        i = len(days) - 1
                     entered, submitted = days[max(0, i - rng.randint(0, 3))], days[i]
                     # A new-build project in Leidsche Rijn, reserved for Lister and Kwintes.
                     project = corporation == "Mitros" and quarter == 3 and n < 4

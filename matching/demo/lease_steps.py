@@ -27,8 +27,8 @@ class LeaseSteps(Timeline):
     """Register institution leases, run the monthly tick, and act on the reviews it raises."""
 
     def plan_institution_leases(self) -> None:
-        y, rng = self.year, self.rng
-        days = self.workdays(date(y - 3, 7, 1), date(y - 1, 12, 20))
+        rng = self.rng
+        days = self.workdays(date(self.start.year - 3, 7, 1), self.start - timedelta(days=12))
         landlords = (("Mitros", 46), ("Portaal", 28), ("Bo-Ex", 19))
         for provider, count in INSTITUTION_LEASES:
             for _ in range(count):
@@ -42,7 +42,8 @@ class LeaseSteps(Timeline):
                 landlord = weighted(rng, landlords)
                 self.at(moment(day, 10, rng.randrange(60)), self.register_lease, provider,
                         landlord, address, start)
-        for day in rng.sample(self.workdays(date(y, 2, 1), date(y, 11, 28)), 2):
+        ends = self.workdays(self.start + timedelta(days=31), self.today - timedelta(days=33))
+        for day in rng.sample(ends, 2):
             self.at(moment(day, 14), self.end_a_lease)
 
     def register_lease(self, when: datetime, provider: str, landlord: str, address: str,
@@ -52,7 +53,7 @@ class LeaseSteps(Timeline):
                                    now=when)
 
     def plan_ticks(self) -> None:
-        for month in range(12 * (self.year - 1), 12 * self.year + 12):
+        for month in range(12 * (self.start.year - 1), 12 * self.today.year + self.today.month):
             first = date(month // 12, month % 12 + 1, 1)
             self.at(moment(add_working_days(first - timedelta(days=1), 1), 5), self.tick)
 

@@ -1,12 +1,17 @@
 """What the demo loaded: the volumes by state, the logins, and both as text for the CLI."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from matching.demo.population import DEMO_PASSWORD, LOGINS
 from matching.models import Candidate, Client, Dwelling, Lease, Proposal
+
+# Where a newcomer finds the rest: the admin's list of users (the admin sets up a second
+# factor at the first sign-in).
+OTHER_USERS = "listed at /beheer/gebruikers when signed in as beheer@demo.example"
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class DemoLogin:
 class DemoReport:
     """What the demo loaded: volumes by state and the logins to try it with."""
 
-    year: int
+    today: date
     seed: int
     dwellings_by_state: dict[str, int]
     clients_by_state: dict[str, int]
@@ -51,7 +56,7 @@ class DemoReport:
             return f"{title} ({sum(counts.values())}): {listed}"
 
         lines = [
-            f"demo year {self.year} loaded (seed {self.seed})",
+            f"demo year up to {self.today.isoformat()} loaded (seed {self.seed})",
             line("dwellings", self.dwellings_by_state),
             line("clients", self.clients_by_state),
             line("rounds", self.rounds_by_state),
@@ -60,7 +65,8 @@ class DemoReport:
         lines += [line(f"{kind} leases", c) for kind, c in self.leases_by_type_and_state.items()]
         lines.append(f"logins (password for all: {DEMO_PASSWORD}):")
         lines += [f"  {u.email:<26} {u.role:<14} {u.organisation}" for u in self.logins]
-        lines.append(f"and {len(self.service_users)} internal service users with that password")
+        lines.append(f"and {len(self.service_users)} users of the other organisations with that "
+                     f"password, {OTHER_USERS}")
         return "\n".join(lines)
 
 
@@ -68,6 +74,7 @@ def role_logins_text() -> str:
     """Return the demo's login per role, for printing when the demo is already loaded."""
     lines = [f"logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {email:<26} {role:<14} {org}" for email, org, role, _ in LOGINS]
+    lines.append(f"the users of the other organisations share that password, {OTHER_USERS}")
     return "\n".join(lines)
 
 
@@ -77,7 +84,7 @@ def _by_state(session: Session, model: Any) -> dict[str, int]:
     return {str(name): int(n) for name, n in rows}
 
 
-def count_demo(session: Session, seed: int, year: int, logins: list[DemoLogin],
+def count_demo(session: Session, seed: int, today: date, logins: list[DemoLogin],
                service_users: list[DemoLogin]) -> DemoReport:
     """Count what is in the database by state and return it with the logins."""
     leases: dict[str, dict[str, int]] = {}
@@ -89,7 +96,7 @@ def count_demo(session: Session, seed: int, year: int, logins: list[DemoLogin],
         select(Candidate.reason_code, func.count()).where(Candidate.state == "rejected")
         .group_by(col(Candidate.reason_code)).order_by(col(Candidate.reason_code))).all()
     return DemoReport(
-        year=year, seed=seed,
+        today=today, seed=seed,
         dwellings_by_state=_by_state(session, Dwelling),
         clients_by_state=_by_state(session, Client),
         rounds_by_state=_by_state(session, Proposal),

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from matching.demo.dwellings import DemoDwelling
 from matching.demo.population import DemoClient
 from matching.demo.reasons import INVALID_DECLINES, REINSTATEMENTS, REJECTIONS, VALID_DECLINES
-from matching.demo.timeline import Timeline
+from matching.demo.timeline import Timeline, moment
 from matching.engine import suggest
 from matching.models import Dwelling
 from matching.services.clients import reinstate_client
@@ -58,11 +58,25 @@ class RoundSteps(Timeline):
             self.leave_waiting(c, "proposed")
         d.state, d.proposal_id, d.pending = "proposed", proposal.id, ids
         # Now and then a corporation misses the deadline; over Christmas many do.
-        christmas = day >= date(self.year, 12, 10)
+        christmas = day.month == 12 and day.day >= 10
         delay = self.rng.randint(1, 4)
         if self.rng.random() < (0.5 if christmas else 0.06):
             delay = self.rng.randint(9, 14) if christmas else self.rng.randint(6, 9)
-        self.at(self.later(day, delay, 9), self.decide, d, proposal.id)
+        decide_at = self.later(day, delay, 9)
+        deadline = proposal.deadline
+        assert deadline is not None
+        if deadline < self.today and (decide_at >= self.end or self.recent(day)):
+            if not self.overdue_made and not d.withdraw:
+                # The one round the newcomer finds overdue: left undecided past its deadline.
+                self.overdue_made = True
+                return
+            # Every other round still open today is inside its deadline: decided on it.
+            decide_at = min(decide_at, moment(deadline, 9, decide_at.minute))
+        self.at(decide_at, self.decide, d, proposal.id)
+
+    def recent(self, day: date) -> bool:
+        """Whether a round proposed on `day` is among the last ones before the demo's end."""
+        return (self.today - day).days <= 12
 
     def rejection(self, d: DemoDwelling, c: DemoClient) -> str:
         """Pick a landlord reason that fits the dwelling and the candidate."""

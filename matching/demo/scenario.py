@@ -1,9 +1,12 @@
-"""The demo year from start to end: users, the prelude, then every part's steps in time order."""
+"""The demo year up to its last day: users, the prelude, then every part's steps in time order."""
 
 import heapq
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from matching.demo.client_steps import ClientSteps
@@ -28,25 +31,45 @@ from matching.services.leases import let_dwelling
 from matching.services.notifications import mark_all_read
 from matching.services.planning import set_default_contingents
 from matching.services.proposals import decide_candidate, propose_candidates
-from matching.services.users import create_user
-from matching.workdays import add_working_days
+from matching.services.users import create_user, hash_password
+from matching.vocabulary import utcnow
+from matching.workdays import add_working_days, local_date
 
 
 class DemoAlreadyLoaded(ValueError):
     """The demo data set is in this database already."""
 
 
-def build_demo(session: Session, *, seed: int = 2025, year: int = 2025) -> DemoReport:
-    """Build the demo year through the services and return what it loaded."""
+def build_demo(session: Session, *, seed: int = 2025, today: date | None = None) -> DemoReport:
+    """Build the demo year up to `today` (default: today) through the services and return
+    what it loaded; the same seed and day give the same data."""
+    day = today or local_date(utcnow())
     if session.exec(select(User).where(User.email == MARKER_EMAIL)).first() is not None:
         raise DemoAlreadyLoaded("demo data is already loaded")
     names = {o.name for o in session.exec(select(Organisation))}
     needed = {*CORPORATIONS, *(p[0] for p in PROVIDERS), "Het Vierde Huis", "Gemeente Utrecht"}
     if not needed <= names:
         raise ValueError("reference data is not loaded: run `matching seed reference` first")
-    demo = _Demo(session, random.Random(seed), year)
-    demo.run()
-    return count_demo(session, seed, year, demo.logins, demo.service_users)
+    demo = _Demo(session, random.Random(seed), day)
+    with _unsynced_sqlite(session):
+        demo.run()
+    return count_demo(session, seed, day, demo.logins, demo.service_users)
+
+
+@contextmanager
+def _unsynced_sqlite(session: Session) -> Iterator[None]:
+    """On SQLite, skip the wait for the disk at each of the demo's thousands of commits: a
+    crash half-way leaves a demo to throw away either way. PostgreSQL is left as it is."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    connection.exec_driver_sql("PRAGMA synchronous = OFF")
+    try:
+        yield
+    finally:
+        session.connection().exec_driver_sql(f"PRAGMA synchronous = {int(before or 2)}")
 
 
 class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
@@ -59,8 +82,11 @@ class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
         self.plan_institution_leases()
         self.plan_dwellings()
         self.plan_ticks()
-        # The contingent manager divides the year over the providers early in January.
-        self.at(moment(add_working_days(date(self.year, 1, 1), 2), 9), self.contingents)
+        # The contingent manager divides each year over the providers early in January.
+        # On the first days of January, before the demo's end: this year's are set too.
+        for year in sorted({year for year, _quarter in self.quarters}):
+            early = moment(add_working_days(date(year, 1, 1), 2), 9)
+            self.at(min(early, self.end - timedelta(hours=1)), self.contingents, year)
         while self.queue and self.queue[0][0] < self.end:
             _when, _seq, step, args = heapq.heappop(self.queue)
             step(_when, *args)
@@ -74,10 +100,12 @@ class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
             mark_all_read(self.s, actor=user, up_to=cutoff, now=cutoff)
 
     def create_users(self) -> None:
-        now = moment(date(self.year - 5, 8, 3), 8)
+        now = moment(self.campus_starts()[0] - timedelta(days=120), 8)
+        shared = hash_password(DEMO_PASSWORD)  # one slow hash for all who share the password
         for email, org, role, manager in LOGINS:
             user = create_user(self.s, email=email, organisation_name=org, role=role,
-                               password=DEMO_PASSWORD, contingent_manager=manager, now=now)
+                               password=DEMO_PASSWORD, contingent_manager=manager, now=now,
+                               password_hash=shared)
             self.logins.append(DemoLogin(email, role, org, DEMO_PASSWORD))
             if role in ("corporation", "care_provider"):
                 self.user_of[user.organisation_id] = user
@@ -90,15 +118,19 @@ class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
                 continue
             email = f"{prefix}.{slug(org)}@demo.example"
             user = create_user(self.s, email=email, organisation_name=org, role=role,
-                               password=DEMO_PASSWORD, now=now)
+                               password=DEMO_PASSWORD, now=now, password_hash=shared)
             self.user_of[user.organisation_id] = user
             self.service_users.append(DemoLogin(email, role, org, DEMO_PASSWORD))
 
-    # The prelude: SSH campus lets of 2020-2021, so campus leases near their end exist.
+    # The prelude: SSH campus lets of four to five years ago, so campus leases near their end
+    # exist.
+
+    def campus_starts(self) -> list[date]:
+        this_month = self.today.replace(day=1)
+        return [this_month - relativedelta(months=months) for months in (62, 59, 56, 52)]
 
     def prelude(self) -> None:
-        starts = (date(self.year - 5, 10, 1), date(self.year - 4, 1, 1),
-                  date(self.year - 4, 4, 1), date(self.year - 4, 8, 1))
+        starts = self.campus_starts()
         ssh, provider = self.corp("SSH"), self.user_of[self.org_id["Timon"]]
         for start in starts:
             day = add_working_days(start - timedelta(days=70), 0)
@@ -127,5 +159,5 @@ class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
             let_dwelling(self.s, dwelling_id=made, lease_start=start, lease_type="campus",
                          actor=ssh, now=self.later(day, 20, 11))
 
-    def contingents(self, when: datetime) -> None:
-        set_default_contingents(self.s, year=self.year, actor=self.matcher, now=when)
+    def contingents(self, when: datetime, year: int) -> None:
+        set_default_contingents(self.s, year=year, actor=self.matcher, now=when)

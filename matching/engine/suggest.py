@@ -15,6 +15,7 @@ from matching.engine.context import (
 from matching.engine.facts import ClientFacts, DwellingFacts, Limits
 from matching.engine.pool import exclusion_class, rule_conditions, score_expression
 from matching.engine.ranking import RankingContext, RankingPolicy, Score, score
+from matching.engine.reasons import why_excluded
 from matching.engine.rules import RULE_NAMES, first_failing_rule
 from matching.models import Candidate, Client, Dwelling, DwellingEarmark
 from matching.parameters import year_parameters
@@ -207,9 +208,8 @@ def explain_client(session: Session, dwelling: Dwelling, client: Client, *,
     facts = client_facts(client)
     rule = first_failing_rule(facts, run.facts, run.limits)
     if rule is not None:
-        nl, en = RULE_TEXT[rule]
-        return ClientVerdict(facts.id, client.state, "excluded", rule, None, None,
-                             f"uitgesloten: {nl}", f"excluded: {en}")
+        nl, en = why_excluded(rule, facts, run.facts, run.limits)
+        return ClientVerdict(facts.id, client.state, "excluded", rule, None, None, nl, en)
     result = score(facts, run.context)
     points = score_expression(session, run.context)
     ahead = session.exec(

@@ -268,6 +268,19 @@ def dwelling_detail(session: Session, *, actor: Any, dwelling_id: int) -> Dwelli
     rounds = [
         RoundSummary(p, [c for c in candidates if c.proposal_id == p.id]) for p in proposals
     ]
+    codes = {c.reason_code for c in candidates if c.reason_code}
+    reasons = {
+        r.code: r for r in session.exec(select(ReasonCode).where(col(ReasonCode.code).in_(codes)))
+    } if codes else {}
+    return DwellingDetail(
+        dwelling=dwelling, earmarked=list(earmarked), rounds=rounds,
+        history=dwelling_history(session, dwelling_id), reasons=reasons,
+    )
+
+
+def dwelling_history(session: Session, dwelling_id: int) -> list[HistoryLine]:
+    """A dwelling's events, oldest first, each with the organisation whose staff did it (the
+    corporation's and the matcher's dwelling pages show the same story)."""
     events = session.exec(
         select(DwellingEvent, Organisation.name)
         .join(User, col(User.id) == col(DwellingEvent.actor_user_id), isouter=True)
@@ -275,14 +288,7 @@ def dwelling_detail(session: Session, *, actor: Any, dwelling_id: int) -> Dwelli
         .where(DwellingEvent.dwelling_id == dwelling_id)
         .order_by(col(DwellingEvent.id))
     ).all()
-    codes = {c.reason_code for c in candidates if c.reason_code}
-    reasons = {
-        r.code: r for r in session.exec(select(ReasonCode).where(col(ReasonCode.code).in_(codes)))
-    } if codes else {}
-    return DwellingDetail(
-        dwelling=dwelling, earmarked=list(earmarked), rounds=rounds,
-        history=[HistoryLine(e, name) for e, name in events], reasons=reasons,
-    )
+    return [HistoryLine(e, name) for e, name in events]
 
 
 def district_choices(session: Session) -> dict[str, list[tuple[str, str]]]:

@@ -7,9 +7,18 @@ from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import ColumnElement, and_, case, false, or_
 from sqlmodel import Session, col, select
 
-from matching.models import Dwelling, Lease, LeaseEvent, LeaseTransferRequest, Organisation, User
+from matching.models import (
+    Client,
+    Dwelling,
+    Lease,
+    LeaseEvent,
+    LeaseTransferRequest,
+    Organisation,
+    User,
+)
 from matching.parameters import year_parameters
 from matching.services.access import check_lease_visible, require_role
 from matching.services.lease_requests import TRANSFERABLE_STATES, open_transfer_requests
@@ -19,6 +28,64 @@ from matching.workflow import allowed_triggers
 
 # A review date is only overdue while the flip lease still waits for its review.
 _REVIEW_PENDING = (LeaseState.ACTIVE, LeaseState.REVIEW_DUE, LeaseState.EXTENDED)
+
+
+# A lease with a date still ahead of it: a review to hold, or an end to come. A transferred
+# lease runs on in the client's name, but nothing in this service is left to do with it.
+RUNNING_STATES = (*_REVIEW_PENDING, LeaseState.ENDING)
+
+
+def next_date(lease: Lease) -> date | None:
+    """The lease's next date: the review of a flip lease still waiting for it, else its end."""
+    if lease.lease_type == LeaseType.FLIP and lease.state in _REVIEW_PENDING:
+        return lease.review_on
+    return lease.end_on
+
+
+def next_date_column() -> Any:
+    """`next_date` in SQL, to order a list of leases by it."""
+    waits_for_review = and_(col(Lease.lease_type) == LeaseType.FLIP,
+                            col(Lease.state).in_(_REVIEW_PENDING))
+    return case((waits_for_review, col(Lease.review_on)), else_=col(Lease.end_on))
+
+
+def running_first_order() -> tuple[Any, ...]:
+    """Running leases first, each part by the next date (none last), then oldest first."""
+    upcoming = next_date_column()
+    return (col(Lease.state).notin_(RUNNING_STATES), upcoming.is_(None), upcoming, col(Lease.id))
+
+
+def printable(text: str | None) -> str:
+    """A search text as typed, without control characters (PostgreSQL refuses a NUL)."""
+    return "".join(ch for ch in (text or "") if ch.isprintable()).strip()
+
+
+def lease_id_of_dwelling(session: Session, dwelling_id: int) -> int | None:
+    """The lease a let dwelling got (at most one: lease.dwelling_id is unique), if any."""
+    return session.exec(select(Lease.id).where(Lease.dwelling_id == dwelling_id)).first()
+
+
+def client_visible(actor: Any, lease: Lease) -> bool:
+    """Whether the actor may see the lease's client: the agency, or the client's provider."""
+    return lease.client_id is not None and (
+        actor.role == Role.MATCHER
+        or (actor.role == Role.CARE_PROVIDER and lease.care_provider_id == actor.organisation_id)
+    )
+
+
+def lease_search(actor: Any, text: str) -> ColumnElement[bool]:
+    """Match a lease on its address, or on its client's reference for those who may see the
+    client (the agency, and the client's own care provider): a landlord learns nothing of a
+    reference it was never shown. The caller joins Dwelling and Client (outer)."""
+    address = or_(col(Lease.address).icontains(text, autoescape=True),
+                  col(Dwelling.address).icontains(text, autoescape=True))
+    if actor.role == Role.MATCHER:
+        sees_client: ColumnElement[bool] = col(Lease.client_id).is_not(None)
+    elif actor.role == Role.CARE_PROVIDER:
+        sees_client = col(Lease.care_provider_id) == actor.organisation_id
+    else:
+        sees_client = false()
+    return or_(address, sees_client & col(Client.reference).icontains(text, autoescape=True))
 
 
 def review_overdue(lease: Lease, today: date) -> bool:
@@ -39,6 +106,16 @@ class LeaseRow:
     tenant: str | None  # the tenant care provider; None: the client rents directly
     overdue: bool
     transfer_request: LeaseTransferRequest | None
+
+    @property
+    def next_on(self) -> date | None:
+        """The date the list orders by: the pending review, else the end."""
+        return next_date(self.lease)
+
+    @property
+    def next_is_review(self) -> bool:
+        return self.next_on is not None and self.lease.lease_type == LeaseType.FLIP \
+            and self.lease.state in _REVIEW_PENDING
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -157,10 +234,7 @@ def lease_detail(session: Session, *, lease_id: int, actor: Any, today: date) ->
         )
         for event, user in events
     ]
-    can_see_client = lease.client_id is not None and (
-        actor.role == Role.MATCHER
-        or (actor.role == Role.CARE_PROVIDER and lease.care_provider_id == actor.organisation_id)
-    )
+    can_see_client = client_visible(actor, lease)
     return LeaseDetail(
         row=row,
         care_provider=names.get(lease.care_provider_id) if lease.care_provider_id else None,

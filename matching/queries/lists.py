@@ -6,6 +6,7 @@ from sqlmodel import Session, col, or_, select
 
 from matching.models import Client, Dwelling, Lease
 from matching.paging import Page, paginate
+from matching.queries.leases import lease_search, running_first_order
 from matching.services.access import require_role
 from matching.vocabulary import Role
 
@@ -69,13 +70,22 @@ def leases_for(
     actor: Any,
     lease_type: str | None = None,
     state: str | None = None,
+    search: str | None = None,
     page: int = 1,
     per_page: int = 50,
 ) -> Page[Lease]:
     """Leases the actor is a party to (landlord, tenant or client's care provider); the agency
-    sees all. Flip reviews due soonest come first."""
+    sees all. `search` finds an address, or a client's reference for those who may see it.
+    Running leases come first, each part by its next date (review or end) soonest first."""
     require_role(actor, Role.CORPORATION, Role.CARE_PROVIDER, Role.MATCHER)
     statement = select(Lease)
+    if search:
+        statement = (
+            statement
+            .join(Dwelling, col(Dwelling.id) == col(Lease.dwelling_id), isouter=True)
+            .join(Client, col(Client.id) == col(Lease.client_id), isouter=True)
+            .where(lease_search(actor, search))
+        )
     if actor.role == Role.CORPORATION:
         statement = statement.where(Lease.corporation_id == actor.organisation_id)
     elif actor.role == Role.CARE_PROVIDER:
@@ -89,7 +99,5 @@ def leases_for(
         statement = statement.where(Lease.lease_type == lease_type)
     if state:
         statement = statement.where(Lease.state == state)
-    statement = statement.order_by(
-        col(Lease.review_on).is_(None), col(Lease.review_on), col(Lease.id)
-    )
+    statement = statement.order_by(*running_first_order())
     return paginate(session, statement, page=page, per_page=per_page)

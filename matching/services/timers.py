@@ -16,6 +16,7 @@ from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from matching.models import Dwelling, Lease, Proposal
@@ -68,7 +69,9 @@ def _fire_one(session: Session, row, trigger: str, now: datetime, report: TickRe
         report.count(f"{type(row).__name__.lower()}.{trigger}")
         if notice is not None:
             report.count_notice(notice[0])
-    except (Conflict, TransitionNotAllowed, IntegrityError):
+    except (Conflict, TransitionNotAllowed, IntegrityError, StaleDataError):
+        # Another tick fired it first: its claim ended with that tick's first commit, and a
+        # flush before our commit (a notice's query) finds the row's version moved.
         session.rollback()
         report.skipped += 1
     except DBAPIError as error:

@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         matcher,
         notifications,
         proposals,
+        public_pages,
         reports,
         steering_inputs,
         two_factor,
@@ -136,7 +137,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin,
-        notifications, dashboard, steering_inputs, two_factor,
+        notifications, dashboard, steering_inputs, two_factor, public_pages,
     ):
         app.register_blueprint(module.blueprint)
     from matching.web import api

@@ -1,6 +1,7 @@
 """The actions on one dwelling: submit, withdraw with a reason, release, and let.
 
-Each is a POST with a CSRF token that calls one service. A refused transition or a
+Each is a POST with a CSRF token that calls one service; letting asks once more first
+(web/confirmation.py). A refused transition or a
 concurrent change is flashed and the dwelling page shown again; a wrong field is shown at
 the field with status 422.
 """
@@ -8,15 +9,19 @@ the field with status 422.
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
+from matching.queries.dwellings import dwelling_detail
 from matching.services.dwellings import release_dwelling, submit_dwelling, withdraw_dwelling
 from matching.services.errors import Conflict, NotFound, ValidationFailed
 from matching.services.leases import let_dwelling
-from matching.web import db_session
+from matching.vocabulary import DwellingState
+from matching.web import confirm_messages, db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.confirmation import ask_confirmation, is_confirmed
 from matching.web.dwelling_forms import LetForm, WithdrawForm
 from matching.web.dwellings import FIELD_MESSAGES, blueprint, render_dwelling
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.i18n import quarter as quarter_label
 from matching.workflow.engine import TransitionNotAllowed
 
 _REFUSED = (TransitionNotAllowed, Conflict)
@@ -36,7 +41,7 @@ def submit(dwelling_id: int):
         flash(describe(error), "error")
         return render_dwelling(dwelling_id, status=409)
     flash(_("De woning is voorgedragen aan Het Vierde Huis en telt mee voor %(quarter)s.",
-            quarter=dwelling.quarter), "success")
+            quarter=quarter_label(dwelling.quarter)), "success")
     return _back(dwelling_id)
 
 
@@ -80,6 +85,10 @@ def let(dwelling_id: int):
     form = LetForm()
     if not form.validate_on_submit():
         return render_dwelling(dwelling_id, let_form=form, status=422)
+    if not is_confirmed():
+        detail = dwelling_detail(db_session(), actor=current_actor(), dwelling_id=dwelling_id)
+        if detail.dwelling.state == DwellingState.OFFER_ACCEPTED:
+            return ask_confirmation(confirm_messages.let_dwelling(detail, form))
     try:
         let_dwelling(db_session(), dwelling_id=dwelling_id, lease_start=form.lease_start.data,
                      lease_type=form.lease_type.data or "", actor=current_actor())

@@ -20,6 +20,7 @@ from matching.queries.dwellings import (
     own_quarters,
     quarter_overview,
 )
+from matching.queries.leases import lease_id_of_dwelling
 from matching.services.dwellings import create_dwelling, update_dwelling
 from matching.services.errors import Conflict, ValidationFailed
 from matching.vocabulary import DwellingState
@@ -29,6 +30,7 @@ from matching.web.choices import choices
 from matching.web.dwelling_forms import DwellingForm, LetForm, WithdrawForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
+from matching.web.i18n import quarter as quarter_label
 from matching.web.page_helpers import page_args, today
 from matching.workflow import allowed_triggers
 
@@ -53,8 +55,9 @@ def quarter():
     try:
         chosen = parse_quarter(wanted)
     except ValueError:
-        flash(_("'%(value)s' is geen kwartaal; schrijf het zoals 2019Q3.", value=wanted), "error")
         chosen = parse_quarter(current)
+        flash(_("'%(value)s' is geen kwartaal; hieronder staat %(quarter)s.", value=wanted,
+                quarter=quarter_label(str(chosen))), "error")
     overview = quarter_overview(db_session(), actor=current_actor(), quarter=str(chosen),
                                 today=day)
     previous, following = str(chosen.previous), str(chosen.following)
@@ -162,6 +165,7 @@ def render_dwelling(
         "dwellings/show.html", detail=detail, dwelling=dwelling,
         allowed=allowed_triggers(dwelling), action=ActionForm(),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None), let_form=let_form,
+        lease_id=lease_id_of_dwelling(db_session(), dwelling_id),
     ), status
 
 

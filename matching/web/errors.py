@@ -28,6 +28,26 @@ def describe(error: Exception) -> str:
     return str(error)
 
 
+def _explanation(error: HTTPException) -> str:
+    """What went wrong, in the user's language. werkzeug's own description is an English
+    sentence ("The requested URL was not found on the server..."): a page shows ours instead,
+    and a description a view passed to `abort` only when it is not werkzeug's default."""
+    own = error.description
+    if own and own != type(error).description:
+        return str(own)
+    texts = {
+        400: _("Dit verzoek klopt niet. Ga terug en probeer het opnieuw."),
+        403: _("Uw rol mag deze pagina niet gebruiken."),
+        404: _("Deze pagina bestaat niet, of is niet voor u."),
+        405: _("Deze pagina kan dat niet. Ga terug en gebruik de knoppen op de pagina."),
+        409: _("Iemand anders heeft dit net gewijzigd. Bekijk de nieuwe stand en probeer het "
+               "opnieuw."),
+        413: _("Het bestand is te groot. Kies een kleiner bestand."),
+        429: _("U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
+    }
+    return texts.get(error.code or 500, _("Er ging iets mis. Probeer het opnieuw."))
+
+
 def _page(status: int, title: str, text: str):
     return render_template("errors/error.html", status=status, title=title, text=text), status
 
@@ -103,7 +123,7 @@ def register_errorhandlers(app: Flask) -> None:
             413: _("Bestand te groot"),
             429: _("Te veel verzoeken"),
         }
-        return _page(code, titles.get(code, _("Fout")), error.description or "")
+        return _page(code, titles.get(code, _("Fout")), _explanation(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

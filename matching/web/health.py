@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from matching.services.queries import home_figures
 from matching.web import db_session
 from matching.web.auth import home_endpoint
 
@@ -14,12 +13,15 @@ blueprint = Blueprint("health", __name__)
 
 @blueprint.get("/")
 def home():
-    """Send a signed-in user to their role's page; show others what the system holds."""
+    """Send a signed-in user to their role's page; explain the service to everyone else.
+
+    No figures here: counts belong to the roles that may see them, in the reports, which
+    say what they count (a bare total beside the analyst's differed without saying why)."""
     if current_user.is_authenticated:
         endpoint = home_endpoint(current_user.role)
         if endpoint in current_app.view_functions:
             return redirect(url_for(endpoint))
-    return render_template("home.html", figures=home_figures(db_session()))
+    return render_template("home.html")
 
 
 @blueprint.get("/health")

@@ -1,11 +1,19 @@
 """Dutch first, English available: the locale, and Dutch dates, money and quarters."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask, request, session
-from flask_babel import Babel, format_currency, format_date, format_datetime, get_locale
+from flask_babel import (
+    Babel,
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+)
 from flask_babel import lazy_gettext as _l
 
 LANGUAGES = ("nl", "en")
@@ -64,6 +72,49 @@ def quarter(code: str | None) -> str:
     year, number = code.split("Q", 1)
     letter = "K" if language() == "nl" else "Q"
     return f"{letter}{number} {year}"
+
+
+def number(value: Decimal | float | int | None, digits: int = 2) -> str:
+    """`9,5`, `17`, `1.234` in Dutch (`9.5`, `17`, `1,234` in English): a decimal comma and
+    no stray `.0`, at most `digits` decimals."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern)
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dated(text: str | None) -> str:
+    """A stored sentence with the dates in it as the page shows dates (`13-01-2026`), not
+    ISO: the engine keeps its explanations language-neutral in what it stores."""
+    if not text:
+        return text or ""
+
+    def shown(found: re.Match[str]) -> str:
+        try:
+            return short_date(date.fromisoformat(found.group(0)))
+        except ValueError:
+            return found.group(0)
+
+    return _ISO_DATE.sub(shown, text)
+
+
+def policy(version: str | None) -> str:
+    """The engine's policy by name, not its code: `ranking-1/2019` is the first ranking
+    policy with the weights of the year parameters of 2019."""
+    if not version:
+        return "–"
+    if version == "manual":
+        return str(_l("zelf gekozen, zonder rangschikking"))
+    family, _slash, year = version.partition("/")
+    number_part = family.rsplit("-", 1)[-1]
+    if not number_part.isdigit():
+        return version
+    if year.isdigit():
+        return str(_l("%(n)s, met de wegingen van %(year)s", n=number_part, year=year))
+    return str(_l("%(n)s, met de standaardwegingen", n=number_part))
 
 
 def label(row: Any) -> str:
@@ -205,12 +256,20 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
     Babel(app, locale_selector=select_locale)
+    # Imported here: the source labels format with this module's quarter and number.
+    from matching.web.sources import lettings_source, source_label
+
     app.jinja_env.filters.update(
+        source_label=source_label,
+        lettings_source=lettings_source,
         long_date=long_date,
         short_date=short_date,
         moment=moment,
         money=money,
         quarter=quarter,
+        number=number,
+        dated=dated,
+        policy=policy,
         label=label,
         yes_no=yes_no,
         state=_lookup(STATE_LABELS),

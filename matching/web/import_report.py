@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matching.services.imports import RowProblem
+from matching.upload_headers import dutch_header
 from matching.uploads import UnreadableFile
 
 # The column names of the files (the API's field names), with a Dutch gloss.
@@ -60,9 +61,10 @@ _REFERENCES = {
 
 
 def column_label(name: str) -> str:
-    """`rooms (kamers)`: the column as in the file, and what it means."""
-    gloss = COLUMN_LABELS.get(name)
-    return f"{name} ({gloss})" if gloss else name
+    """`kamers`, `wijk (wijk of U16-gemeente)`: the column as the template names it, and what
+    it means where the name alone does not say it."""
+    header, gloss = dutch_header(name), COLUMN_LABELS.get(name)
+    return f"{header} ({gloss})" if gloss and str(gloss) != header else header
 
 
 def problem_text(problem: RowProblem) -> str:

@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, SelectField, TextAreaField
+from wtforms import DateField, Form, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from matching.vocabulary import LeaseState, LeaseType
@@ -19,10 +19,13 @@ REASON_REQUIRED = _l("Geef een reden op.")
 class LeaseFilter(Form):
     """The list's filters; a GET form, so it carries no CSRF token."""
 
+    q = StringField(_l("Adres of referentie van de cliënt"))
     lease_type = SelectField(_l("Soort contract"), choices=[])
     state = SelectField(_l("Status"), choices=[])
 
-    def fill_choices(self) -> None:
+    def fill_choices(self, *, sees_clients: bool = True) -> None:
+        if not sees_clients:  # a landlord searches addresses only (queries.leases.lease_search)
+            self.q.label.text = _("Adres")
         self.lease_type.choices = choices([("", _("Alle"))] + [
             (t.value, str(LEASE_TYPE_LABELS[t.value])) for t in LeaseType
         ])

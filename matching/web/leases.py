@@ -11,18 +11,25 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from matching.queries.leases import extension_window, lease_detail, lease_rows
+from matching.queries.leases import (
+    client_visible,
+    extension_window,
+    lease_detail,
+    lease_rows,
+    printable,
+)
 from matching.queries.lists import leases_for
 from matching.services import lease_requests
 from matching.services import leases as service
 from matching.services.errors import Conflict, ValidationFailed
 from matching.vocabulary import Role
-from matching.web import db_session
+from matching.web import confirm_messages, db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.confirmation import Confirmation, ask_confirmation, is_confirmed
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
-from matching.web.page_helpers import page_args, today
+from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed
 
 blueprint = Blueprint("leases", __name__)
@@ -33,15 +40,23 @@ ROLES = (Role.CORPORATION, Role.CARE_PROVIDER, Role.MATCHER)
 @blueprint.get("/huurcontracten")
 @roles_required(*ROLES)
 def index():
-    """List the leases the user is a party to, reviews due soonest first."""
+    """List the leases the user is a party to, found by address or client reference, running
+    leases first by their next date."""
     session, actor = db_session(), current_actor()
     filters = LeaseFilter(request.args)
-    filters.fill_choices()
+    filters.fill_choices(sees_clients=actor.role != Role.CORPORATION)
+    search = printable(filters.q.data)
     number, per_page = page_args()
     page = leases_for(
         session, actor=actor, lease_type=filters.chosen(filters.lease_type),
-        state=filters.chosen(filters.state), page=number, per_page=per_page,
+        state=filters.chosen(filters.state), search=search or None, page=number,
+        per_page=per_page,
     )
+    if search:
+        # A search can find a lease by its client's reference: the access log says so.
+        log_reads([lease.client_id for lease in page.items
+                   if lease.client_id and client_visible(actor, lease)],
+                  purpose="lease list", action="search", fields=("reference",))
     return render_template(
         "leases/index.html", rows=lease_rows(session, page.items, today()), page=page,
         filters=filters, is_landlord=actor.role == Role.CORPORATION,
@@ -65,12 +80,19 @@ def show(lease_id: int):
     return _render_show(lease_id, action_forms())
 
 
-def _act(lease_id: int, name: str, call: Callable[[Any], Any], done: str):
-    """Validate the action's form, call its service, and show the outcome on the lease page."""
+def _act(lease_id: int, name: str, call: Callable[[Any], Any], done: str,
+         ask: Callable[[Any, Any], Confirmation] | None = None):
+    """Validate the action's form, call its service, and show the outcome on the lease page;
+    an irreversible action (`ask`) first shows what will happen and waits for a confirm."""
     forms = action_forms(name)
     form = forms[name]
     if not form.validate():
         return _render_show(lease_id, forms, 422)
+    if ask is not None and not is_confirmed():
+        detail = lease_detail(db_session(), lease_id=lease_id, actor=current_actor(),
+                              today=today())
+        if name in detail.actions:
+            return ask_confirmation(ask(detail, form))
     try:
         call(form)
     except ValidationFailed as error:
@@ -113,7 +135,7 @@ def end(lease_id: int):
     return _act(lease_id, "end", lambda form: service.end_lease(
         db_session(), lease_id=lease_id, on=form.on.data, reason=form.reason.data or "",
         actor=current_actor(),
-    ), _("Het contract is beëindigd."))
+    ), _("Het contract is beëindigd."), ask=confirm_messages.end_lease)
 
 
 @blueprint.post("/huurcontracten/<int:lease_id>/omklap-aanvragen")

@@ -9,8 +9,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from matching.queries.dwellings import dwelling_history
 from matching.queries.matcher import round_size
-from matching.queries.matcher_clients import client_labels, dwelling_view, rounds_of
+from matching.queries.matcher_clients import (
+    candidate_reasons,
+    client_labels,
+    dwelling_view,
+    rounds_of,
+)
+from matching.queries.requeue_cause import requeue_cause
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.matching import dry_run, suggest_for_dwelling
 from matching.services.proposals import propose_candidates
@@ -21,6 +28,7 @@ from matching.web.form_errors import show_service_errors
 from matching.web.i18n import language, short_date
 from matching.web.matcher_forms import SERVICE_MESSAGES, DryRunForm, ProposeForm
 from matching.web.page_helpers import log_reads, today
+from matching.web.requeue_words import requeue_sentence
 from matching.workflow import allowed_triggers
 from matching.workflow.engine import TransitionNotAllowed
 
@@ -113,6 +121,9 @@ def _render(dwelling_id: int, form: ProposeForm, status: int = 200):
         selected=selected, size=size, more=more, can_propose=can_propose,
         rule_labels=RULE_LABELS, verdict_labels=VERDICT_LABELS, english=language() == "en",
         exclusions=_exclusion_sentence(suggestions) if suggestions else "",
+        history=dwelling_history(session, dwelling_id),
+        reasons={r.code: r for r in candidate_reasons(session)},
+        requeued=requeue_sentence(requeue_cause(session, dwelling_id)),
     ), status
 
 

@@ -1,16 +1,19 @@
-"""The one-time offers out with clients, and recording the client's answer. Registered on
-the matcher blueprint (see matcher.py)."""
+"""The one-time offers out with clients, and recording the client's answer (asked once more
+before it is recorded). Registered on the matcher blueprint (see matcher.py)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from matching.models import ReasonCode
 from matching.queries.matcher import matched_offer, offers_out
 from matching.queries.matcher_clients import candidate_reasons
 from matching.services.dwellings import record_offer_answer
 from matching.services.errors import Conflict, ValidationFailed
-from matching.web import db_session
+from matching.vocabulary import DwellingState
+from matching.web import confirm_messages, db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.confirmation import ask_confirmation, is_confirmed
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import label
@@ -33,20 +36,38 @@ def offers():
 def offer(dwelling_id: int):
     """Record the client's answer to the offer: accepted, or declined with a reason."""
     form = OfferAnswerForm()
+    reasons = candidate_reasons(db_session())
     form.reason_code.choices = [SelectChoice("", _("Kies een reden"))] + [
-        SelectChoice(r.code, label(r)) for r in candidate_reasons(db_session())]
+        SelectChoice(r.code, label(r)) for r in reasons]
     status = 200
     if form.is_submitted():
         status = 422
         if form.validate():
+            if not is_confirmed() and _explained(form, reasons):
+                row = _offer_row(dwelling_id)
+                if row.client is not None and row.dwelling.state == DwellingState.MATCHED:
+                    return ask_confirmation(confirm_messages.offer_answer(row, form, today()))
             status = _record(dwelling_id, form)
             if status == 303:
                 return redirect(url_for("matcher.offers"), code=303)
+    return render_template("matcher/offer.html", row=_offer_row(dwelling_id), form=form), status
+
+
+def _explained(form: OfferAnswerForm, reasons: list[ReasonCode]) -> bool:
+    """False when a decline lacks the explanation its reason needs: the service refuses that
+    at the field, so there is nothing to confirm yet."""
+    if form.answer.data != "declined" or (form.motivation.data or "").strip():
+        return True
+    return not any(r.needs_motivation for r in reasons if r.code == form.reason_code.data)
+
+
+def _offer_row(dwelling_id: int):
+    """The offer as the page shows it; reading its client is written to the access log."""
     row = matched_offer(db_session(), actor=current_actor(), dwelling_id=dwelling_id,
                         today=today())
     if row.client is not None:
         log_reads([row.client.id or 0], f"offer of dwelling {dwelling_id}")
-    return render_template("matcher/offer.html", row=row, form=form), status
+    return row
 
 
 def _record(dwelling_id: int, form: OfferAnswerForm) -> int:

@@ -2,7 +2,7 @@
 
 A round page shows per candidate only what the decision needs, and every candidate shown
 is written to the access log (queries/proposals.py). Accept or reject is one POST per
-candidate through `decide_candidate`.
+candidate through `decide_candidate`; accepting asks once more (web/confirmation.py).
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,9 +14,10 @@ from matching.queries.proposals import landlord_reasons, round_for_decision
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.proposals import decide_candidate
 from matching.vocabulary import ProposalState
-from matching.web import db_session
+from matching.web import confirm_messages, db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
+from matching.web.confirmation import ask_confirmation, is_confirmed
 from matching.web.dwelling_forms import RejectForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
@@ -70,6 +71,17 @@ def render_round(proposal_id: int, *, failed: RejectForm | None = None, status: 
                            undecided=undecided), status
 
 
+def _ask_to_accept(proposal_id: int, client_id: int):
+    """The confirmation page for accepting a pending candidate; None lets the service refuse."""
+    view = round_for_decision(db_session(), actor=current_actor(), proposal_id=proposal_id,
+                              today=today())
+    item = next((i for i in view.candidates if i.candidate.client_id == client_id), None)
+    undecided = view.proposal.state in (ProposalState.OPEN, ProposalState.OVERDUE)
+    if item is None or not undecided or item.candidate.state != "pending":
+        return None
+    return ask_confirmation(confirm_messages.accept_candidate(view, item, today()))
+
+
 @blueprint.get("/corporatie/voorstellen/<int:proposal_id>")
 @roles_required("corporation")
 def show(proposal_id: int):
@@ -97,6 +109,8 @@ def decide(proposal_id: int):
     elif decision != "accept":
         flash(_("Kies accepteren of afwijzen."), "error")
         return render_round(proposal_id, status=422)
+    elif not is_confirmed() and (asked := _ask_to_accept(proposal_id, client_id)) is not None:
+        return asked
     try:
         proposal = decide_candidate(
             session, proposal_id=proposal_id, client_id=client_id, decision=decision,

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from matching.services.imports import ImportRejected
+from matching.upload_headers import dutch_columns, dutch_header, to_fields
 from matching.uploads import UnreadableFile, read_rows, template_csv, template_xlsx
 from matching.web import db_session
 from matching.web.auth import current_actor
@@ -51,7 +52,7 @@ def upload_page(
     if form.validate_on_submit():
         storage = form.file.data
         try:
-            rows = read_rows(storage.filename or "", storage.read())
+            rows = to_fields(read_rows(storage.filename or "", storage.read()))
             created = run_import(db_session(), rows=rows, actor=current_actor())
         except ImportRejected as error:
             report = [
@@ -69,7 +70,7 @@ def upload_page(
         status = 422
     return render_template(
         template, form=form, report=report, limit_mb=upload_limit_mb(),
-        columns=[(c, COLUMN_LABELS.get(c, "")) for c in columns],
+        columns=[(dutch_header(c), COLUMN_LABELS.get(c, ""), c) for c in columns],
     ), status
 
 
@@ -77,7 +78,8 @@ def template_file(
     fmt: str, *, columns: Sequence[str], example: dict[str, Any], title: str, filename: str
 ) -> Response:
     """The upload template as `<filename>.csv` or `.xlsx`: the header and one example row;
-    any other format is a 404."""
+    any other format is a 404. The columns carry their Dutch names."""
+    columns, example = dutch_columns(columns, example)
     if fmt == "csv":
         data = template_csv(columns, example)
     elif fmt == "xlsx":

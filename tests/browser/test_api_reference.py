@@ -12,3 +12,10 @@ def test_the_api_reference_page_lists_the_operations_and_is_accessible(page: Pag
     # The header to send is shown as text, not swallowed as an HTML tag.
     assert page.get_by_text("Authorization: Bearer <token>").is_visible()
     check_accessibility(page)
+
+
+def test_the_api_reference_fits_a_phone_its_long_paths_wrapping(page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/api/v1/docs")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone: {width} px"

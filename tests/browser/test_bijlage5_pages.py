@@ -83,12 +83,17 @@ def test_bijlage5_from_submission_to_omklap_through_the_pages(browser: Browser, 
     corporation.get_by_role("link", name="Marshallaan 3, Utrecht").click()
     expect(corporation.get_by_role("heading", level=1)).to_contain_text("Ronde 2")
     corporation.get_by_role("button", name="Kandidaat 1 accepteren").click()
+    # Accepting asks once more, saying what will happen.
+    expect(corporation.get_by_role("list").filter(has_text="wordt gekozen voor")).to_contain_text(
+        "Marshallaan 3, Utrecht")
+    corporation.get_by_role("button", name="Ja, kandidaat 1 accepteren").click()
     _status(corporation).to_contain_text("De kandidaat is gekozen.")
 
     # 6. The client accepts the one-time offer, recorded by Het Vierde Huis.
     agency.goto("/matcher/aanbiedingen")
     agency.get_by_role("row").filter(has_text="Marshallaan 3, Utrecht").get_by_role(
         "button", name="Cliënt accepteert").click()
+    agency.get_by_role("button", name="Ja, antwoord vastleggen").click()
     _status(agency).to_contain_text("de cliënt accepteert het aanbod")
 
     # 7. Portaal lets the dwelling on a flip lease: Lister is the tenant.
@@ -96,6 +101,8 @@ def test_bijlage5_from_submission_to_omklap_through_the_pages(browser: Browser, 
     corporation.get_by_label("Ingangsdatum huurcontract").fill("2027-01-01")
     corporation.get_by_label("Soort huurcontract").select_option("flip")
     corporation.get_by_role("button", name="Woning verhuren").click()
+    expect(corporation.locator("main")).to_contain_text("gaat in op 1 januari 2027")
+    corporation.get_by_role("button", name="Ja, woning verhuren").click()
     _status(corporation).to_contain_text("De woning is verhuurd.")
 
     # 8. Three months before the review date the timer marks the review due; the lease then

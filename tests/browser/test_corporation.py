@@ -91,6 +91,10 @@ def test_a_corporation_submits_a_dwelling_decides_on_its_round_and_lets_it(page:
     expect(page.get_by_role("status")).to_contain_text("De kandidaat is afgewezen.")
     expect(page.locator("main")).to_contain_text("Portiek heeft al veel begeleide huurders")
     page.get_by_role("button", name="Kandidaat 2 accepteren").press("Enter")
+    # The confirmation page says what will happen and works from the keyboard.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kandidaat 2 accepteren voor")
+    check_accessibility(page)
+    page.get_by_role("button", name="Ja, kandidaat 2 accepteren").press("Enter")
     expect(page.get_by_role("status")).to_contain_text("De kandidaat is gekozen.")
 
     # The client accepts the one-time offer; the corporation lets the dwelling. The set-up
@@ -101,5 +105,6 @@ def test_a_corporation_submits_a_dwelling_decides_on_its_round_and_lets_it(page:
     page.get_by_label("Ingangsdatum huurcontract").fill("2026-02-01")
     page.get_by_label("Soort huurcontract").select_option("direct")
     page.get_by_role("button", name="Woning verhuren").press("Enter")
+    page.get_by_role("button", name="Ja, woning verhuren").press("Enter")
     expect(page.get_by_role("status")).to_contain_text("De woning is verhuurd.")
     expect(page.locator("main")).to_contain_text("verhuurd")

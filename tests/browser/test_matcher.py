@@ -72,6 +72,10 @@ def test_the_matcher_approves_proposes_the_top_suggestions_and_records_the_accep
     page.go_back()
     page.get_by_role("row").filter(has_text="Kanaalstraat 12, Utrecht").get_by_role(
         "button", name="Cliënt accepteert").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Vastleggen dat de cliënt het aanbod accepteert?")
+    check_accessibility(page)
+    page.get_by_role("button", name="Ja, antwoord vastleggen").click()
     expect(page.get_by_role("status").first).to_contain_text("de cliënt accepteert het aanbod")
     session.expire_all()
     assert session.get(Dwelling, dwelling.id).state == "offer_accepted"

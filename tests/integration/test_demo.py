@@ -1,7 +1,8 @@
-"""The demo year (`matching seed demo`): volumes, every stage, determinism, a true history."""
+"""The demo year (`matching seed demo --today`): volumes, every stage, a live year up to its
+last day, determinism, a true history."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -29,7 +30,9 @@ from matching.vocabulary import DwellingState
 # The build takes about twenty seconds; it runs once for the module (twice for determinism).
 pytestmark = pytest.mark.slow
 
-END_OF_YEAR = datetime(2025, 12, 31, 17)
+# A Wednesday in the middle of a quarter, so the demo's four quarters span two years.
+DEMO_DAY = date(2026, 5, 13)
+DEMO_END = datetime(2026, 5, 13, 5)  # early on its last day, before office hours (UTC)
 HISTORIES = (
     (Dwelling, DwellingEvent, DwellingEvent.dwelling_id),
     (Client, ClientEvent, ClientEvent.client_id),
@@ -46,7 +49,7 @@ def _fresh_demo(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[st
     SQLModel.metadata.create_all(get_engine(url))
     with Session(get_engine(url), expire_on_commit=False) as session:
         load_reference(session)
-        report = build_demo(session)
+        report = build_demo(session, today=DEMO_DAY)
     return url, report
 
 
@@ -84,16 +87,18 @@ def _fingerprint(session: Session) -> dict[str, Any]:
 def test_the_demo_year_has_a_year_of_dwellings_in_every_stage(demo):
     session, report = demo
     dwellings = _by_state(session, Dwelling)
-    assert 350 <= sum(dwellings.values()) <= 450
+    assert 300 <= sum(dwellings.values()) <= 450
     assert {s.value for s in DwellingState} - {"released"} <= set(dwellings)
     assert dwellings["let"] > 250
     assert report.dwellings_by_state == dwellings
     per_quarter = dict(session.exec(
-        select(Dwelling.quarter, func.count())
-        .where(col(Dwelling.quarter).like("2025Q%")).group_by(col(Dwelling.quarter))
+        select(Dwelling.quarter, func.count()).where(col(Dwelling.quarter) >= "2025Q3")
+        .group_by(col(Dwelling.quarter))
     ).all())
-    assert sorted(per_quarter) == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
-    assert all(85 <= n <= 115 for n in per_quarter.values())
+    assert sorted(per_quarter) == ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
+    assert all(85 <= per_quarter[q] <= 115 for q in ("2025Q3", "2025Q4", "2026Q1"))
+    # Today's quarter is about half-way: about half its dwellings are in.
+    assert 25 <= per_quarter["2026Q2"] <= 70
 
 
 def test_clients_wait_across_the_care_providers_and_some_are_still_being_approved(demo):
@@ -185,10 +190,10 @@ def test_the_history_happened_within_the_demo_years_not_at_build_time(demo):
     session, _report = demo
     for _model, event, _key in HISTORIES:
         first, last = session.exec(select(func.min(event.at), func.max(event.at))).one()
-        assert datetime(2020, 1, 1) <= _naive(first) <= _naive(last) <= END_OF_YEAR
+        assert datetime(2020, 1, 1) <= _naive(first) <= _naive(last) <= DEMO_END
     for model in (Dwelling, Client, User):
         newest = session.exec(select(func.max(model.created_at))).one()
-        assert _naive(newest) <= END_OF_YEAR, model.__name__
+        assert _naive(newest) <= DEMO_END, model.__name__
 
 
 def test_one_login_per_role_is_reported_with_the_printed_password(demo):
@@ -235,7 +240,7 @@ def test_the_demo_users_are_told_what_happened_and_have_read_all_but_the_last_we
     from matching.models import Notice, Notification
 
     session, _report = demo
-    week_before_the_end = END_OF_YEAR.replace(tzinfo=UTC) - timedelta(days=7)
+    week_before_the_end = DEMO_END.replace(tzinfo=UTC) - timedelta(days=7)
     kinds = set(session.exec(select(Notice.kind)).all())
     assert {"round_opened", "round_decided", "referral_received", "flip_review_3m"} <= kinds
     working = [email for email, _org, role, _manager in LOGINS
@@ -252,3 +257,46 @@ def test_the_demo_users_are_told_what_happened_and_have_read_all_but_the_last_we
         assert all(n.created_at.replace(tzinfo=UTC) > week_before_the_end for n in unread)
         unread_total += len(unread)
     assert unread_total > 0  # the bell has news to show
+
+
+def test_the_year_is_live_on_its_last_day_with_rounds_waiting_and_exactly_one_overdue(demo):
+    session, _report = demo
+    open_rounds = session.exec(select(Proposal).where(Proposal.state == "open")).all()
+    assert len(open_rounds) >= 2  # a few rounds wait for the corporation
+    assert all(r.deadline is not None and r.deadline >= DEMO_DAY for r in open_rounds)
+    overdue = session.exec(select(Proposal).where(Proposal.state == "overdue")).all()
+    assert len(overdue) == 1
+    assert overdue[0].deadline is not None
+    assert 0 < (DEMO_DAY - overdue[0].deadline).days <= 10  # late by days, not by months
+    # Offers wait for the client's answer, and flip leases come up for review soon.
+    assert session.exec(select(func.count()).select_from(Dwelling)
+                        .where(Dwelling.state == "matched")).one() >= 1
+    upcoming = session.exec(select(func.count()).select_from(Lease).where(
+        Lease.lease_type == "flip", col(Lease.review_on) >= DEMO_DAY,
+        col(Lease.review_on) <= date(2026, 9, 30))).one()
+    assert upcoming >= 1
+
+
+def test_contingents_are_set_for_every_year_the_demo_spans(demo):
+    from matching.models import Contingent
+
+    session, _report = demo
+    years = set(session.exec(select(Contingent.year)).all())
+    assert years == {2025, 2026}
+
+
+def test_the_printed_care_provider_has_clients_among_the_printed_corporations_suggestions(demo):
+    from matching.demo import LOGINS
+    from matching.engine import suggest
+    from matching.models import Organisation
+
+    session, _report = demo
+    org_of = {role: org for _email, org, role, _manager in LOGINS}
+    ids = {o.name: o.id for o in session.exec(select(Organisation))}
+    queued = session.exec(select(Dwelling).where(
+        Dwelling.corporation_id == ids[org_of["corporation"]],
+        col(Dwelling.state).in_(["submitted", "proposed"]))).all()
+    assert queued, "the printed corporation has no dwelling in the matcher's queue"
+    providers = {s.client.care_provider_id for d in queued
+                 for s in suggest(session, d, today=DEMO_DAY, limit=10).suggestions}
+    assert ids[org_of["care_provider"]] in providers

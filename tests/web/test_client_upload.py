@@ -31,7 +31,7 @@ def test_the_upload_page_offers_templates_and_the_privacy_hint(signed_in):
     template = browser.get("/clienten/sjabloon.csv")
     assert template.status_code == 200
     assert "clienten-sjabloon.csv" in template.headers["Content-Disposition"]
-    assert template.get_data(as_text=True).lstrip("\ufeff").startswith("reference;")
+    assert template.get_data(as_text=True).lstrip("\ufeff").startswith("referentie;doelgroep;")
     assert browser.get("/clienten/sjabloon.xlsx").status_code == 200
     assert browser.get("/clienten/sjabloon.pdf").status_code == 404
 
@@ -73,8 +73,9 @@ def test_one_wrong_row_saves_nothing_and_the_report_names_row_column_and_problem
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Er is niets opgeslagen." in page
-    assert "annual_income (jaarinkomen)" in page and "&#39;veel&#39; is geen heel getal." in page
-    assert "registered_on (aanmelddatum)" in page
+    assert "jaarinkomen" in page and "annual_income" not in page
+    assert "&#39;veel&#39; is geen heel getal." in page
+    assert "aanmelddatum" in page
     assert '<td class="num" data-sort="3">3</td>' in page
     assert _count(reference) == 0
 

@@ -1,5 +1,6 @@
 """The corporation's dwelling pages: the quarter, the list, the form, one dwelling, its actions."""
 
+import re
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from matching.vocabulary import utcnow
 from matching.workdays import local_date
 from tests.corporation_data import offer_accepted, open_round
 from tests.factories import DwellingData
+from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
 
 
@@ -96,6 +98,7 @@ def test_a_wrong_quarter_falls_back_to_this_quarter_with_a_message(signed_in):
     response = signed_in("corporation").get("/corporatie/kwartaal?kwartaal=2019Q9")
     assert response.status_code == 200
     assert "is geen kwartaal" in response.get_data(as_text=True)
+    assert re.search(r"hieronder staat K[1-4] \d{4}\.", response.get_data(as_text=True))
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -221,9 +224,15 @@ def test_a_dwelling_whose_offer_was_accepted_is_let_through_the_page(reference, 
     client = signed_in("corporation")
     path = f"/corporatie/woningen/{made.dwelling.id}"
     assert "Woning verhuren" in client.get(path).get_data(as_text=True)
-    response = client.post(f"{path}/verhuren", data={
+    asked = client.post(f"{path}/verhuren", data={
         "csrf_token": csrf_token(client, path), "lease_start": "2026-02-01",
         "lease_type": "direct"})
+    said = confirmation_text(asked)
+    assert made.dwelling.address in said and "1 februari 2026" in said
+    assert "De cliënt geldt daarna als gehuisvest." in said
+    assert (_fresh(reference, made.dwelling.id).state, _count(reference, Lease)) == (
+        "offer_accepted", 0)
+    response = confirm(client, asked)
     assert response.status_code == 302
     assert _fresh(reference, made.dwelling.id).state == "let"
     assert _count(reference, Lease) == 1
@@ -236,7 +245,7 @@ def test_a_flip_lease_without_the_providers_consent_is_refused_at_the_field(refe
     path = f"/corporatie/woningen/{made.dwelling.id}"
     response = client.post(f"{path}/verhuren", data={
         "csrf_token": csrf_token(client, path), "lease_start": "2026-02-01",
-        "lease_type": "flip"})
+        "lease_type": "flip", "bevestigd": "ja"})
     assert response.status_code == 422
     assert 'id="lease_type-error">De zorgaanbieder heeft niet ingestemd' in response.get_data(
         as_text=True)

@@ -14,6 +14,7 @@ from matching.services.timers import run_tick
 from matching.vocabulary import utcnow
 from matching.workdays import local_date
 from tests.factories import ClientData, DwellingData
+from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
 
 
@@ -173,7 +174,11 @@ def test_the_landlord_ends_the_lease_with_date_and_reason(reference, signed_in, 
     response = _post(browser, lease, "beeindigen", {"on": "2021-12-31", "reason": ""})
     assert response.status_code == 422
     assert 'id="end-reason-error"' in response.get_data(as_text=True)
-    response = _post(browser, lease, "beeindigen", {"on": "2021-12-31", "reason": "opgezegd"})
+    asked = _post(browser, lease, "beeindigen", {"on": "2021-12-31", "reason": "opgezegd"})
+    said = confirmation_text(asked)
+    assert "eindigt op 31 december 2021" in said and "Reden: opgezegd" in said
+    assert _fresh(reference, lease).state == "review_due"
+    response = confirm(browser, asked)
     assert response.status_code == 302
     assert _fresh(reference, lease).state == "ended"
 

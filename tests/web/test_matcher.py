@@ -16,6 +16,7 @@ from tests.matcher_setup import (
     submitted_dwelling,
     waiting_clients,
 )
+from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
 
 MATCHER_PAGES = ["/matcher/wachtrij", "/matcher/aanmeldingen", "/matcher/aanbiedingen",
@@ -195,7 +196,8 @@ def test_the_dry_run_says_why_a_client_is_not_among_the_suggestions(signed_in, w
     client = signed_in("matcher")
     page = _text(client.get(f"/matcher/woningen/{dwelling.id}?client={large.id}"))
     verdict = page.split('data-testid="verdict">')[1].split("</div>")[0]
-    assert "Uitgesloten" in verdict and "huishouden te groot" in verdict
+    assert "Uitgesloten" in verdict and "Het huishouden van " in verdict
+    assert "personen is te groot voor " in verdict and "Regel" not in verdict
     lower = world["clients"][3]
     page = _text(client.get(f"/matcher/woningen/{dwelling.id}?client={lower.id}"))
     assert "Geschikt, maar lager gerangschikt" in page and "plaats 4" in page
@@ -260,8 +262,13 @@ def test_the_offers_page_shows_the_matched_client_and_the_answer_deadline(
 def test_recording_the_acceptance_moves_dwelling_and_client_on(reference, signed_in, offer_out):
     dwelling, matched_client = offer_out
     client = signed_in("matcher")
-    response = client.post(f"/matcher/aanbiedingen/{dwelling.id}", data={
+    asked = client.post(f"/matcher/aanbiedingen/{dwelling.id}", data={
         "csrf_token": csrf_token(client, "/matcher/aanbiedingen"), "answer": "accepted"})
+    said = confirmation_text(asked)
+    assert f"cliënt #{matched_client.id} {matched_client.reference}" in said
+    assert f"het aanbod voor {dwelling.address} op " in said and "accepteert" in said
+    assert _fresh(reference, dwelling).state == "matched"
+    response = confirm(client, asked)
     assert response.status_code == 303
     assert _fresh(reference, dwelling).state == "offer_accepted"
     assert _fresh(reference, matched_client).state == "offer_accepted"
@@ -273,9 +280,15 @@ def test_a_declined_offer_sends_the_client_back_or_lapses_the_priority(
 ):
     dwelling, matched_client = offer_out
     client = signed_in("matcher")
-    response = client.post(f"/matcher/aanbiedingen/{dwelling.id}", data={
+    asked = client.post(f"/matcher/aanbiedingen/{dwelling.id}", data={
         "csrf_token": csrf_token(client, f"/matcher/aanbiedingen/{dwelling.id}"),
         "answer": "declined", "reason_code": "location_unsuitable", "valid": valid})
+    said = confirmation_text(asked)
+    assert "afslaat, met als reden: " in said
+    assert ("met behoud van wachttijd" in said) == (valid == "yes")
+    assert ("de voorrang van de cliënt vervalt" in said) == (valid == "no")
+    assert _fresh(reference, dwelling).state == "matched"
+    response = confirm(client, asked)
     assert response.status_code == 303
     assert _fresh(reference, dwelling).state == "submitted"
     assert _fresh(reference, matched_client).state == client_state

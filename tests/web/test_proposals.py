@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 from matching.models import AccessLog, Candidate, Dwelling, Proposal
 from matching.vocabulary import utcnow
 from tests.corporation_data import Round, open_round
+from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
 
 
@@ -44,8 +45,31 @@ def foreign_round(reference: Session, users) -> Round:
 
 
 def _decide(client, proposal_id: int, **data):  # type: ignore[no-untyped-def]
+    """Post a decision, confirmed unless `bevestigd=None` asks for the confirmation page."""
     path = f"/corporatie/voorstellen/{proposal_id}"
-    return client.post(f"{path}/besluit", data={**data, "csrf_token": csrf_token(client, path)})
+    fields = {"bevestigd": "ja", **data, "csrf_token": csrf_token(client, path)}
+    return client.post(f"{path}/besluit",
+                       data={name: value for name, value in fields.items() if value is not None})
+
+
+def test_the_accept_button_is_not_the_first_filled_button_and_says_it_asks_once_more(
+    signed_in, own_round,
+):
+    page = signed_in("corporation").get(
+        f"/corporatie/voorstellen/{own_round.proposal.id}").get_data(as_text=True)
+    accept = page.index('value="accept"')
+    assert "button--primary" not in page[:accept + 20].split("<main")[-1]
+    assert "U bevestigt het accepteren op de volgende pagina." in page
+
+
+def test_the_confirmation_without_csrf_token_is_refused_and_decides_nothing(
+    reference, signed_in, own_round,
+):
+    browser = signed_in("corporation")
+    response = browser.post(f"/corporatie/voorstellen/{own_round.proposal.id}/besluit", data={
+        "client_id": str(own_round.clients[0].id), "decision": "accept", "bevestigd": "ja"})
+    assert response.status_code == 400
+    assert _fresh(reference, Proposal, own_round.proposal.id).state == "open"
 
 
 # --- the inbox --------------------------------------------------------------------------------
@@ -91,9 +115,16 @@ def test_the_round_page_shows_only_what_the_decision_needs_and_logs_each_read(
 
 def test_accepting_a_candidate_closes_the_round_and_matches_the_dwelling(reference, signed_in,
                                                                          own_round):
-    chosen = own_round.clients[1]
-    response = _decide(signed_in("corporation"), own_round.proposal.id,
-                       client_id=chosen.id, decision="accept")
+    chosen, browser = own_round.clients[1], signed_in("corporation")
+    asked = _decide(browser, own_round.proposal.id, client_id=chosen.id, decision="accept",
+                    bevestigd=None)
+    said = confirmation_text(asked)
+    assert "Kandidaat 2 (" in said and "Kandidaatstraat 1, Utrecht" in said
+    assert "De andere kandidaten (1) worden niet gekozen" in said
+    assert f'href="/corporatie/voorstellen/{own_round.proposal.id}"' in asked.get_data(
+        as_text=True)  # the way back
+    assert _fresh(reference, Proposal, own_round.proposal.id).state == "open"
+    response = confirm(browser, asked)
     assert response.status_code == 302
     assert _fresh(reference, Proposal, own_round.proposal.id).state == "accepted"
     dwelling = _fresh(reference, Dwelling, own_round.dwelling.id)

@@ -105,7 +105,7 @@ def admin(kind: str) -> Owned:
 
 
 PUBLIC = Unowned("open to anybody: signing in (both steps), the health check, the API's "
-                 "description, static files; nobody's data")
+                 "description, static files, the footer's statements; nobody's data")
 OWN_ACCOUNT = Unowned("the signed-in user's own account, second factor, re-authentication, "
                       "session, language or notifications")
 LISTS = Unowned("a list, form or upload: its queries show the caller only what its role and "
@@ -119,6 +119,7 @@ REFERENCE = Unowned("shared reference data: target groups, reason codes, organis
 ACCESS: dict[str, Owned | Unowned] = {
     "GET /": PUBLIC, "GET /aanmelden": PUBLIC, "POST /aanmelden": PUBLIC, "GET /health": PUBLIC,
     "GET /static/{filename}": PUBLIC, "GET /api/v1/docs": PUBLIC,
+    "GET /privacy": PUBLIC, "GET /toegankelijkheid": PUBLIC, "GET /contact": PUBLIC,
     "GET /api/v1/openapi.json": PUBLIC,
     "GET /aanmelden/code": PUBLIC, "POST /aanmelden/code": PUBLIC,
     "POST /aanmelden/code/annuleren": PUBLIC,

@@ -39,12 +39,12 @@ def test_the_templates_hold_the_header_and_one_example_row(signed_in):
     csv = client.get("/corporatie/woningen/sjabloon.csv")
     assert csv.headers["Content-Disposition"].startswith("attachment")
     lines = csv.get_data().decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("address;postcode;wijk;") and len(lines) == 2
+    assert lines[0].startswith("adres;postcode;wijk;") and len(lines) == 2
     assert "560,00" in lines[1] and "13-01-2026" in lines[1]
     xlsx = client.get("/corporatie/woningen/sjabloon.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("address", "postcode", "wijk") and len(rows) == 2
+    assert rows[0][:3] == ("adres", "postcode", "wijk") and len(rows) == 2
     assert client.get("/corporatie/woningen/sjabloon.pdf").status_code == 404
 
 
@@ -58,6 +58,34 @@ def test_a_valid_file_creates_every_dwelling_as_a_draft(reference, signed_in):
     assert _count(reference) == 2
 
 
+def test_the_dutch_template_as_downloaded_and_filled_in_is_accepted(reference, signed_in):
+    client = signed_in("corporation")
+    for fmt in ("csv", "xlsx"):
+        template = client.get(f"/corporatie/woningen/sjabloon.{fmt}").get_data()
+        response = _upload(client, template, name=f"woningen.{fmt}")
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert _count(reference) == 2
+
+
+def test_dutch_column_names_and_the_api_names_may_be_mixed_but_not_doubled(reference,
+                                                                          signed_in):
+    client = signed_in("corporation")
+    mixed = GOOD.replace("address;postcode;wijk;rooms;floor_area_m2;rent",
+                         "adres;postcode;wijk;kamers;floor_area_m2;kale huur")
+    assert _upload(client, mixed.encode()).status_code == 302
+    assert _count(reference) == 2
+
+    doubled = (
+        "adres;postcode;wijk;kamers;woonoppervlak m2;kale huur;rent;beschikbaar vanaf\n"
+        "Kanaalstraat 5;3531AB;West;2;48;560,50;560,50;13-01-2026\n"
+    )
+    response = _upload(client, doubled.encode())
+    assert response.status_code == 422
+    assert "De kolom &#39;kale huur&#39; staat twee keer in de kopregel." in response.get_data(
+        as_text=True)
+    assert _count(reference) == 2
+
+
 def test_a_file_with_a_bad_row_saves_nothing_and_reports_row_column_and_problem(reference,
                                                                                signed_in):
     bad = GOOD.replace("Kanaalstraat 3;3531AB;West;3", "Kanaalstraat 3;3531AB;Atlantis;drie")
@@ -66,7 +94,8 @@ def test_a_file_with_a_bad_row_saves_nothing_and_reports_row_column_and_problem(
     page = response.get_data(as_text=True)
     assert "Er is niets opgeslagen" in page
     report = page.split('id="import-report"')[1].split("</table>")[0]
-    assert "rooms (kamers)" in report and "&#39;drie&#39; is geen heel getal." in report
+    assert "kamers" in report and "rooms" not in report
+    assert "&#39;drie&#39; is geen heel getal." in report
     assert "wijk (wijk of U16-gemeente)" in report
     assert "&#39;Atlantis&#39; is geen bekende wijk of U16-gemeente." in report
     assert report.count('data-sort="3"') == 2  # both problems are in row 3

@@ -49,4 +49,34 @@
       });
     });
   });
+  // A table wider than the screen scrolls inside its .table-wrap region (see matching.css).
+  // Keyboard users can only scroll what they can focus, so a region that scrolls becomes a
+  // named tab stop (named by its table's caption); one that fits stays out of the tab order.
+  var captions = 0;
+  function reachable(wrap) {
+    if (wrap.hasAttribute("data-static-region")) return;
+    var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (scrolls && !wrap.hasAttribute("tabindex")) {
+      var caption = wrap.querySelector("caption");
+      if (caption && !wrap.hasAttribute("aria-label") && !wrap.hasAttribute("aria-labelledby")) {
+        if (!caption.id) caption.id = "tabel-bijschrift-" + (++captions);
+        wrap.setAttribute("aria-labelledby", caption.id);
+      }
+      if (!wrap.hasAttribute("role")) wrap.setAttribute("role", "region");
+      wrap.setAttribute("tabindex", "0");
+    } else if (!scrolls && wrap.getAttribute("tabindex") === "0") {
+      wrap.removeAttribute("tabindex");
+    }
+  }
+  var wraps = document.querySelectorAll(".table-wrap");
+  wraps.forEach(function (wrap) {
+    // Regions the template made focusable itself keep their tab stop at every width.
+    if (wrap.hasAttribute("tabindex")) wrap.setAttribute("data-static-region", "");
+    reachable(wrap);
+  });
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (pending) return;
+    pending = window.setTimeout(function () { pending = null; wraps.forEach(reachable); }, 100);
+  });
 })();

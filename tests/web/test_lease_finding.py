@@ -8,32 +8,17 @@ import pytest
 from sqlmodel import Session, select
 
 from matching.models import AccessLog, Client, Lease, User
-from matching.services.clients import approve_client, register_client
-from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
-from matching.services.leases import let_dwelling, transfer_lease
-from matching.services.proposals import decide_candidate, propose_candidates
+from matching.services.leases import transfer_lease
 from matching.services.timers import run_tick
-from tests.factories import ClientData, DwellingData
-from tests.web.test_leases import at
+from tests.web.test_leases import at, let_flip_lease
 
 
 def _let(session: Session, users: dict[str, User], *, lease_type: str, start: date,
          address: str) -> Lease:
     """A Mitros dwelling at `address` let to a Lister client, through the whole workflow."""
-    landlord, matcher, provider = users["corporation"], users["matcher"], users["care_provider"]
-    client = register_client(session, data=ClientData(), actor=provider, now=at(2019, 7, 1))
-    approve_client(session, client_id=client.id, actor=matcher, now=at(2019, 7, 2))
-    dwelling = create_dwelling(session, data=DwellingData(lease_type=lease_type, address=address),
-                               actor=landlord, now=at(2019, 8, 1))
-    submit_dwelling(session, dwelling_id=dwelling.id, actor=landlord, now=at(2019, 8, 1))
-    proposal = propose_candidates(session, dwelling_id=dwelling.id, client_ids=[client.id],
-                                  actor=matcher, motivation="test", now=at(2019, 8, 2))
-    decide_candidate(session, proposal_id=proposal.id, client_id=client.id, decision="accept",
-                     actor=landlord, now=at(2019, 8, 5))
-    record_offer_answer(session, dwelling_id=dwelling.id, answer="accepted", actor=matcher,
-                        now=at(2019, 8, 12))
-    return let_dwelling(session, dwelling_id=dwelling.id, lease_start=start,
-                        lease_type=lease_type, actor=landlord, now=at(2019, 8, 20))
+    return let_flip_lease(session, users["corporation"], users["matcher"],
+                          users["care_provider"], lease_type=lease_type, start=start,
+                          address=address)
 
 
 @pytest.fixture

@@ -23,12 +23,13 @@ def at(year: int, month: int, day: int) -> datetime:
 
 
 def let_flip_lease(session: Session, landlord: User, matcher: User, provider: User,
-                   *, lease_type: str = "flip") -> Lease:
+                   *, lease_type: str = "flip", start: date = date(2019, 9, 1),
+                   address: str | None = None) -> Lease:
     """A dwelling of `landlord` let to a client of `provider`, through the whole workflow."""
     client = register_client(session, data=ClientData(), actor=provider, now=at(2019, 7, 1))
     approve_client(session, client_id=client.id, actor=matcher, now=at(2019, 7, 2))
-    dwelling = create_dwelling(session, data=DwellingData(lease_type=lease_type),
-                               actor=landlord, now=at(2019, 8, 1))
+    data = DwellingData(lease_type=lease_type, **({"address": address} if address else {}))
+    dwelling = create_dwelling(session, data=data, actor=landlord, now=at(2019, 8, 1))
     submit_dwelling(session, dwelling_id=dwelling.id, actor=landlord, now=at(2019, 8, 1))
     proposal = propose_candidates(session, dwelling_id=dwelling.id, client_ids=[client.id],
                                   actor=matcher, motivation="test", now=at(2019, 8, 2))
@@ -36,7 +37,7 @@ def let_flip_lease(session: Session, landlord: User, matcher: User, provider: Us
                      actor=landlord, now=at(2019, 8, 5))
     record_offer_answer(session, dwelling_id=dwelling.id, answer="accepted", actor=matcher,
                         now=at(2019, 8, 12))
-    return let_dwelling(session, dwelling_id=dwelling.id, lease_start=date(2019, 9, 1),
+    return let_dwelling(session, dwelling_id=dwelling.id, lease_start=start,
                         lease_type=lease_type, actor=landlord, now=at(2019, 8, 20))
 
 

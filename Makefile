@@ -7,6 +7,8 @@ PORT ?= 5000
 # The browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core.
 CHROMIUM ?= /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
+# The locked design-system packages, which the tests compare the committed copy with.
+DESIGN_PACKAGES := frontend/node_modules/.package-lock.json
 # Every dependency (and the build backend) pinned with its hashes; `make lock` refreshes them.
 LOCK := requirements/lock.txt
 TEST_LOCK := requirements/test-lock.txt
@@ -21,7 +23,7 @@ COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --qui
 STALE_LOCK = { echo "$< lacks what pyproject.toml asks for: run 'make lock'" >&2; exit 1; }
 
 .PHONY: run test install install-test browser-tools lint typecheck migrate seed clean \
-	translations lock
+	translations lock design-system
 
 # The virtualenv keeps the pip that comes with Python: nothing unhashed is downloaded.
 $(BIN)/python:
@@ -72,7 +74,31 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
-browser-tools: $(CHROMIUM) $(AXE)
+browser-tools: $(CHROMIUM) $(AXE) $(DESIGN_PACKAGES)
+
+## The municipality of Utrecht's NL Design System CSS (design tokens and components) and its
+## typeface (Noto Sans), pinned in frontend/package-lock.json. The built files are copied, with
+## their licences, into the static files and committed, so `pip install .` serves them with no
+## npm at install time; tests/web/test_design_system.py checks the copy equals the locked files.
+DESIGN_SYSTEM := matching/web/static/vendor/utrecht
+TYPEFACE := matching/web/static/vendor/noto-sans
+NOTO := frontend/node_modules/@fontsource-variable/noto-sans
+$(DESIGN_PACKAGES): frontend/package.json frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+	touch $@
+
+design-system: $(DESIGN_PACKAGES)
+	for package in component-library-css design-tokens; do \
+		mkdir -p $(DESIGN_SYSTEM)/$$package && \
+		cp frontend/node_modules/@utrecht/$$package/dist/index.css \
+			frontend/node_modules/@utrecht/$$package/LICENSE.md $(DESIGN_SYSTEM)/$$package/ \
+			|| exit 1; \
+	done
+	rm -rf $(TYPEFACE) && mkdir -p $(TYPEFACE)/files
+	cp $(NOTO)/index.css $(NOTO)/LICENSE $(TYPEFACE)/
+	for font in $$(grep -o 'files/[^)]*\.woff2' $(NOTO)/index.css); do \
+		cp $(NOTO)/$$font $(TYPEFACE)/files/ || exit 1; \
+	done
 
 ## Set up with the test extras and run the whole suite (PostgreSQL too when
 ## MATCHING_TEST_POSTGRES_URL is set), then lint and type-check.

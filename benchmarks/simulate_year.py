@@ -47,7 +47,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -62,6 +62,7 @@ from matching.demo.districts import CORPORATION_WIJKEN, STOCK
 from matching.migrations import upgrade
 from matching.models import Client, Contingent, Lease, Organisation, Proposal, ReasonCode
 from matching.parameters import year_parameters
+from matching.services.administration import set_year_parameter
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
 from matching.services.errors import NotFound
@@ -144,10 +145,12 @@ class Settings:
     database_url: str | None
     quick: bool
     json: bool = False
+    fairness: bool = True  # False: the ranking's provider fairness factor set to 0 points
 
     def as_dict(self) -> dict[str, Any]:
         return {"seed": self.seed, "year": self.year, "reject_share": self.reject_share,
-                "backlog": self.backlog, "arrivals": self.arrivals, "quick": self.quick}
+                "backlog": self.backlog, "arrivals": self.arrivals, "quick": self.quick,
+                "fairness": self.fairness}
 
 
 def _moment(day: date, hour: int, minute: int = 0) -> datetime:
@@ -341,7 +344,13 @@ class Simulation:
             excluded = rng.sample(sorted(STOCK), rng.randint(1, 2))
         flip_ok = rng.random() < (0.97 if group == "mobw_instroom" else flip_share)
         prefix = "".join(ch for ch in name.upper() if ch.isalpha())[:3]
-        return {
+        hotel: dict[str, Any] = {}
+        if group == "corporatiehotel":
+            # A corporation hotel houses at most three persons; the stay began a month ago.
+            children = min(children, 3 - adults)
+            hotel = {"hotel_stay_since": day - timedelta(days=30),
+                     "hotel_kind": "single" if adults + children == 1 else "family"}
+        return {**hotel,
             "reference": f"SIM-{prefix}-{next(self.references):05d}",
             "target_group": group, "adults": adults, "children": children,
             "birth_year": self.year - age, "annual_income": income, "needs": needs,
@@ -646,6 +655,12 @@ def _days(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f} days"
 
 
+def _provider_rows(providers: Sequence[dict[str, Any]], width: int) -> list[str]:
+    return [f"  {p['provider']:<{width}} {p['contingent']:>10} {p['contingent_share']:>7.1%} "
+            f"{p['lets']:>5} {p['let_share']:>7.1%} {p['difference_points']:>+10.1f}"
+            for p in providers]
+
+
 def report_lines(result: dict[str, Any], seconds: float) -> list[str]:
     """The figures as readable lines."""
     c, r = result["clients"], result["rounds_per_dwelling"]
@@ -660,10 +675,27 @@ def report_lines(result: dict[str, Any], seconds: float) -> list[str]:
         f"  {'provider':<{width}} {'contingent':>10} {'share':>7} {'lets':>5} {'share':>7} "
         f"{'diff (pts)':>10}",
     ]
-    for p in result["providers"]:
-        lines.append(
-            f"  {p['provider']:<{width}} {p['contingent']:>10} {p['contingent_share']:>7.1%} "
-            f"{p['lets']:>5} {p['let_share']:>7.1%} {p['difference_points']:>+10.1f}")
+    lines += _provider_rows(result["providers"], width)
+    if "without_fairness" in result:
+        spread_with = result["provider_share_spread"]["with_fairness"]
+        spread_without = result["provider_share_spread"]["without_fairness"]
+        lines += [
+            "",
+            "The same year without the fairness factor (0 points for a provider behind its "
+            f"contingent; {result['without_fairness']['lets']} lets):",
+            f"  {'provider':<{width}} {'contingent':>10} {'share':>7} {'lets':>5} {'share':>7} "
+            f"{'diff (pts)':>10}",
+            *_provider_rows(result["without_fairness"]["providers"], width),
+            "",
+            f"Distance of the providers' shares of lets from their contingent shares: with the "
+            f"fairness factor largest {spread_with['largest_points']:.1f} pts, mean "
+            f"{spread_with['mean_points']:.2f} pts; without it largest "
+            f"{spread_without['largest_points']:.1f} pts, mean "
+            f"{spread_without['mean_points']:.2f} pts",
+        ]
+    elif not result["settings"].get("fairness", True):
+        lines.insert(2, "(without the fairness factor: 0 points for a provider behind its "
+                        "contingent)")
     w, v, n = result["wait_days"], result["vacancy_days"], result["no_eligible_client"]
     dist = r["distribution"]
     mean = "-" if r["mean"] is None else f"{r['mean']:.2f}"
@@ -709,6 +741,39 @@ def _database(url: str | None) -> Iterator[str]:
             get_engine(fresh).dispose()
 
 
+def _switch_off_fairness(session: Session, year: int) -> None:
+    """Give a provider behind its contingent no ranking points this year: what is left of
+    the providers' shares then comes from the referrals alone."""
+    email = "sim.admin@simulatie.example"
+    try:
+        admin = user_by_email(session, email)
+    except NotFound:
+        admin = create_user(session, email=email, organisation_name=MATCHER_ORGANISATION,
+                            role="admin", password=PASSWORD,
+                            now=_moment(date(year - 2, 6, 1), 8))
+    set_year_parameter(session, year=year, name="ranking_provider_fairness", value=0,
+                       actor=admin, source="simulation without the fairness factor")
+
+
+def spread(providers: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """How far the providers' shares of the lets lie from their contingent shares (points)."""
+    gaps = [abs(p["difference_points"]) for p in providers]
+    return {"largest_points": max(gaps, default=0.0),
+            "mean_points": round(sum(gaps) / len(gaps), 2) if gaps else 0.0}
+
+
+def simulate_both(settings: Settings) -> tuple[dict[str, Any], float]:
+    """The year with the fairness factor (the figures at the top level) and the same year,
+    seed and volumes without it (under "without_fairness"), each on a fresh database."""
+    result, seconds = simulate(settings)
+    # A fresh database of its own: a given --database-url holds the first run already.
+    other, other_seconds = simulate(replace(settings, fairness=False, database_url=None))
+    result["without_fairness"] = {"lets": other["lets"], "providers": other["providers"]}
+    result["provider_share_spread"] = {"with_fairness": spread(result["providers"]),
+                                       "without_fairness": spread(other["providers"])}
+    return result, seconds + other_seconds
+
+
 def simulate(settings: Settings) -> tuple[dict[str, Any], float]:
     """Run the simulation; return its figures and the run time in seconds."""
     started = time.perf_counter()
@@ -716,6 +781,8 @@ def simulate(settings: Settings) -> tuple[dict[str, Any], float]:
         upgrade(url)
         with Session(get_engine(url), expire_on_commit=False) as session:
             load_reference(session)
+            if not settings.fairness:
+                _switch_off_fairness(session, settings.year)
             sim = Simulation(session, settings)
             sim.run()
             result = figures(sim)
@@ -736,7 +803,8 @@ def _count(text: str) -> int:
     return value
 
 
-def parse_args(argv: Sequence[str] | None = None) -> Settings:
+def parse_args(argv: Sequence[str] | None = None) -> tuple[Settings, bool]:
+    """The settings, and whether to run the year a second time without the fairness factor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--year", type=int, default=2019, help="year to simulate (2019)")
@@ -752,6 +820,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
                         help="database to use (default: a fresh SQLite file, removed after)")
     parser.add_argument("--json", action="store_true",
                         help="also print the figures as one JSON object on the last line")
+    parser.add_argument("--fairness", choices=("both", "on", "off"), default="both",
+                        help="run with the provider fairness factor, without it (0 points), "
+                             "or both and print the shares side by side (default both)")
     parser.add_argument("--quick", action="store_true",
                         help="a small run for a smoke test: 60 dwellings, 80 backlog, "
                              "40 arrivals")
@@ -763,12 +834,13 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         arrivals=args.arrivals if args.arrivals is not None else arrivals,
         dwellings=args.dwellings if args.dwellings is not None else dwellings,
         database_url=args.database_url, quick=args.quick, json=args.json,
-    )
+        fairness=args.fairness != "off",
+    ), args.fairness == "both"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    settings = parse_args(argv)
-    result, seconds = simulate(settings)
+    settings, both = parse_args(argv)
+    result, seconds = simulate_both(settings) if both else simulate(settings)
     for line in report_lines(result, seconds):
         print(line)
     if settings.json:

@@ -223,6 +223,9 @@ def tick(now: datetime | None) -> None:
     expired = ", ".join(f"{table} {count}" for table, count in sorted(report.expired.items())
                         if count)
     click.echo(f"retention: {report.erased} client(s) erased; expired: {expired or 'nothing'}")
+    if report.provisional_contingents:
+        click.echo(f"contingents: the year divided provisionally over "
+                   f"{report.provisional_contingents} care providers (previous year's shares)")
     if report.mail is not None:
         click.echo(_mail_summary(report.mail))
         for problem in report.mail.errors:
@@ -337,3 +340,13 @@ from matching.cli_privacy import audit, clients  # noqa: E402
 
 main.add_command(audit)
 main.add_command(clients)
+
+# Institution dwellings flipped to a regular lease (matching/cli_leases.py).
+from matching.cli_leases import leases  # noqa: E402
+
+main.add_command(leases)
+
+# The year plan: the approach's start and a new year's contingents (matching/cli_planning.py).
+from matching.cli_planning import planning  # noqa: E402
+
+main.add_command(planning)

@@ -44,7 +44,8 @@ REPORT_INPUTS: dict[type, frozenset[str]] = {
     models.Dwelling: frozenset({"id", "corporation_id", "quarter", "designation",
                                 "submitted_at", "wijk"}),
     models.Client: frozenset({"id", "target_group", "care_provider_id", "waiting_since",
-                              "adults", "children"}),
+                              "adults", "children", "citydeal_nominated_on",
+                              "origin_municipality", "registered_on"}),
     models.Proposal: frozenset({"id", "dwelling_id", "round_no", "deviates", "opened_at"}),
     models.Candidate: frozenset({"id", "proposal_id", "reason_code"}),
     models.Lease: frozenset({"id", "corporation_id", "client_id", "dwelling_id",
@@ -55,7 +56,7 @@ REPORT_INPUTS: dict[type, frozenset[str]] = {
 # Reference data the reports read: any change reaches back to any day.
 REFERENCE = frozenset({
     "organisation", "target_group", "reason_code", "district", "year_parameter",
-    "corporation_weight", "contingent", "institution_flip_target",
+    "corporation_weight", "contingent", "institution_flip_target", "policy_confirmation",
 })
 
 # Tables the quarter report never reads: sessions, logs, mail, requests, the ledger itself.

@@ -49,6 +49,9 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
     kind: str = Field(max_length=20, index=True)  # corporation, agency, care_provider, municipality
     active: bool = True
+    # A landlord with performance agreements (prestatieafspraken) on priority groups may
+    # submit dwellings; a private landlord without them lets via WoningNet only.
+    has_agreements: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
 
 
 class User(SQLModel, table=True):
@@ -243,6 +246,22 @@ class Contingent(SQLModel, table=True):
     care_provider_id: int = Field(foreign_key="organisation.id", primary_key=True)
     contingent: int
     manual: bool = False
+    # Written by the system from the previous year's shares on a new year's first day;
+    # provisional until the contingent manager confirms the year's division.
+    provisional: bool = False
+
+
+class PolicyConfirmation(SQLModel, table=True):
+    """A policy choice of a year confirmed by the one entitled to it, and when: the pro-rated
+    task of the approach's first year (`approach_start`, an administrator) or a provisional
+    division of contingents (`contingents`, the contingent manager)."""
+
+    __tablename__ = "policy_confirmation"
+
+    year: int = Field(primary_key=True)
+    subject: str = Field(primary_key=True, max_length=40)
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    at: datetime = _timestamp()
 
 
 class ContingentChange(SQLModel, table=True):
@@ -283,6 +302,10 @@ class Dwelling(SQLModel, table=True):
     senior_label: bool = False
     designation: str = Field(max_length=10)  # uitstroom or instroom
     lease_type: str = Field(max_length=10)  # direct, flip, campus
+    # False: a room with shared facilities (onzelfstandig), which gets no housing benefit.
+    self_contained: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    # The SSH student complex the dwelling belongs to, for its 15% special-group cap.
+    student_complex: str | None = Field(default=None, max_length=40, index=True)
     available_from: date
     state: str = Field(default="draft", max_length=20, index=True)
     version: int = Field(default=1, sa_column=_dwelling_version)
@@ -340,6 +363,16 @@ class Client(SQLModel, table=True):
     phase: str = Field(default="uitstroom", max_length=10)  # instroom or uitstroom
     registered_on: date
     waiting_since: date | None = None
+    # A stay in a corporation hotel (target group corporatiehotel): the day it began and the
+    # hotel, `single` or `family` (at most three persons); empty for every other client.
+    hotel_stay_since: date | None = None
+    hotel_kind: str | None = Field(default=None, max_length=10)
+    # The municipality the client comes from: Utrecht or a U16 municipality (districts of
+    # kind u16); empty for clients registered before it was asked.
+    origin_municipality: str | None = Field(default=None, max_length=60)
+    # Target group citydeal: the day the Citydeal-overleg nominated the client (voorgedragen);
+    # empty for every other client and for a citydeal client not (yet) nominated.
+    citydeal_nominated_on: date | None = None
     state: str = Field(default="registered", max_length=20, index=True)
     version: int = Field(default=1, sa_column=_client_version)
     created_at: datetime = _timestamp()
@@ -465,6 +498,8 @@ class Lease(SQLModel, table=True):
     lease_type: str = Field(max_length=10)
     is_institution: bool = False
     address: str | None = Field(default=None, max_length=200)
+    # The district of an institution dwelling (it has no dwelling row); empty otherwise.
+    wijk: str | None = Field(default=None, foreign_key="district.name", max_length=60)
     start_on: date
     review_on: date | None = None
     end_on: date | None = None

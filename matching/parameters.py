@@ -19,6 +19,11 @@ class YearParameters:
     mobw_catch_up: int = 110
     mobw_total_lettings: int = 2400
     instroom_share_pct: Decimal = Decimal("20")
+    # The first month of the year the 2019 approach applies in (1 August 2019: 8); quarters
+    # before it have no quota once the administrator confirms the pro-rated task.
+    approach_start_month: int = 1
+    # Statushouders: persons per dwelling, to turn the half-year task in persons into dwellings.
+    persons_per_dwelling: Decimal = Decimal("2")
     candidates_per_round: int = 3
     aftoppingsgrens_low: Decimal = Decimal("597.30")
     aftoppingsgrens_high: Decimal = Decimal("640.14")
@@ -27,9 +32,17 @@ class YearParameters:
     housing_benefit_income_limit_single: int = 22700
     housing_benefit_income_limit_multi: int = 30825
     youth_max_net_rent: Decimal = Decimal("250")
+    # Housing benefit of a young adult in a self-contained dwelling below the young-person
+    # limit: the plan's one example (2017 price level), an assumption for every year.
+    youth_housing_benefit: Decimal = Decimal("188")
+    # SSH: at most this share of a student complex's self-contained units for special groups.
+    student_complex_special_share_pct: Decimal = Decimal("15")
     persons_per_room_max: int = 2
     min_floor_area_per_person_m2: int = 12
     priority_lettings_guideline_pct: Decimal = Decimal("30")
+    # How many points a year's priority share may lie from the guideline before the balance
+    # report flags it; the seeds give no tolerance (domain brief s8, scenario 6: a PARAM).
+    priority_lettings_tolerance_pct: Decimal = Decimal("2")
     # Ranking policy weights (matching/engine/ranking.py), in whole points.
     ranking_points_per_waiting_day: int = 1
     ranking_ambition_bonus: int = 30
@@ -51,6 +64,13 @@ class YearParameters:
     # Months after leaving the process before a client's personal fields are erased
     # (product.md section 9); the value in force in the year `tick` runs applies.
     retention_months: int = 24
+    # Peaks of earmarked submissions (submission_peaks.py): open dwellings of one project above
+    # the threshold warn the agency; the release schedule keeps to the monthly capacity.
+    submission_peak_threshold: int = 50
+    agency_monthly_capacity: int = 92
+    # Supply filtering (supply_filter.py): the largest dwelling counted as suitable supply.
+    supply_max_rooms: int = 3
+    supply_max_floor_area_m2: int = 75
     # For each value: the year whose row supplied it (None: the built-in default).
     supplied_by: dict[str, int | None] = field(default_factory=dict, compare=False)
 

@@ -176,14 +176,19 @@ def instroom_total(task: int, share_pct: Weight) -> int:
 
 
 def quarter_quotas(
-    task: int, weights: Mapping[str, Weight], instroom_share_pct: Weight
+    task: int, weights: Mapping[str, Weight], instroom_share_pct: Weight,
+    quarter_weights: Sequence[Weight] = QUARTERS,
 ) -> list[QuarterQuota]:
-    """Split the year task into quotas and instroom quotas per corporation per quarter."""
+    """Split the year task into quotas and instroom quotas per corporation per quarter
+    (`quarter_weights`: each quarter's part of the year, all equal unless the approach
+    starts within the year; a quarter of weight 0 gets no quota)."""
+    if len(quarter_weights) != len(QUARTERS):
+        raise ValueError("give a weight for each of the four quarters")
     names, values = list(weights), list(weights.values())
-    quota = consistent_table(task, values, QUARTERS)
+    quota = consistent_table(task, values, quarter_weights)
     total = instroom_total(task, instroom_share_pct)
-    rows, cols = largest_remainder(total, values), largest_remainder(total, QUARTERS)
-    exact = _products(total, values, QUARTERS)
+    rows, cols = largest_remainder(total, values), largest_remainder(total, quarter_weights)
+    exact = _products(total, values, quarter_weights)
     # Instroom is a part of the quota: no instroom cell may exceed its quota cell.
     instroom = _round(exact, rows, cols, quota)
     if instroom is None:  # tiny corporation or share near 100%: keep quarter and year totals
@@ -194,6 +199,33 @@ def quarter_quotas(
         for i, name in enumerate(names)
         for q in range(len(QUARTERS))
     ]
+
+
+def approach_months(start_month: int) -> tuple[int, ...]:
+    """The months of each quarter the approach applies in, from its first month on
+    (start in August: 0, 0, 2, 3)."""
+    if not 1 <= start_month <= 12:
+        raise ValueError(f"a month is 1 to 12, got {start_month}")
+    return tuple(sum(1 for m in range(3 * q + 1, 3 * q + 4) if m >= start_month)
+                 for q in range(len(QUARTERS)))
+
+
+def pro_rated_task(task: int, start_month: int) -> int:
+    """The year task over the months that remain from the start month, rounded half up
+    (385 from August: 385 x 5/12 = 160.4, so 160)."""
+    if task < 0:
+        raise ValueError(f"task must not be negative, got {task}")
+    months = sum(approach_months(start_month))
+    return math.floor(Fraction(task * months, 12) + Fraction(1, 2))
+
+
+def dwellings_for_persons(persons: int, persons_per_dwelling: Weight) -> int:
+    """The dwellings needed to house `persons` at `persons_per_dwelling` a dwelling, rounded
+    up: a part of a household still needs a dwelling (108 persons at 2: 54)."""
+    per = _exact(persons_per_dwelling)
+    if persons < 0 or per <= 0:
+        raise ValueError("persons must be >= 0 and persons per dwelling above 0")
+    return math.ceil(persons / per)
 
 
 def backlogs(quotas: Sequence[int], submitted: Sequence[int]) -> list[int]:

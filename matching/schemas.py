@@ -38,8 +38,18 @@ class DwellingInput(_Input):
     senior_label: bool = False
     designation: Annotated[str, Field(pattern=r"^(uitstroom|instroom)$")] = "uitstroom"
     lease_type: Annotated[str, Field(pattern=r"^(direct|flip|campus)$")] = "direct"
+    # False: a room with shared facilities (no housing benefit); contract 1.1.
+    self_contained: bool = True
+    # The code of an SSH student complex, for its cap on special groups; contract 1.1.
+    student_complex: Annotated[str | None, Field(max_length=40,
+                                                 pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$")] = None
     available_from: date
     earmarked_care_provider_ids: list[int] = []
+
+    @field_validator("student_complex", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("postcode")
     @classmethod
@@ -60,6 +70,19 @@ class ClientInput(_Input):
     flip_lease_ok: bool = False
     support_confirmed: bool = False
     registered_on: date
+    # A corporation-hotel stay and the municipality of origin (matching/services/hotels.py
+    # checks them against the target group and the U16 list).
+    hotel_stay_since: date | None = None
+    hotel_kind: Annotated[str | None, Field(pattern=r"^(single|family)$")] = None
+    origin_municipality: Annotated[str | None, Field(min_length=2, max_length=60)] = None
+
+    @field_validator("hotel_kind", mode="before")
+    @classmethod
+    def _hotel_kind_in_dutch(cls, value: object) -> object:
+        # An upload may name the hotel in Dutch.
+        dutch = {"alleenstaanden": "single", "alleenstaande": "single", "gezin": "family",
+                 "gezinshotel": "family"}
+        return dutch.get(value.strip().lower(), value) if isinstance(value, str) else value
 
     @field_validator("needs")
     @classmethod

@@ -25,6 +25,8 @@ DUTCH_HEADERS = {
     "senior_label": "seniorenlabel",
     "designation": "bestemming",
     "lease_type": "soort huurcontract",
+    "self_contained": "zelfstandig",
+    "student_complex": "studentencomplex",
     "available_from": "beschikbaar vanaf",
     "earmarked_care_provider_ids": "gereserveerd voor zorgaanbieders",
     "reference": "referentie",
@@ -39,6 +41,9 @@ DUTCH_HEADERS = {
     "flip_lease_ok": "akkoord omklapcontract",
     "support_confirmed": "begeleiding bevestigd",
     "registered_on": "aanmelddatum",
+    "hotel_stay_since": "in corporatiehotel sinds",
+    "hotel_kind": "corporatiehotel",
+    "origin_municipality": "gemeente van herkomst",
 }
 FIELDS = {dutch: name for name, dutch in DUTCH_HEADERS.items()}
 

@@ -38,6 +38,16 @@ class DemoDwelling:
     excluded: set[int] = field(default_factory=set)
     matched: int | None = None
     full_rejections: int = 0
+    # SSH's smallest units are rooms with shared facilities in a student complex.
+    self_contained: bool = True
+    student_complex: str | None = None
+
+
+# SSH's student complexes by district (made-up codes; the documents name none).
+SSH_COMPLEXES = {"Oost": "SSH-UITHOF", "Binnenstad": "SSH-BINNENSTAD", "Zuid": "SSH-ROSARIUM",
+                 "Noordoost": "SSH-NOORDOOST"}
+# A unit this small is a room with shared facilities (kitchen, bathroom).
+SSH_ROOM_MAX_AREA_M2 = 33
 
 
 def new_dwelling(rng: random.Random, corporation: str, day: date,
@@ -54,14 +64,20 @@ def new_dwelling(rng: random.Random, corporation: str, day: date,
     instroom = corporation != "SSH" and rng.random() < 0.27
     lease_type = "campus" if corporation == "SSH" else \
         "flip" if instroom or rng.random() < 0.2 else "direct"
+    # SSH's rooms (no extra draw: the demo's other data stays as it was): no housing benefit,
+    # so their rent stays within the young adults' net rent of 250.
+    room = corporation == "SSH" and area <= SSH_ROOM_MAX_AREA_M2
+    price = rent - 200 if room else rent
     return DemoDwelling(
         id=0, corporation=corporation, wijk=wijk, rooms=rooms, area=area,
-        rent=Decimal(f"{min(720.0, max(420.0, rent)):.2f}"), floor=floor, lift=lift,
+        rent=Decimal(f"{min(250.0 if room else 720.0, max(200.0 if room else 420.0, price)):.2f}"),
+        floor=floor, lift=lift,
         accessible=(floor == 0 or lift) and rng.random() < 0.08,
         senior=corporation != "SSH" and rng.random() < 0.03,
         designation="instroom" if instroom else "uitstroom", lease_type=lease_type,
         available_from=day + timedelta(days=rng.randint(14, 56)), earmarks=earmarks,
-        withdraw=rng.random() < 0.04)
+        withdraw=rng.random() < 0.04, self_contained=not room,
+        student_complex=SSH_COMPLEXES.get(wijk, "SSH-CAMPUS") if room else None)
 
 
 def dwelling_data(rng: random.Random, addresses: set[str], d: DemoDwelling,
@@ -83,6 +99,7 @@ def dwelling_data(rng: random.Random, addresses: set[str], d: DemoDwelling,
         "rooms": d.rooms, "floor_area_m2": d.area, "rent": str(d.rent), "floor": d.floor,
         "has_lift": d.lift, "accessible": d.accessible, "senior_label": d.senior,
         "designation": d.designation, "lease_type": d.lease_type,
+        "self_contained": d.self_contained, "student_complex": d.student_complex,
         "available_from": available_from or d.available_from,
         "earmarked_care_provider_ids": list(d.earmarks),
     }

@@ -121,7 +121,7 @@ def client_data(rng: random.Random, provider: str, group: str, day: date, *, yea
         if rng.random() < 0.25 else []
     flip_policy = next(p[3] for p in PROVIDERS if p[0] == provider)
     prefix = "".join(ch for ch in _ascii(provider).upper() if ch.isalpha())[:3]
-    return {
+    data: dict[str, Any] = {
         "reference": f"{prefix}-{day.year}-{next(refs):04d}",
         "target_group": group, "adults": adults, "children": children,
         "birth_year": year - age, "annual_income": income, "needs": needs,
@@ -130,3 +130,8 @@ def client_data(rng: random.Random, provider: str, group: str, day: date, *, yea
         "support_confirmed": rng.random() < 0.88,
         "registered_on": day - timedelta(days=rng.randint(0, 10)),
     }
+    if group == "corporatiehotel":  # the family hotel takes at most three persons
+        data["children"] = min(children, 3 - adults)
+        data["hotel_kind"] = "single" if adults + min(children, 3 - adults) == 1 else "family"
+        data["hotel_stay_since"] = data["registered_on"] - timedelta(days=120)
+    return data

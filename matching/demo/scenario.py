@@ -144,7 +144,8 @@ class _Demo(ClientSteps, DwellingSteps, LeaseSteps):
             dwelling = new_dwelling(self.rng, "SSH", day, earmarks=())
             data = dwelling_data(self.rng, self.addresses, dwelling, start - timedelta(days=14))
             # Campus units are small and cheap: within the youth rent limit of every year.
-            data.update(rent="415.00", rooms=1, floor=0, senior_label=False)
+            data.update(rent="415.00", rooms=1, floor=0, senior_label=False,
+                        self_contained=True, student_complex=None)
             made = row_id(create_dwelling(self.s, data=data, actor=ssh,
                                           now=self.later(day, 5, 9)))
             submit_dwelling(self.s, dwelling_id=made, actor=ssh, now=self.later(day, 6, 10))

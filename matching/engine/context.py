@@ -19,6 +19,7 @@ from matching.engine.ranking import (
 )
 from matching.models import Client, Contingent, Lease, Organisation, TargetGroup
 from matching.parameters import YearParameters
+from matching.services.provisional_contingents import provisional_division
 from matching.vocabulary import ClientState
 
 POLICY_FAMILY = "ranking-1"
@@ -62,6 +63,8 @@ def limits_for(parameters: YearParameters, today: date) -> Limits:
         kwaliteitskortingsgrens=parameters.kwaliteitskortingsgrens,
         housing_benefit_income_limit_single=parameters.housing_benefit_income_limit_single,
         housing_benefit_income_limit_multi=parameters.housing_benefit_income_limit_multi,
+        youth_max_net_rent=parameters.youth_max_net_rent,
+        youth_housing_benefit=parameters.youth_housing_benefit,
     )
 
 
@@ -76,6 +79,16 @@ def waiting_by_group(session: Session, today: date) -> dict[str, tuple[int, int]
     return {code: (int(count), int(total or 0)) for code, count, total in rows}
 
 
+def _provisional(session: Session, year: int) -> list[tuple[int, int, str]]:
+    division = provisional_division(session, year)
+    if division is None:
+        return []
+    names = dict(session.exec(
+        select(Organisation.id, Organisation.name)
+        .where(col(Organisation.id).in_(list(division.shares)))).all())
+    return [(pid, amount, names[pid]) for pid, amount in division.shares.items()]
+
+
 def build_context(session: Session, policy: RankingPolicy, today: date) -> RankingContext:
     """Compute each provider's standing against its contingent and each group's priority."""
     year_start = date(today.year, 1, 1)
@@ -85,6 +98,11 @@ def build_context(session: Session, policy: RankingPolicy, today: date) -> Ranki
         .join(Organisation, col(Organisation.id) == col(Contingent.care_provider_id))
         .where(Contingent.year == today.year)
     ).all()
+    if not contingents:
+        # A new year no tick has divided yet: rank by the provisional division the first
+        # tick or read will write (services/provisional_contingents.py), so the ranking's
+        # provider fairness never switches off.
+        contingents = _provisional(session, today.year)
     housed = dict(session.exec(
         select(Lease.care_provider_id, func.count())
         .where(col(Lease.client_id).is_not(None), Lease.start_on >= year_start,

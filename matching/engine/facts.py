@@ -40,6 +40,7 @@ class DwellingFacts:
     lease_type: str
     earmarked_care_provider_ids: frozenset[int]
     rejected_client_ids: frozenset[int]
+    self_contained: bool = True  # False: a room with shared facilities, no housing benefit
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,7 @@ class Limits:
     housing_benefit_income_limit_multi: int
     youth_age: int = 23
     senior_age: int = 55
+    # Young adults (18 up to youth_age): net rent (rent minus housing benefit) at most this.
+    youth_min_age: int = 18
+    youth_max_net_rent: Decimal = Decimal("250")
+    youth_housing_benefit: Decimal = Decimal("188")

@@ -45,6 +45,18 @@ def rule_conditions(dwelling: DwellingFacts, limits: Limits) -> dict[str, Column
         and_(not_(under_youth_age), _persons > 2,
              true() if d.rent <= limits.aftoppingsgrens_high else false()),
     )
+    # Young adults (rules.young_adult, housing_benefit and net_rent): the dwelling's side of
+    # each condition is a constant, so only age and income are left to the database.
+    young = and_(col(Client.birth_year) <= year - limits.youth_min_age, under_youth_age)
+    below_income_limit = col(Client.annual_income) < income_limit
+    # Under the income limit (the only case the net rent caps) the benefit depends on the
+    # dwelling alone.
+    benefit = limits.youth_housing_benefit if (
+        d.self_contained and d.rent <= limits.kwaliteitskortingsgrens) else 0
+    net_ok = d.rent - benefit <= limits.youth_max_net_rent
+    youth_net_rent = true() if net_ok else not_(and_(young, below_income_limit))
+    lost_benefit = (d.self_contained and d.rent > limits.kwaliteitskortingsgrens
+                    and d.rent > limits.youth_max_net_rent)
     needs = []
     if d.floor != 0:
         needs.append(not_(_json_list_contains(col(Client.needs), "ground_floor")))
@@ -62,7 +74,9 @@ def rule_conditions(dwelling: DwellingFacts, limits: Limits) -> dict[str, Column
             _persons <= d.rooms * limits.persons_per_room_max,
             _persons * limits.min_floor_area_per_person_m2 <= d.floor_area_m2,
         ),
-        "affordability": or_(col(Client.annual_income) >= income_limit, within_limit),
+        "housing_benefit": not_(and_(young, below_income_limit)) if lost_benefit else true(),
+        "affordability": and_(
+            or_(col(Client.annual_income) >= income_limit, within_limit), youth_net_rent),
         "needs": and_(true(), *needs),
         "senior_label": (
             col(Client.birth_year) <= year - limits.senior_age if d.senior_label else true()

@@ -8,9 +8,20 @@ it with the facts that decided it. Pure functions over the engine's plain data, 
 from decimal import Decimal
 
 from matching.engine.facts import ClientFacts, DwellingFacts, Limits
-from matching.engine.rules import age, rent_limit
+from matching.engine.rules import age, housing_benefit, rent_limit, young_adult
 
 Sentence = tuple[str, str]  # (Dutch, English)
+
+# The reason code (seeds/reason_codes.csv) of an exclusion rule, where the list has one: the
+# two young-adult cases of domain brief scenario 3 are RENT_TOO_HIGH and
+# NO_HOUSING_BENEFIT_ELIGIBILITY.
+RULE_REASON_CODES = {
+    "household": "size_mismatch",
+    "housing_benefit": "no_housing_benefit_eligibility",
+    "affordability": "rent_too_high",
+    "senior_label": "senior_label",
+    "earmark": "earmarked_for_other_provider",
+}
 
 PHASE_NAMES = {"instroom": ("instroom", "inflow"), "uitstroom": ("uitstroom", "outflow")}
 
@@ -58,8 +69,42 @@ def _household(client: ClientFacts, dwelling: DwellingFacts, limits: Limits) -> 
             f"has {dwelling.floor_area_m2} m².")
 
 
+def _no_housing_benefit(client: ClientFacts, dwelling: DwellingFacts,
+                        limits: Limits) -> Sentence:
+    years, grens = age(client, limits), limits.kwaliteitskortingsgrens
+    return (f"Geen recht op huurtoeslag: de huur van {_euro(dwelling.rent, True)} ligt boven "
+            f"de kwaliteitskortingsgrens ({_euro(grens, True)}) en de cliënt is dit jaar "
+            f"{years}, jonger dan {limits.youth_age}; zonder huurtoeslag is de huur hoger dan "
+            f"de {_euro(limits.youth_max_net_rent, True)} netto voor jongeren.",
+            f"No housing-benefit eligibility: the rent of {_euro(dwelling.rent, False)} is "
+            f"above the young-person limit ({_euro(grens, False)}) and the client is {years} "
+            f"this year, under {limits.youth_age}; without housing benefit the rent is above "
+            f"the young adults' {_euro(limits.youth_max_net_rent, False)} net.")
+
+
+def _youth_net_rent(client: ClientFacts, dwelling: DwellingFacts, limits: Limits) -> Sentence:
+    benefit = housing_benefit(client, dwelling, limits)
+    net, most = dwelling.rent - benefit, limits.youth_max_net_rent
+    if benefit:
+        why_nl = f"na {_euro(benefit, True)} huurtoeslag"
+        why_en = f"after {_euro(benefit, False)} housing benefit"
+    elif not dwelling.self_contained:
+        why_nl, why_en = ("een kamer zonder eigen voorzieningen geeft geen recht op "
+                          "huurtoeslag", "a room with shared facilities gets no housing benefit")
+    else:
+        why_nl, why_en = ("boven de kwaliteitskortingsgrens geen recht op huurtoeslag",
+                          "no housing benefit above the young-person limit")
+    return (f"De netto huur van {_euro(net, True)} ligt boven de {_euro(most, True)} voor "
+            f"jongeren tot {limits.youth_age} jaar ({why_nl}).",
+            f"The net rent of {_euro(net, False)} is above the {_euro(most, False)} for young "
+            f"adults under {limits.youth_age} ({why_en}).")
+
+
 def _affordability(client: ClientFacts, dwelling: DwellingFacts, limits: Limits) -> Sentence:
-    limit = rent_limit(client, limits) or Decimal(0)
+    limit = rent_limit(client, limits)
+    if young_adult(client, limits) and (limit is None or dwelling.rent <= limit):
+        return _youth_net_rent(client, dwelling, limits)
+    limit = limit or Decimal(0)
     return (f"De huur van {_euro(dwelling.rent, True)} ligt boven de grens van passend "
             f"toewijzen voor dit huishouden ({_euro(limit, True)}).",
             f"The rent of {_euro(dwelling.rent, False)} is above this household's "
@@ -89,6 +134,8 @@ def why_excluded(rule: str, client: ClientFacts, dwelling: DwellingFacts,
         return _designation(client, dwelling)
     if rule == "household":
         return _household(client, dwelling, limits)
+    if rule == "housing_benefit":
+        return _no_housing_benefit(client, dwelling, limits)
     if rule == "affordability":
         return _affordability(client, dwelling, limits)
     if rule == "needs":

@@ -37,14 +37,16 @@ def age(client: ClientFacts, limits: Limits) -> int:
     return limits.today.year - client.birth_year
 
 
+def income_limit(client: ClientFacts, limits: Limits) -> int:
+    """Return the housing-benefit income limit for the household's size."""
+    if client.persons == 1:
+        return limits.housing_benefit_income_limit_single
+    return limits.housing_benefit_income_limit_multi
+
+
 def rent_limit(client: ClientFacts, limits: Limits) -> Decimal | None:
     """Return the highest rent passend toewijzen allows for this household, or None."""
-    income_limit = (
-        limits.housing_benefit_income_limit_single
-        if client.persons == 1
-        else limits.housing_benefit_income_limit_multi
-    )
-    if client.annual_income >= income_limit:
+    if client.annual_income >= income_limit(client, limits):
         return None  # above the housing-benefit income limit: no cap from passend toewijzen
     if age(client, limits) < limits.youth_age:
         return limits.kwaliteitskortingsgrens
@@ -53,10 +55,69 @@ def rent_limit(client: ClientFacts, limits: Limits) -> Decimal | None:
     return limits.aftoppingsgrens_high
 
 
+def young_adult(client: ClientFacts, limits: Limits) -> bool:
+    """Return whether the young-adult rent rule applies: aged 18 up to (not incl.) youth_age."""
+    return limits.youth_min_age <= age(client, limits) < limits.youth_age
+
+
+def benefit_dwelling(dwelling: DwellingFacts, limits: Limits) -> bool:
+    """Return whether a young adult can get housing benefit for this dwelling at all.
+
+    Only for a self-contained dwelling (never a room with shared facilities) whose rent is
+    at most the young-person limit (the kwaliteitskortingsgrens of the year).
+    """
+    return dwelling.self_contained and dwelling.rent <= limits.kwaliteitskortingsgrens
+
+
+def housing_benefit(client: ClientFacts, dwelling: DwellingFacts, limits: Limits) -> Decimal:
+    """Return the young adult's housing benefit for this dwelling (0 when none applies).
+
+    The amount is the year parameter youth_housing_benefit: the plan gives one example
+    (rent 411, benefit 188), not the benefit's formula.
+    """
+    if benefit_dwelling(dwelling, limits) and client.annual_income < income_limit(client, limits):
+        return limits.youth_housing_benefit
+    return Decimal(0)
+
+
+def net_rent(client: ClientFacts, dwelling: DwellingFacts, limits: Limits) -> Decimal:
+    """Return the rent minus the housing benefit the young adult would get."""
+    return dwelling.rent - housing_benefit(client, dwelling, limits)
+
+
+def housing_benefit_possible(client: ClientFacts, dwelling: DwellingFacts,
+                             limits: Limits) -> bool:
+    """Rule 4a: a young adult who needs housing benefit is not lost to the young-person limit.
+
+    Fails for a young adult with an income under the benefit limit, in a self-contained
+    dwelling whose rent is above the young-person limit (so no benefit) and above the
+    young-adult net rent: no housing-benefit eligibility (NO_HOUSING_BENEFIT_ELIGIBILITY).
+    A room gets no benefit whatever its rent: that is counted as rent too high (rule 4).
+    """
+    return not (
+        young_adult(client, limits)
+        and dwelling.self_contained
+        and client.annual_income < income_limit(client, limits)
+        and dwelling.rent > limits.kwaliteitskortingsgrens
+        and dwelling.rent > limits.youth_max_net_rent
+    )
+
+
 def affordable(client: ClientFacts, dwelling: DwellingFacts, limits: Limits) -> bool:
-    """Rule 4: the rent is within the household's passend-toewijzen limit."""
+    """Rule 4: the rent is within the household's passend-toewijzen limit and, for a young
+    adult, the net rent (rent minus housing benefit) is at most youth_max_net_rent.
+
+    Like passend toewijzen, the young-adult net rent caps only a household under the
+    housing-benefit income limit (the plan's young adults live on a benefit); above that
+    limit there is no cap, whatever the age.
+    """
     limit = rent_limit(client, limits)
-    return limit is None or dwelling.rent <= limit
+    if limit is None:
+        return True  # at or above the housing-benefit income limit
+    if dwelling.rent > limit:
+        return False
+    return not young_adult(client, limits) or (
+        net_rent(client, dwelling, limits) <= limits.youth_max_net_rent)
 
 
 def needs_met(client: ClientFacts, dwelling: DwellingFacts, _limits: Limits) -> bool:
@@ -91,6 +152,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("rejected_before", not_rejected_before),
     ("designation", designation_fits),
     ("household", household_fits),
+    ("housing_benefit", housing_benefit_possible),
     ("affordability", affordable),
     ("needs", needs_met),
     ("senior_label", senior_label_fits),

@@ -30,8 +30,12 @@ RULE_TEXT: dict[str, tuple[str, str]] = {
                     "outflow) or no consent to a flip lease"),
     "household": ("huishouden te groot voor kamers of oppervlakte",
                   "household too large for the rooms or floor area"),
-    "affordability": ("huur boven de grens van passend toewijzen",
-                      "rent above the household's passend-toewijzen limit"),
+    "housing_benefit": ("geen recht op huurtoeslag: huur boven de kwaliteitskortingsgrens "
+                        "voor jongeren", "no housing-benefit eligibility: rent above the "
+                        "young-person limit"),
+    "affordability": ("huur te hoog: boven de grens van passend toewijzen of, voor jongeren, "
+                      "netto huur boven het maximum", "rent too high: above the household's "
+                      "passend-toewijzen limit or, for young adults, a net rent above the most"),
     "needs": ("woning voldoet niet aan de behoeften (begane grond, lift, rolstoel)",
               "dwelling does not meet the needs (ground floor, lift, wheelchair)"),
     "senior_label": ("seniorenlabel (55+) en cliënt is jonger",
@@ -108,7 +112,7 @@ def dwelling_facts(session: Session, dwelling: Dwelling) -> DwellingFacts:
         has_lift=dwelling.has_lift, accessible=dwelling.accessible,
         senior_label=dwelling.senior_label, designation=dwelling.designation,
         lease_type=dwelling.lease_type, earmarked_care_provider_ids=frozenset(earmarks),
-        rejected_client_ids=frozenset(rejected),
+        rejected_client_ids=frozenset(rejected), self_contained=dwelling.self_contained,
     )
 
 

@@ -20,10 +20,12 @@ from matching.notifications.causes import (
     dwelling_params,
     landlord_and_tenant,
     lease_params,
+    organisation_name,
     round_params,
 )
 from matching.notifications.notify import agency_ids, notice_key
 from matching.parameters import ParametersByYear
+from matching.services.hotels import clients_due_one_time_offer
 from matching.vocabulary import DwellingState, LeaseState, LeaseType, ProposalState, as_utc
 from matching.workdays import local_date
 
@@ -47,6 +49,7 @@ def due_notices(session: Session, today: date) -> list[DueNotice]:
         *_dwellings_at_risk(session, today, parameters, agency),
         *_flip_reviews(session, today),
         *_campus_endings(session, today),
+        *_one_time_offers(session, today, agency),
     ]
 
 
@@ -143,3 +146,15 @@ def _campus_endings(session: Session, today: date) -> Iterator[DueNotice]:
         yield DueNotice("campus_end_6m", lease.id,
                         notice_key("campus_end_6m", "lease", lease.id, lease.end_on),
                         [lease.corporation_id], lease_params(session, lease))
+
+
+def _one_time_offers(session: Session, today: date, agency: list[int]) -> Iterator[DueNotice]:
+    # Once per stay: a new start date of the stay is a new cause. The message names no date:
+    # the day the twelve months ran out would give the client's stay away.
+    for client in clients_due_one_time_offer(session, today):
+        assert client.id is not None
+        yield DueNotice("one_time_offer", client.id,
+                        notice_key("one_time_offer", "client", client.id,
+                                   client.hotel_stay_since),
+                        list(agency),
+                        {"care_provider": organisation_name(session, client.care_provider_id)})

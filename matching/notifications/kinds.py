@@ -99,6 +99,29 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          "Nieuwe aanmelding", "New referral",
          "{care_provider} heeft een cliënt aangemeld; de aanmelding wacht op uw controle.",
          "{care_provider} referred a client; the referral awaits your check."),
+    # Subject: the year's first quarter, its id written year x 10 + quarter (20261: 2026Q1).
+    Kind("contingents_provisional", "quarter", (AGENCY, CARE_PROVIDER),
+         "Voorlopige contingenten voor het nieuwe jaar", "Provisional contingents for the new year",
+         "{year} begon zonder contingenten: de taak van {task} woningen is voorlopig verdeeld "
+         "naar de verdeling van {base_year}. De contingentbeheerder bevestigt of wijzigt ze.",
+         "{year} began without contingents: the task of {task} dwellings is divided "
+         "provisionally by the shares of {base_year}. The contingent manager confirms or "
+         "changes them."),
+    Kind("submission_peak", "dwelling", (AGENCY,),
+         "Piek in het aanbod", "Peak in submitted dwellings",
+         "{corporation} heeft {count} woningen van {project} voorgedragen, geoormerkt voor "
+         "{providers}: meer dan de bemiddeling per maand aankan ({capacity}). Bekijk het "
+         "voorgestelde vrijgaveschema.",
+         "{corporation} submitted {count} dwellings of {project}, earmarked for {providers}: "
+         "more than mediation can handle in a month ({capacity}). See the suggested release "
+         "schedule."),
+    Kind("one_time_offer", "client", (AGENCY,),
+         "Eenmalig aanbod: twaalf maanden in het corporatiehotel",
+         "One-time offer: twelve months in a corporation hotel",
+         "Een cliënt van {care_provider} woont twaalf maanden in het corporatiehotel zonder "
+         "woning: doe een eenmalig aanbod.",
+         "A client of {care_provider} has been in a corporation hotel for twelve months "
+         "without housing: make a one-time offer."),
 )}
 
 # Parameters that hold a date (YYYY-MM-DD), written out in the reader's language.

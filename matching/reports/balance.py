@@ -12,7 +12,7 @@ special and vulnerable groups" (Plan van Aanpak 2019; kept in 2022 and 2024/2025
   parameter `mobw_total_lettings`, an assumption that `source` names.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -43,6 +43,16 @@ class Balance:
     pct: Decimal | None
     guideline_pct: Decimal
     source: str
+    # How far `pct` may lie from the guideline (a year parameter), the distance, and whether
+    # it is further than that either way: the deviation flag.
+    tolerance_pct: Decimal = Decimal("0")
+    deviation_pct: Decimal | None = None
+    deviates: bool | None = None
+
+    def flagged(self, tolerance: Decimal) -> "Balance":
+        deviation = None if self.pct is None else self.pct - self.guideline_pct
+        return replace(self, tolerance_pct=tolerance, deviation_pct=deviation,
+                       deviates=None if deviation is None else abs(deviation) > tolerance)
 
 
 def one_decimal(part: int, whole: int) -> Decimal | None:
@@ -96,11 +106,12 @@ def balance(session: Session, *, year: int, actor: Any, today: date | None = Non
     if not 2000 <= year <= 2100:
         raise ValidationFailed({"year": "give a year between 2000 and 2100"})
     guideline = year_parameters(session, year).priority_lettings_guideline_pct
+    tolerance = year_parameters(session, year).priority_lettings_tolerance_pct
     reference = session.get(PriorityLettingsReference, year)
     if reference is not None:
         return Balance(year, reference.priority_lettings, reference.total_lettings,
                        one_decimal(reference.priority_lettings, reference.total_lettings),
-                       guideline, reference.source)
+                       guideline, reference.source).flagged(tolerance)
     lets = lets_in_year(session, year) if year >= FIRST_SYSTEM_YEAR else 0
     has_input = session.exec(select(func.count()).select_from(TotalLettingsQuarter).where(
         col(TotalLettingsQuarter.quarter).startswith(f"{year}Q"))).one() > 0
@@ -111,4 +122,5 @@ def balance(session: Session, *, year: int, actor: Any, today: date | None = Non
     total, total_source = _total_lettings(session, year)
     source = (f"priority lettings: {lets} dwellings let through the workflow in {year}; "
               f"total lettings: {total_source}")
-    return Balance(year, lets, total, one_decimal(lets, total), guideline, source)
+    return Balance(year, lets, total, one_decimal(lets, total), guideline, source
+                   ).flagged(tolerance)

@@ -22,7 +22,9 @@ from matching.late_changes import reached_since_closing
 from matching.models import ClosedQuarter, Organisation, User
 from matching.quarters import Quarter, parse_quarter
 from matching.reports import sections
+from matching.reports.citydeal import citydeal_section
 from matching.reports.corrections import differences
+from matching.reports.hotels_and_origin import hotel_outflow, origin_inflow
 from matching.reports.institution_flips import institution_flips
 from matching.reports.period import SUPPRESS_BELOW, Period, Reader
 from matching.reports.reads import expect_moments, once, shared_reads
@@ -73,6 +75,9 @@ def figures(session: Session, period: Period, reader: Reader, as_of: date) -> di
         "leases": sections.leases(session, period, reader, as_of),
         "institution_flips": institution_flips(session, period, reader, as_of),
         "spreading": spreading(session, period, reader, as_of),
+        "hotel_outflow": hotel_outflow(session, period, reader, as_of),
+        "origin_inflow": origin_inflow(session, period, reader, as_of),
+        "citydeal": citydeal_section(session, period, reader, as_of),
     }
 
 

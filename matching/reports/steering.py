@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from matching.reports.allocation import ALLOCATION_ROLES, allocation_report
 from matching.reports.balance import STEERING_ROLES, Balance, balance
+from matching.reports.statushouder_split import StatushouderSplit, statushouder_split
 from matching.reports.statushouders import StatushouderHalf, statushouder_half
 from matching.services.errors import NotFound
 
@@ -28,6 +29,8 @@ class SteeringFigures:
     allocation: dict[str, Any] | None = None
     # "2025H1" and "2025H2", each None when the half-year has no task
     halves: dict[str, StatushouderHalf | None] = field(default_factory=dict)
+    # the same half-years' tasks in dwellings, split over the corporations
+    splits: dict[str, StatushouderSplit] = field(default_factory=dict)
 
     @property
     def shown(self) -> bool:
@@ -67,6 +70,11 @@ def steering_figures(session: Session, *, year: int, actor: Any,
     """The year's balance, verdeelbesluit and statushouder half-years for this reader."""
     shows_balance = actor.role in STEERING_ROLES
     shows_allocation = actor.role in ALLOCATION_ROLES
+    halves = {
+        f"{year}H{n}": _or_none(lambda n=n: statushouder_half(
+            session, half=f"{year}H{n}", actor=actor))
+        for n in (1, 2)
+    } if shows_balance else {}
     return SteeringFigures(
         year=year,
         shows_balance=shows_balance,
@@ -76,9 +84,7 @@ def steering_figures(session: Session, *, year: int, actor: Any,
         allocation=_or_none(lambda: allocation_report(session, year=year, actor=actor,
                                                       as_of=today))
         if shows_allocation else None,
-        halves={
-            f"{year}H{n}": _or_none(lambda n=n: statushouder_half(
-                session, half=f"{year}H{n}", actor=actor))
-            for n in (1, 2)
-        } if shows_balance else {},
+        halves=halves,
+        splits={code: statushouder_split(session, half)
+                for code, half in halves.items() if half is not None},
     )

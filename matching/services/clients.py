@@ -10,6 +10,7 @@ from matching.audit import record_client_access
 from matching.models import Candidate, Client, District, Dwelling, TargetGroup
 from matching.notifications import causes
 from matching.schemas import ClientInput, parse
+from matching.services import hotels
 from matching.services.access import check_client_visible, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.locks import RowsMoved
@@ -20,7 +21,9 @@ from matching.workflow import fire
 from matching.workflow.engine import record_creation
 
 
-def _check_references(session: Session, values: ClientInput) -> TargetGroup:
+def _check_references(
+    session: Session, values: ClientInput, now: datetime | None = None
+) -> TargetGroup:
     problems: dict[str, str] = {}
     group = session.get(TargetGroup, values.target_group)
     if group is None:
@@ -29,6 +32,16 @@ def _check_references(session: Session, values: ClientInput) -> TargetGroup:
         unknown = [w for w in getattr(values, name) if session.get(District, w) is None]
         if unknown:
             problems[name] = f"unknown district(s): {', '.join(unknown)}"
+    problems.update(hotels.hotel_problems(
+        target_group=values.target_group, hotel_stay_since=values.hotel_stay_since,
+        hotel_kind=values.hotel_kind, persons=values.adults + values.children,
+        today=local_date(now or utcnow())))
+    if values.origin_municipality is not None:
+        origin = hotels.canonical_municipality(session, values.origin_municipality)
+        if origin is None:
+            problems["origin_municipality"] = (
+                f"'{values.origin_municipality}' is neither Utrecht nor a U16 municipality")
+        values.origin_municipality = origin
     if problems:
         raise ValidationFailed(problems)
     assert group is not None
@@ -43,16 +56,19 @@ def register_client(
     require_role(actor, Role.CARE_PROVIDER)
     values = parse(ClientInput, data)
     assert isinstance(values, ClientInput)
-    group = check_new_client(session, values=values, actor=actor)
+    group = check_new_client(session, values=values, actor=actor, now=now)
     client = add_client(session, values=values, group=group, actor=actor, now=now)
     commit(session)
     return client
 
 
-def check_new_client(session: Session, *, values: ClientInput, actor: Any) -> TargetGroup:
+def check_new_client(
+    session: Session, *, values: ClientInput, actor: Any, now: datetime | None = None
+) -> TargetGroup:
     """Refuse unknown reference data, or a reference the actor's organisation already uses;
-    return the client's target group (also for imports)."""
-    group = _check_references(session, values)
+    return the client's target group (also for imports). `now` is the moment of the
+    registration (a replay's or the demo's clock), which a hotel stay may not lie after."""
+    group = _check_references(session, values, now)
     taken = session.exec(
         select(Client.id).where(
             Client.care_provider_id == actor.organisation_id,

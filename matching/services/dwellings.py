@@ -11,6 +11,8 @@ from matching.schemas import DwellingInput, parse
 from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
+from matching.services.student_complexes import check_student_complex_cap
+from matching.services.submission_peaks import check_may_submit, note_submission
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import DwellingState, OrganisationKind, Role, utcnow
 from matching.workdays import local_date
@@ -101,7 +103,10 @@ def submit_dwelling(
     require_role(actor, Role.CORPORATION)
     dwelling = get_or_404(session, Dwelling, dwelling_id)
     check_dwelling_owner(actor, dwelling)
+    check_may_submit(session, dwelling)
+    check_student_complex_cap(session, dwelling, local_date(now or utcnow()))
     fire(dwelling, "submit", actor=actor, now=now)
+    note_submission(session, dwelling, now)
     commit(session)
     return dwelling
 

@@ -30,13 +30,15 @@ from matching.vocabulary import Role
 # but the column `earmarked_care_provider_ids` is accepted.
 DWELLING_COLUMNS = (
     "address", "postcode", "wijk", "complex_code", "rooms", "floor_area_m2", "rent", "floor",
-    "has_lift", "accessible", "senior_label", "designation", "lease_type", "available_from",
+    "has_lift", "accessible", "senior_label", "designation", "lease_type", "self_contained",
+    "student_complex", "available_from",
 )
 DWELLING_EXAMPLE: dict[str, Any] = {
     "address": "Voorbeeldstraat 12 bis, Utrecht", "postcode": "3531AB", "wijk": "Overvecht",
     "complex_code": "C-104", "rooms": 2, "floor_area_m2": 48, "rent": Decimal("560.00"), "floor": 0,
     "has_lift": False, "accessible": False, "senior_label": False, "designation": "uitstroom",
-    "lease_type": "direct", "available_from": date(2026, 1, 13),
+    "lease_type": "direct", "self_contained": True,
+    "available_from": date(2026, 1, 13),
 }
 CLIENT_COLUMNS = tuple(ClientInput.model_fields)
 CLIENT_EXAMPLE: dict[str, Any] = {
@@ -209,7 +211,8 @@ def import_clients(
     groups: dict[str, TargetGroup] = {}
 
     def check(values: ClientInput) -> None:
-        groups[values.target_group] = check_new_client(session, values=values, actor=actor)
+        groups[values.target_group] = check_new_client(
+            session, values=values, actor=actor, now=now)
 
     checked = _check_all(rows, ClientInput, check, _references_twice)
     clients = [

@@ -10,6 +10,7 @@ from matching.models import Client, Dwelling, Lease, Organisation
 from matching.parameters import year_parameters
 from matching.services.access import check_dwelling_owner, check_lease_visible, require_role
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
+from matching.services.student_complexes import check_student_complex_cap
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import LeaseType, OrganisationKind, Role
 from matching.workflow import fire
@@ -57,6 +58,7 @@ def let_dwelling(
         raise ValidationFailed(
             {"lease_type": "the care provider has not agreed to be the tenant of a flip lease"}
         )
+    check_student_complex_cap(session, dwelling, lease_start)
     review_on, end_on = _lease_dates(session, lease_type, lease_start)
     lease = Lease(
         dwelling_id=dwelling.id,

@@ -15,6 +15,7 @@ TOO_PRECISE = "at most four decimals"
 ABOVE_100 = "a percentage is at most 100"
 BELOW_ONE = "must be at least 1"
 NOT_A_FLAG = "must be 0 (no) or 1 (yes)"
+NOT_A_MONTH = "a month is 1 to 12"
 
 # The parameter names the resolver knows, with whether they are whole numbers.
 PARAMETER_TYPES: dict[str, bool] = {
@@ -29,6 +30,10 @@ _AT_LEAST_ONE = {
     "flip_review_months", "campus_max_years",
     # Zero would erase a client's record on the day they left.
     "retention_months",
+    # A month of the year; persons per dwelling divides the statushouder task.
+    "approach_start_month", "persons_per_dwelling",
+    # Zero capacity would schedule a peak's release over no months at all.
+    "agency_monthly_capacity", "submission_peak_threshold",
 }
 
 # Yes-or-no parameters, stored as 0 or 1.
@@ -83,4 +88,6 @@ def check_value(name: str, raw: str | Decimal | int) -> Decimal:
         raise ValueError(BELOW_ONE)
     if name in _FLAGS and value > 1:
         raise ValueError(NOT_A_FLAG)
+    if name == "approach_start_month" and value > 12:
+        raise ValueError(NOT_A_MONTH)
     return value

@@ -24,6 +24,7 @@ from matching.models import (
 from matching.parameters import year_parameters
 from matching.quarters import Quarter, parse_quarter
 from matching.services.access import require_role
+from matching.services.approach import quota_basis
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.unit_of_work import commit, service
 from matching.vocabulary import (
@@ -114,8 +115,12 @@ def year_quotas(
         o.id: o.name
         for o in session.exec(select(Organisation).where(Organisation.id.in_(weights)))  # type: ignore[union-attr]
     }
+    # The approach's first year, once its pro-rated task is confirmed: quarters before the
+    # start get no quota (services/approach.py).
+    basis = quota_basis(session, year, params)
     cells = planning.quarter_quotas(
-        params.mobw_task, {str(k): v for k, v in weights.items()}, params.instroom_share_pct
+        basis.task, {str(k): v for k, v in weights.items()}, params.instroom_share_pct,
+        basis.quarter_weights,
     )
     counts = counted if counted is not None else _submitted_counts(session, year, before)
     rows: list[QuotaRow] = []
@@ -189,7 +194,10 @@ def set_default_contingents(
     """Divide the year's task over care providers by their waiting clients on 1 January, for a
     year that has no contingents yet (the default would overwrite manual, logged edits)."""
     _may_manage_contingents(actor)
-    if session.exec(select(Contingent.year).where(Contingent.year == year)).first() is not None:
+    # Provisional contingents (the previous year's shares, written on the year's first day)
+    # give way to the manager's own division; confirmed or edited ones do not.
+    if session.exec(select(Contingent.year).where(
+            Contingent.year == year, col(Contingent.provisional).is_(False))).first() is not None:
         raise ValidationFailed(
             {"year": f"{year} has contingents already; change them per care provider"}
         )
@@ -246,6 +254,8 @@ def _write_contingent(
         session.add(row)
     else:
         row.contingent, row.manual = value, manual
+        if not manual:  # the manager's default division replaces a provisional one
+            row.provisional = False
     if old != value:
         session.add(ContingentChange(
             year=year, care_provider_id=provider_id, old_value=old, new_value=value,

@@ -92,11 +92,15 @@ def load_reference(session: Session, folder: Path | None = None) -> LoadReport:
     known = {o.name: o for o in session.exec(select(Organisation))}
     for row in _rows(folder, "organisations.csv"):
         org = known.get(row["name"])
+        # An empty has_agreements cell: the landlord has agreements (every STUW corporation).
+        agreements = _bool(row.get("has_agreements") or "true")
         if org is None:
-            session.add(Organisation(name=row["name"], kind=row["kind"]))
+            session.add(Organisation(name=row["name"], kind=row["kind"],
+                                     has_agreements=agreements))
             report.add("organisations.csv")
-        elif org.kind != row["kind"]:
+        elif org.kind != row["kind"] or org.has_agreements != agreements:
             org.kind = row["kind"]
+            org.has_agreements = agreements
             report.change("organisations.csv")
     session.flush()
     org_ids = _organisation_ids(session)

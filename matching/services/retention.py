@@ -47,7 +47,7 @@ from matching.workdays import local_date
 FREE_TEXT_KEYS = frozenset({"reason", "motivation"})
 # The client's personal fields retention empties (the free texts above besides).
 ERASED_FIELDS = ("birth_year", "annual_income", "needs", "excluded_wijken", "preferred_wijken",
-                 "flip_lease_ok", "support_confirmed")
+                 "flip_lease_ok", "support_confirmed", "hotel_stay_since", "hotel_kind")
 # A month counted back from a month's end can land up to three days before the last day of
 # leaving whose retention has run out (31 March minus one month is 28 February).
 _MONTH_END_SLACK = timedelta(days=3)
@@ -94,7 +94,9 @@ def erase_client(session: Session, *, client_id: int, now: datetime) -> bool:
     client.excluded_wijken = []
     client.preferred_wijken = []
     client.flip_lease_ok = False
-    client.support_confirmed = False  # each of ERASED_FIELDS
+    client.support_confirmed = False
+    client.hotel_stay_since = None
+    client.hotel_kind = None  # each of ERASED_FIELDS
     client.erased_at = now
     _drop_free_texts(session, ClientEvent, col(ClientEvent.client_id) == client_id)
     for candidate in candidates:

@@ -57,7 +57,11 @@ def sign_in(
         # Spend the time a password check takes, so the answer's speed does not tell
         # whether an account exists for this address.
         spend_a_password_check(password)
-    if user is None or not user.active or not verify_password(user, password):
+        valid = False
+    else:
+        # Checked for an inactive account too: its refusal must come no faster.
+        valid = verify_password(user, password) and user.active
+    if user is None or not valid:
         session.add(LoginAttempt(at=now, email=email, remote_addr=remote_addr[:64]))
         commit(session)
         raise SignInRefused("invalid")

@@ -28,6 +28,7 @@ from matching.parameters import ParametersByYear
 from matching.services.errors import Conflict
 from matching.services.expiry import expire_records
 from matching.services.locks import FOR_NO_KEY_UPDATE
+from matching.services.provisional_contingents import KIND, ensure_year_contingents
 from matching.services.retention import erase_left_clients
 from matching.services.retry import is_transient
 from matching.services.unit_of_work import commit
@@ -44,6 +45,7 @@ class TickReport:
     mail: SendReport | None = None
     erased: int = 0  # clients whose personal fields retention erased
     expired: dict[str, int] = field(default_factory=dict)  # rows deleted per table
+    provisional_contingents: int = 0  # providers given a provisional contingent
 
     def count(self, name: str) -> None:
         self.fired[name] = self.fired.get(name, 0) + 1
@@ -98,6 +100,11 @@ def run_tick(session: Session, *, now: datetime, mailer: Mailer | None = None) -
     erase the clients whose retention ran out, delete expired sessions, sign-in records and
     idempotent answers, and (given a mailer) deliver the outbox."""
     report = TickReport()
+    # A new year never runs without contingents: the previous year's shares, provisional.
+    division = ensure_year_contingents(session, year=local_date(now).year, now=now)
+    if division is not None:
+        report.provisional_contingents = len(division.shares)
+        report.count_notice(KIND)
     _fire_due_transitions(session, now, report)
     _record_due_notices(session, now, report)
     retention = erase_left_clients(session, now=now)

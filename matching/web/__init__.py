@@ -120,11 +120,13 @@ def register_blueprints(app: Flask) -> None:
     from matching.web import (
         admin,
         auth,
+        citydeal,
         clients,
         contingents,
         dashboard,
         dwellings,
         health,
+        institution_flips,
         leases,
         matcher,
         notifications,
@@ -132,12 +134,15 @@ def register_blueprints(app: Flask) -> None:
         public_pages,
         reports,
         steering_inputs,
+        supply,
         two_factor,
+        year_plan,
     )
 
     for module in (
         health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin,
-        notifications, dashboard, steering_inputs, two_factor, public_pages,
+        notifications, dashboard, steering_inputs, two_factor, public_pages, supply, year_plan,
+        institution_flips, citydeal,
     ):
         app.register_blueprint(module.blueprint)
     from matching.web import api

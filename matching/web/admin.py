@@ -48,6 +48,7 @@ PROBLEMS = {
     values.TOO_PRECISE: _l("Gebruik hoogstens vier decimalen."),
     values.ABOVE_100: _l("Een percentage is hoogstens 100."),
     values.BELOW_ONE: _l("Dit moet minstens 1 zijn."),
+    values.NOT_A_MONTH: _l("Een maand is 1 tot en met 12."),
     rules.YEAR_RANGE: _l("Kies een jaar tussen 2000 en 2100."),
 }
 

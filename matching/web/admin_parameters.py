@@ -32,8 +32,12 @@ GROUPS: list[tuple[str, dict[str, str]]] = [
         "mobw_regular": _l("Reguliere uitstroom (woningen)"),
         "mobw_catch_up": _l("Inhaalopgave (woningen)"),
         "instroom_share_pct": _l("Aandeel instroomwoningen (%)"),
+        "approach_start_month": _l("Eerste maand van de aanpak (1-12)"),
+        "persons_per_dwelling": _l("Statushouders: personen per woning"),
         "mobw_total_lettings": _l("Totaal aantal verhuringen (voor de richtlijn)"),
         "priority_lettings_guideline_pct": _l("Richtlijn voorrangsverhuringen (%)"),
+        "priority_lettings_tolerance_pct": _l(
+            "Afwijking van de richtlijn voordat die wordt gemeld (procentpunten)"),
     }),
     (_l("Passend toewijzen en woningbezetting"), {
         "aftoppingsgrens_low": _l("Aftoppingsgrens 1 en 2 personen (€)"),
@@ -43,6 +47,9 @@ GROUPS: list[tuple[str, dict[str, str]]] = [
         "housing_benefit_income_limit_single": _l("Inkomensgrens huurtoeslag, eenpersoons (€)"),
         "housing_benefit_income_limit_multi": _l("Inkomensgrens huurtoeslag, meerpersoons (€)"),
         "youth_max_net_rent": _l("Maximale netto huur jongeren (€)"),
+        "youth_housing_benefit": _l("Huurtoeslag jongeren in een zelfstandige woning (€)"),
+        "student_complex_special_share_pct": _l(
+            "Aandeel bijzondere doelgroepen per studentencomplex, hoogstens (%)"),
         "persons_per_room_max": _l("Maximaal aantal personen per kamer"),
         "min_floor_area_per_person_m2": _l("Minimale woonoppervlakte per persoon (m²)"),
     }),
@@ -71,6 +78,12 @@ GROUPS: list[tuple[str, dict[str, str]]] = [
     }),
     (_l("Privacy"), {
         "retention_months": _l("Persoonsgegevens wissen na vertrek (maanden)"),
+    }),
+    (_l("Aanbod"), {
+        "submission_peak_threshold": _l("Piekmelding vanaf (open woningen van één project)"),
+        "agency_monthly_capacity": _l("Bemiddelingscapaciteit per maand (woningen)"),
+        "supply_max_rooms": _l("Geschikt aanbod: hoogstens kamers"),
+        "supply_max_floor_area_m2": _l("Geschikt aanbod: hoogstens woonoppervlakte (m²)"),
     }),
 ]
 LABELS = {name: label for _group, names in GROUPS for name, label in names.items()}

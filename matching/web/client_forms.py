@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matching.models import Client, District, TargetGroup
 from matching.schemas import NEEDS
+from matching.services.hotels import FAMILY, SINGLE, UTRECHT
 from matching.web.auth import ActionForm
 from matching.web.choices import choices
 from matching.web.i18n import NEED_LABELS, label
@@ -70,6 +71,9 @@ class ClientForm(FlaskForm):
     registered_on = DateField(
         _l("Aangemeld op"), validators=[InputRequired(_l("Vul een geldige datum in."))]
     )
+    origin_municipality = SelectField(_l("Gemeente van herkomst"), choices=[], default="")
+    hotel_kind = SelectField(_l("Corporatiehotel"), choices=[], default="")
+    hotel_stay_since = DateField(_l("In het corporatiehotel sinds"), validators=[Optional()])
 
     def fill_choices(self, groups: list[TargetGroup], districts: list[District]) -> None:
         """Offer the reference tables' target groups and districts, and the known needs."""
@@ -80,6 +84,14 @@ class ClientForm(FlaskForm):
         wijken = choices([(d.name, d.name) for d in districts])
         self.excluded_wijken.choices = wijken
         self.preferred_wijken.choices = wijken
+        self.origin_municipality.choices = choices(
+            [("", _("Onbekend")), (UTRECHT, UTRECHT)]
+            + [(d.name, d.name) for d in districts if d.kind == "u16"])
+        self.hotel_kind.choices = choices([
+            ("", _("Niet in een corporatiehotel")),
+            (SINGLE, _("Corporatiehotel voor alleenstaanden")),
+            (FAMILY, _("Gezinshotel (ten hoogste 3 personen)")),
+        ])
 
     def service_data(self) -> dict[str, Any]:
         """The plain values the client services take."""
@@ -96,6 +108,9 @@ class ClientForm(FlaskForm):
             "flip_lease_ok": bool(self.flip_lease_ok.data),
             "support_confirmed": bool(self.support_confirmed.data),
             "registered_on": self.registered_on.data,
+            "origin_municipality": self.origin_municipality.data or None,
+            "hotel_kind": self.hotel_kind.data or None,
+            "hotel_stay_since": self.hotel_stay_since.data,
         }
 
     @classmethod
@@ -109,6 +124,8 @@ class ClientForm(FlaskForm):
             "preferred_wijken": client.preferred_wijken, "flip_lease_ok": client.flip_lease_ok,
             "support_confirmed": client.support_confirmed,
             "registered_on": client.registered_on,
+            "origin_municipality": client.origin_municipality or "",
+            "hotel_kind": client.hotel_kind or "", "hotel_stay_since": client.hotel_stay_since,
         })
 
 
@@ -121,12 +138,36 @@ def service_messages() -> dict[str, str]:
         "preferred_wijken": _("Kies alleen wijken uit de lijst."),
         "needs": _("Kies alleen woonbehoeften uit de lijst."),
         "registered_on": _("Vul een geldige datum in."),
+        "origin_municipality": _("Kies Utrecht of een gemeente van de U16 uit de lijst."),
+        "hotel_stay_since": _hotel_stay_message,
+        "hotel_kind": _hotel_kind_message,
         "waiting_since": _("Deze datum mag niet in de toekomst liggen."),
         "reason": _("Geef een reden op."),
         "motivation": _("Geef een motivering op."),
         "state": _("Deze cliënt staat op een voorstel, heeft een aanbod of is uit het proces; "
                    "de gegevens kunnen nu niet worden gewijzigd."),
     }
+
+
+def _hotel_stay_message(problem: str) -> str:
+    if problem.startswith("only for"):
+        return _("Alleen voor een cliënt in een corporatiehotel (doelgroep Uitstroom "
+                 "corporatiehotel).")
+    if problem.startswith("required"):
+        return _("Vul in sinds wanneer de cliënt in het corporatiehotel woont.")
+    return _("Deze datum mag niet in de toekomst liggen.")
+
+
+def _hotel_kind_message(problem: str) -> str:
+    if problem.startswith("only for"):
+        return _("Alleen voor een cliënt in een corporatiehotel (doelgroep Uitstroom "
+                 "corporatiehotel).")
+    if problem.startswith("required"):
+        return _("Kies het corporatiehotel: voor alleenstaanden of het gezinshotel.")
+    if problem.startswith("the family hotel"):
+        return _("Het gezinshotel neemt ten hoogste 3 personen op; dit huishouden is groter.")
+    return _("Het corporatiehotel voor alleenstaanden neemt één persoon op; kies het "
+             "gezinshotel (ten hoogste 3 personen).")
 
 
 class HoldForm(FlaskForm):

@@ -21,6 +21,7 @@ from matching.queries.clients import (
 from matching.queries.lists import clients_for
 from matching.services import clients as service
 from matching.services.errors import Conflict, ValidationFailed
+from matching.services.hotels import one_time_offer_due
 from matching.vocabulary import ClientState, Role
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
@@ -28,6 +29,7 @@ from matching.web.choices import choices
 from matching.web.client_forms import ClientForm, action_forms, service_messages
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import STATE_LABELS, label
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed, allowed_triggers
@@ -38,8 +40,8 @@ ROLES = (Role.CARE_PROVIDER, Role.MATCHER)
 
 # What each role may do to a client; the state machine narrows it to what is possible now.
 ROLE_ACTIONS: dict[str, set[str]] = {
-    Role.CARE_PROVIDER: {"hold", "resume", "withdraw"},
-    Role.MATCHER: {"approve", "hold", "resume", "withdraw", "reinstate"},
+    Role.CARE_PROVIDER: {"hold", "resume", "withdraw", "house_in_place"},
+    Role.MATCHER: {"approve", "hold", "resume", "withdraw", "reinstate", "house_in_place"},
 }
 
 
@@ -144,7 +146,9 @@ def edit(client_id: int):
     return render_template("clients/form.html", form=form, client=client), status
 
 
-def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200):
+def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200,
+                 failed: FlaskForm | None = None):
+    """The client page; a refused action form (`failed`) also heads the error summary."""
     session, actor = db_session(), current_actor()
     client = service.read_client(session, client_id=client_id, actor=actor, purpose="client page")
     row = client_rows(session, [client], today())[0]
@@ -156,14 +160,29 @@ def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200)
         editable=client.state in service.EDITABLE_STATES,
         # Only the client's own care provider gets this far with that role.
         own_provider=actor.role == Role.CARE_PROVIDER,
+        one_time_offer_due=one_time_offer_due(client, today()),
+        **({"form": failed} if failed is not None else {}),
     ), status
+
+
+def _refused(client_id: int, name: str, forms: dict[str, FlaskForm]):
+    """Back to the client page with the refused form's input and errors (form_return.py)."""
+    back = send_back(forms[name], name, url_for(".show", client_id=client_id))
+    return back if back is not None else _render_show(client_id, forms, 422, forms[name])
 
 
 @blueprint.get("/clienten/<int:client_id>")
 @roles_required(*ROLES)
 def show(client_id: int):
-    """Show one client: facts, waiting time, history, rounds and the actions allowed now."""
-    return _render_show(client_id, action_forms())
+    """Show one client: facts, waiting time, history, rounds and the actions allowed now; an
+    action form refused just now comes back with its input and errors."""
+    forms = action_forms()
+    name = returned_name()
+    if name in forms and (kept := take_back(name)) is not None:
+        data, errors = kept
+        forms[name] = restore_errors(type(forms[name])(formdata=data, prefix=name), errors)
+        return _render_show(client_id, forms, failed=forms[name])
+    return _render_show(client_id, forms)
 
 
 def _act(client_id: int, name: str, call: Callable[[Any], Any], done: str):
@@ -171,12 +190,12 @@ def _act(client_id: int, name: str, call: Callable[[Any], Any], done: str):
     forms = action_forms(name)
     form = forms[name]
     if not form.validate():
-        return _render_show(client_id, forms, 422)
+        return _refused(client_id, name, forms)
     try:
         call(form)
     except ValidationFailed as error:
         show_service_errors(form, error, service_messages())
-        return _render_show(client_id, forms, 422)
+        return _refused(client_id, name, forms)
     except (TransitionNotAllowed, Conflict) as error:
         flash(describe(error), "error")
         return _render_show(client_id, action_forms(), 409)

@@ -1,5 +1,6 @@
-"""What each irreversible page action says before it happens: accepting a candidate,
-recording the client's answer to the offer, letting a dwelling, ending a lease.
+"""What each irreversible page action says before it happens: accepting or rejecting a
+candidate, recording the client's answer to the offer, letting a dwelling, transferring
+(omklap) and ending a lease.
 
 Each builder names the client, the dwelling and the date concretely, so the person deciding
 reads the consequence rather than the name of a button.
@@ -109,5 +110,56 @@ def end_lease(detail: Any, form: Any) -> Confirmation:
             _("Reden: %(reason)s", reason=form.reason.data or ""),
         ],
         confirm_label=_("Ja, huurcontract beëindigen"),
+        cancel_url=url_for("leases.show", lease_id=lease.id),
+    )
+
+
+def reject_candidate(view: Any, item: Any, form: Any) -> Confirmation:
+    """The candidate goes back to the queue; the last one closes the round without a match."""
+    proposal, dwelling, position = view.proposal, view.dwelling, item.candidate.position
+    labels = {str(value): str(text) for value, text, *_ in form.reason_code.choices or []}
+    reason = labels.get(form.reason_code.data or "", form.reason_code.data or "")
+    motivation = (form.motivation.data or "").strip()
+    consequences = [
+        _("Kandidaat %(number)s (%(group)s, begeleid door %(provider)s) wordt afgewezen voor "
+          "%(address)s, met als reden: %(reason)s.", number=position,
+          group=label(item.target_group), provider=item.care_provider,
+          address=dwelling.address, reason=reason),
+    ]
+    if motivation:
+        consequences.append(_("Toelichting: %(text)s", text=motivation))
+    consequences.append(_("De cliënt gaat terug naar de wachtrij, met behoud van wachttijd."))
+    others = [other for other in view.candidates
+              if other is not item and other.candidate.state == "pending"]
+    if others:
+        consequences.append(_("Over de andere kandidaten (%(numbers)s) beslist u apart.",
+                              numbers=", ".join(str(o.candidate.position) for o in others)))
+    else:
+        consequences.append(_("Dit is de laatste kandidaat van ronde %(round)s: de ronde sluit "
+                              "zonder match en Het Vierde Huis stelt nieuwe kandidaten voor.",
+                              round=proposal.round_no))
+    return Confirmation(
+        title=_("Kandidaat %(number)s afwijzen voor %(address)s?", number=position,
+                address=dwelling.address),
+        consequences=consequences,
+        confirm_label=_("Ja, kandidaat %(number)s afwijzen", number=position),
+        cancel_url=url_for("proposals.show", proposal_id=proposal.id),
+    )
+
+
+def transfer_lease(detail: Any, form: Any) -> Confirmation:
+    """The client becomes the tenant; the care provider leaves the lease."""
+    lease, address = detail.row.lease, detail.row.address
+    tenant = detail.row.tenant or _("De zorgaanbieder")
+    return Confirmation(
+        title=_("Het huurcontract voor %(address)s omklappen?", address=address),
+        consequences=[
+            _("Vanaf %(day)s is de cliënt zelf de huurder van %(address)s.",
+              day=long_date(form.on.data), address=address),
+            _("%(tenant)s stapt uit het contract; het omklapcontract loopt niet verder.",
+              tenant=tenant),
+            _("De woning telt daarna als gewone voorraad."),
+        ],
+        confirm_label=_("Ja, contract omklappen"),
         cancel_url=url_for("leases.show", lease_id=lease.id),
     )

@@ -22,8 +22,15 @@ from matching.reports.contingent_counts import as_read_by, column_total, suppres
 from matching.reports.period import Reader
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.planning import edit_contingent, set_default_contingents
+from matching.services.provisional_contingents import (
+    confirm_contingents,
+    contingents_confirmation,
+    ensure_year_contingents,
+    is_provisional,
+)
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.contingent_extras import contingent_extras
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.page_helpers import today
@@ -88,6 +95,8 @@ def index():
 
 def _render_index(year: int, form: ContingentForm, status: int = 200):
     session, actor = db_session(), current_actor()
+    if year == today().year:  # no tick ran yet this year: divide it provisionally now
+        ensure_year_contingents(session, year=year)
     # The municipality sees no count of 1 to 4 clients, as in the reports.
     reader = Reader(role=actor.role, organisation_id=actor.organisation_id)
     rows = as_read_by(reader, contingent_rows(session, actor=actor, year=year))
@@ -101,9 +110,12 @@ def _render_index(year: int, form: ContingentForm, status: int = 200):
         "contingents/index.html", year=year, rows=rows, form=form, may_edit=may_edit,
         changes=contingent_changes(session, actor=actor, year=year),
         has_contingents=year_has_contingents(session, year), year_form=YearForm(formdata=None),
+        provisional=is_provisional(session, year),
+        confirmed=contingents_confirmation(session, year),
         totals={k: column_total(rows, k)
                 for k in ("contingent", "proposed", "housed", "remaining")},
         suppressed_below=suppressed_below(reader),
+        **contingent_extras(year),
     ), status
 
 
@@ -159,15 +171,38 @@ def defaults():
     return redirect(url_for("contingents.index", jaar=year), code=303)
 
 
+@blueprint.post("/contingenten/bevestigen")
+@roles_required(*MANAGERS)
+@contingent_manager_required
+def confirm():
+    """Confirm the year's provisional contingents as they stand."""
+    form = YearForm()
+    year = _year(form.jaar.data)
+    if not form.validate():
+        abort(400)
+    try:
+        confirm_contingents(db_session(), year=year, actor=current_actor())
+    except Conflict:
+        flash(_("Voor %(year)s zijn er geen voorlopige contingenten om te bevestigen.",
+                year=year), "error")
+    else:
+        flash(_("De contingenten voor %(year)s zijn bevestigd.", year=year), "success")
+    return redirect(url_for("contingents.index", jaar=year), code=303)
+
+
 @blueprint.get("/contingent")
 @roles_required("care_provider")
 def own():
     """Show the care provider's own contingent for a year."""
     session, actor = db_session(), current_actor()
     year = _year(request.args.get("jaar"))
+    if year == today().year:  # no tick ran yet this year: divide it provisionally now
+        ensure_year_contingents(session, year=year)
     rows = [r for r in contingent_rows(session, actor=actor, year=year)
             if r.care_provider_id == actor.organisation_id]
     changes = [c for c in contingent_changes(session, actor=actor, year=year)
                if c.care_provider_id == actor.organisation_id]
     return render_template("contingents/own.html", year=year, rows=rows, changes=changes,
-                           manager=sees_every_provider(actor))
+                           manager=sees_every_provider(actor),
+                           provisional=is_provisional(session, year),
+                           **contingent_extras(year, own=True))

@@ -2,8 +2,8 @@
 
 Each is a POST with a CSRF token that calls one service; letting asks once more first
 (web/confirmation.py). A refused transition or a
-concurrent change is flashed and the dwelling page shown again; a wrong field is shown at
-the field with status 422.
+concurrent change is flashed and the dwelling page shown again; a refused form goes back to
+the dwelling page with its input and its errors at the fields (web/form_return.py).
 """
 
 from flask import flash, redirect, url_for
@@ -13,6 +13,8 @@ from matching.queries.dwellings import dwelling_detail
 from matching.services.dwellings import release_dwelling, submit_dwelling, withdraw_dwelling
 from matching.services.errors import Conflict, NotFound, ValidationFailed
 from matching.services.leases import let_dwelling
+from matching.services.student_complexes import StudentComplexFull
+from matching.services.submission_peaks import NoAgreements
 from matching.vocabulary import DwellingState
 from matching.web import confirm_messages, db_session
 from matching.web.auth import current_actor, roles_required
@@ -21,6 +23,7 @@ from matching.web.dwelling_forms import LetForm, WithdrawForm
 from matching.web.dwellings import FIELD_MESSAGES, blueprint, render_dwelling
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.form_return import send_back
 from matching.web.i18n import quarter as quarter_label
 from matching.workflow.engine import TransitionNotAllowed
 
@@ -29,6 +32,26 @@ _REFUSED = (TransitionNotAllowed, Conflict)
 
 def _back(dwelling_id: int):
     return redirect(url_for("dwellings.show", dwelling_id=dwelling_id))
+
+
+def _complex_full(dwelling_id: int, error: StudentComplexFull):
+    """Say which student complex is at its cap, with its numbers (reason student_complex_cap)."""
+    share = error.share
+    flash(_("Studentencomplex %(code)s zit aan het maximum: %(let)d van de %(units)d "
+            "zelfstandige woningen zijn verhuurd aan bijzondere doelgroepen, hoogstens "
+            "%(cap)d (%(pct)s%%) mag.", code=share.code, let=share.let, units=share.units,
+            cap=share.cap, pct=share.pct_text), "error")
+    return render_dwelling(dwelling_id, status=422)
+
+
+def _refused(dwelling_id: int, name: str, form: WithdrawForm | LetForm):
+    """Back to the dwelling page with the refused form's input and errors (form_return.py)."""
+    back = send_back(form, name, url_for("dwellings.show", dwelling_id=dwelling_id))
+    if back is not None:
+        return back
+    if isinstance(form, WithdrawForm):
+        return render_dwelling(dwelling_id, withdraw_form=form, status=422)
+    return render_dwelling(dwelling_id, let_form=form, status=422)
 
 
 @blueprint.post("/corporatie/woningen/<int:dwelling_id>/voordragen")
@@ -40,6 +63,13 @@ def submit(dwelling_id: int):
     except _REFUSED as error:
         flash(describe(error), "error")
         return render_dwelling(dwelling_id, status=409)
+    except NoAgreements:
+        flash(_("Deze woning kan niet worden voorgedragen: uw organisatie heeft geen "
+                "prestatieafspraken over voorrangsgroepen. Bied de woning aan via WoningNet."),
+              "error")
+        return render_dwelling(dwelling_id, status=422)
+    except StudentComplexFull as error:
+        return _complex_full(dwelling_id, error)
     flash(_("De woning is voorgedragen aan Het Vierde Huis en telt mee voor %(quarter)s.",
             quarter=quarter_label(dwelling.quarter)), "success")
     return _back(dwelling_id)
@@ -51,7 +81,7 @@ def withdraw(dwelling_id: int):
     """Withdraw a dwelling that is not yet matched, with a reason."""
     form = WithdrawForm()
     if not form.validate_on_submit():
-        return render_dwelling(dwelling_id, withdraw_form=form, status=422)
+        return _refused(dwelling_id, "withdraw", form)
     try:
         withdraw_dwelling(db_session(), dwelling_id=dwelling_id, reason=form.reason.data or "",
                           actor=current_actor())
@@ -60,7 +90,7 @@ def withdraw(dwelling_id: int):
         return render_dwelling(dwelling_id, status=409)
     except ValidationFailed as error:
         show_service_errors(form, error, FIELD_MESSAGES)
-        return render_dwelling(dwelling_id, withdraw_form=form, status=422)
+        return _refused(dwelling_id, "withdraw", form)
     flash(_("De woning is ingetrokken."), "success")
     return _back(dwelling_id)
 
@@ -84,7 +114,7 @@ def let(dwelling_id: int):
     """Let a dwelling whose offer the client accepted: the lease starts, the client is housed."""
     form = LetForm()
     if not form.validate_on_submit():
-        return render_dwelling(dwelling_id, let_form=form, status=422)
+        return _refused(dwelling_id, "let", form)
     if not is_confirmed():
         detail = dwelling_detail(db_session(), actor=current_actor(), dwelling_id=dwelling_id)
         if detail.dwelling.state == DwellingState.OFFER_ACCEPTED:
@@ -95,9 +125,11 @@ def let(dwelling_id: int):
     except _REFUSED as error:
         flash(describe(error), "error")
         return render_dwelling(dwelling_id, status=409)
+    except StudentComplexFull as error:
+        return _complex_full(dwelling_id, error)
     except ValidationFailed as error:
         show_service_errors(form, error, FIELD_MESSAGES)
-        return render_dwelling(dwelling_id, let_form=form, status=422)
+        return _refused(dwelling_id, "let", form)
     except NotFound:
         # The dwelling is ours (checked by the service first) but lost its matched client.
         flash(_("Er is geen gekozen kandidaat meer voor deze woning."), "error")

@@ -122,6 +122,13 @@ class DwellingForm(FlaskForm):
     has_lift = BooleanField(_l("Er is een lift"))
     accessible = BooleanField(_l("Toegankelijk voor een rolstoel"))
     senior_label = BooleanField(_l("Seniorenlabel (55+)"))
+    self_contained = BooleanField(_l("Zelfstandige woning"), default=True)
+    student_complex = StringField(
+        _l("Studentencomplex (SSH)"),
+        validators=[*_schema("student_complex"),
+                    Regexp(r"^\s*([A-Za-z0-9][A-Za-z0-9 ._/-]*)?\s*$",
+                           message=_l("Gebruik letters, cijfers, spaties en . _ / -."))],
+    )
     designation = SelectField(
         _l("Bestemming"), default="uitstroom",
         choices=choices(DESIGNATION_LABELS),
@@ -142,6 +149,7 @@ class DwellingForm(FlaskForm):
             if value is not None or info.is_required():
                 data[name] = value  # an empty optional field takes the schema's default
         data["complex_code"] = (data.get("complex_code") or "").strip() or None
+        data["student_complex"] = (data.get("student_complex") or "").strip() or None
         data["earmarked_care_provider_ids"] = list(data.get("earmarked_care_provider_ids") or [])
         return data
 

@@ -30,6 +30,7 @@ from matching.web.choices import choices
 from matching.web.dwelling_forms import DwellingForm, LetForm, WithdrawForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
+from matching.web.form_return import restore_errors, returned_name, take_back
 from matching.web.i18n import quarter as quarter_label
 from matching.web.page_helpers import page_args, today
 from matching.workflow import allowed_triggers
@@ -159,20 +160,31 @@ def render_dwelling(
     """The dwelling page, with a failed action's form (and its errors) when there is one."""
     detail = dwelling_detail(db_session(), actor=current_actor(), dwelling_id=dwelling_id)
     dwelling = detail.dwelling
+    failed = withdraw_form or let_form  # a refused form heads the page's error summary
+    extra = {"form": failed} if failed is not None and failed.errors else {}
     if let_form is None:
         let_form = LetForm(formdata=None, lease_type=dwelling.lease_type)
     return render_template(
         "dwellings/show.html", detail=detail, dwelling=dwelling,
         allowed=allowed_triggers(dwelling), action=ActionForm(),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None), let_form=let_form,
-        lease_id=lease_id_of_dwelling(db_session(), dwelling_id),
+        lease_id=lease_id_of_dwelling(db_session(), dwelling_id), **extra,
     ), status
 
 
 @blueprint.get("/corporatie/woningen/<int:dwelling_id>")
 @roles_required("corporation")
 def show(dwelling_id: int):
-    """Show one dwelling: its facts, rounds, history and what can be done now."""
+    """Show one dwelling: its facts, rounds, history and what can be done now; a withdrawal
+    or letting refused just now comes back with its input and errors (form_return.py)."""
+    name = returned_name()
+    if name in ("withdraw", "let") and (kept := take_back(str(name))) is not None:
+        data, errors = kept
+        if name == "withdraw":
+            withdraw = restore_errors(WithdrawForm(formdata=data), errors)
+            return render_dwelling(dwelling_id, withdraw_form=withdraw)
+        let = restore_errors(LetForm(formdata=data), errors)
+        return render_dwelling(dwelling_id, let_form=let)
     return render_dwelling(dwelling_id)
 
 

@@ -175,6 +175,7 @@ TRIGGER_LABELS = {
     "accept_offer": _l("aanbod geaccepteerd"),
     "decline_offer": _l("aanbod afgeslagen"),
     "cancel": _l("annuleren"),
+    "house_in_place": _l("instellingswoning omgeklapt registreren"),
 }
 
 # Events in a history that the system or another party causes, beyond the triggers a user
@@ -185,6 +186,7 @@ EVENT_LABELS = {
     "reopen": _l("terug naar Het Vierde Huis voor een nieuwe ronde"),
     "refuse_offer": _l("aanbod geweigerd"),
     "house": _l("gehuisvest"),
+    "house_in_place": _l("gehuisvest: instellingswoning omgeklapt"),
     "due": _l("evaluatie komt eraan"),
     "approach_end": _l("einde komt in zicht"),
     "escalate": _l("over de beslistermijn"),

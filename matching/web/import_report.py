@@ -27,6 +27,8 @@ COLUMN_LABELS = {
     "senior_label": _l("seniorenlabel"),
     "designation": _l("bestemming"),
     "lease_type": _l("soort huurcontract"),
+    "self_contained": _l("zelfstandig"),
+    "student_complex": _l("studentencomplex"),
     "available_from": _l("beschikbaar vanaf"),
     "earmarked_care_provider_ids": _l("gereserveerd voor zorgaanbieders"),
     "reference": _l("referentie"),
@@ -41,6 +43,9 @@ COLUMN_LABELS = {
     "flip_lease_ok": _l("akkoord omklapcontract"),
     "support_confirmed": _l("begeleiding bevestigd"),
     "registered_on": _l("aanmelddatum"),
+    "hotel_stay_since": _l("in corporatiehotel sinds"),
+    "hotel_kind": _l("corporatiehotel"),
+    "origin_municipality": _l("gemeente van herkomst"),
 }
 
 _PATTERNS = {
@@ -48,6 +53,8 @@ _PATTERNS = {
     "designation": _l("Schrijf uitstroom of instroom."),
     "lease_type": _l("Schrijf direct, flip of campus."),
     "reference": _l("Alleen letters, cijfers en . _ / -, zonder spaties."),
+    "hotel_kind": _l("Schrijf single (alleenstaanden) of family (gezinshotel)."),
+    "student_complex": _l("Gebruik letters, cijfers, spaties en . _ / -."),
 }
 
 _REFERENCES = {
@@ -57,6 +64,11 @@ _REFERENCES = {
     "target_group": _l("'%(value)s' is geen bekende doelgroep."),
     "reference": _l("Uw organisatie gebruikt deze referentie al."),
     "earmarked_care_provider_ids": _l("'%(value)s' is geen zorgaanbieder."),
+    "origin_municipality": _l("'%(value)s' is geen Utrecht of U16-gemeente."),
+    "hotel_kind": _l("Het corporatiehotel past niet bij dit huishouden of deze doelgroep "
+                     "('%(value)s')."),
+    "hotel_stay_since": _l("Alleen voor de doelgroep corporatiehotel, en daar verplicht; "
+                           "niet in de toekomst ('%(value)s')."),
 }
 
 

@@ -28,6 +28,7 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.confirmation import Confirmation, ask_confirmation, is_confirmed
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed
@@ -63,21 +64,37 @@ def index():
     )
 
 
-def _render_show(lease_id: int, forms: dict[str, FlaskForm], status: int = 200):
+def _render_show(lease_id: int, forms: dict[str, FlaskForm], status: int = 200,
+                 failed: FlaskForm | None = None):
+    """The lease page; a refused action form (`failed`) also heads the page's error summary."""
     session = db_session()
     detail = lease_detail(session, lease_id=lease_id, actor=current_actor(), today=today())
     current, limit = extension_window(session, detail.row.lease)
+    extra = {"form": failed} if failed is not None else {}
     return render_template(
         "leases/show.html", detail=detail, lease=detail.row.lease, forms=forms,
-        review_now=current, review_limit=limit,
+        review_now=current, review_limit=limit, **extra,
     ), status
+
+
+def _refused(lease_id: int, name: str, forms: dict[str, FlaskForm]):
+    """Back to the lease page with the refused form's input and errors (form_return.py)."""
+    back = send_back(forms[name], name, url_for(".show", lease_id=lease_id))
+    return back if back is not None else _render_show(lease_id, forms, 422, forms[name])
 
 
 @blueprint.get("/huurcontracten/<int:lease_id>")
 @roles_required(*ROLES)
 def show(lease_id: int):
-    """Show one lease: its dates, parties, history, transfer requests and the actions allowed."""
-    return _render_show(lease_id, action_forms())
+    """Show one lease: its dates, parties, history, transfer requests and the actions allowed;
+    an action form refused just now comes back with its input and errors."""
+    forms = action_forms()
+    name = returned_name()
+    if name in forms and (kept := take_back(name)) is not None:
+        data, errors = kept
+        forms[name] = restore_errors(type(forms[name])(formdata=data, prefix=name), errors)
+        return _render_show(lease_id, forms, failed=forms[name])
+    return _render_show(lease_id, forms)
 
 
 def _act(lease_id: int, name: str, call: Callable[[Any], Any], done: str,
@@ -87,7 +104,7 @@ def _act(lease_id: int, name: str, call: Callable[[Any], Any], done: str,
     forms = action_forms(name)
     form = forms[name]
     if not form.validate():
-        return _render_show(lease_id, forms, 422)
+        return _refused(lease_id, name, forms)
     if ask is not None and not is_confirmed():
         detail = lease_detail(db_session(), lease_id=lease_id, actor=current_actor(),
                               today=today())
@@ -101,7 +118,7 @@ def _act(lease_id: int, name: str, call: Callable[[Any], Any], done: str,
                              today=today()).row.lease
         current, limit = extension_window(session, lease)
         show_service_errors(form, error, service_messages(lease.start_on, current, limit))
-        return _render_show(lease_id, forms, 422)
+        return _refused(lease_id, name, forms)
     except (TransitionNotAllowed, Conflict) as error:
         flash(describe(error), "error")
         return _render_show(lease_id, action_forms(), 409)
@@ -125,7 +142,8 @@ def transfer(lease_id: int):
     """Transfer (omklap) a flip lease: the client becomes the tenant from a date."""
     return _act(lease_id, "transfer", lambda form: service.transfer_lease(
         db_session(), lease_id=lease_id, on=form.on.data, actor=current_actor(),
-    ), _("Het contract is omgeklapt: de cliënt is nu de huurder."))
+    ), _("Het contract is omgeklapt: de cliënt is nu de huurder."),
+        ask=confirm_messages.transfer_lease)
 
 
 @blueprint.post("/huurcontracten/<int:lease_id>/beeindigen")

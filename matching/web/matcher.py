@@ -16,10 +16,12 @@ from matching.queries.matcher import (
 from matching.queries.matcher_clients import referrals as referral_list
 from matching.services.clients import approve_client
 from matching.services.errors import Conflict, ValidationFailed
+from matching.services.hotels import clients_due_one_time_offer
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import service_error_texts
+from matching.web.hotel_offers import one_time_offers
 from matching.web.i18n import short_date
 from matching.web.matcher_dwelling import dwelling, propose
 from matching.web.matcher_forms import SERVICE_MESSAGES, ApproveForm, QueueFilterForm
@@ -51,7 +53,8 @@ def queue():
         wijk=form.wijk.data or None, order=form.sorteer.data or "oudste",
         page=number, per_page=size,
     )
-    return render_template("matcher/queue.html", queue=found, form=form)
+    return render_template("matcher/queue.html", queue=found, form=form,
+                           one_time_offers=len(clients_due_one_time_offer(session, today())))
 
 
 @blueprint.get("/matcher/aanmeldingen")
@@ -104,6 +107,8 @@ blueprint.add_url_rule("/matcher/woningen/<int:dwelling_id>", "dwelling", dwelli
 blueprint.add_url_rule("/matcher/woningen/<int:dwelling_id>/voorstellen", "propose", propose,
                        methods=["POST"])
 blueprint.add_url_rule("/matcher/aanbiedingen", "offers", offers, methods=["GET"])
+blueprint.add_url_rule("/matcher/eenmalig-aanbod", "one_time_offers", one_time_offers,
+                       methods=["GET"])
 blueprint.add_url_rule("/matcher/aanbiedingen/<int:dwelling_id>", "offer", offer,
                        methods=["GET", "POST"])
 blueprint.add_url_rule("/matcher/rondes/<int:proposal_id>", "round", round_page,

@@ -19,6 +19,7 @@ from matching.queries.matcher_clients import (
 )
 from matching.queries.requeue_cause import requeue_cause
 from matching.services.errors import Conflict, ValidationFailed
+from matching.services.hotels import clients_due_one_time_offer
 from matching.services.matching import dry_run, suggest_for_dwelling
 from matching.services.proposals import propose_candidates
 from matching.web import db_session
@@ -40,6 +41,7 @@ RULE_LABELS = {
     "rejected_before": _l("eerder afgewezen of afgeslagen voor deze woning"),
     "designation": _l("fase of omklapcontract past niet"),
     "household": _l("huishouden te groot"),
+    "housing_benefit": _l("geen recht op huurtoeslag (jongeren)"),
     "affordability": _l("huur boven hun grens"),
     "needs": _l("behoeften niet vervuld"),
     "senior_label": _l("te jong voor het seniorenlabel"),
@@ -123,6 +125,7 @@ def _render(dwelling_id: int, form: ProposeForm, status: int = 200):
         exclusions=_exclusion_sentence(suggestions) if suggestions else "",
         history=dwelling_history(session, dwelling_id),
         reasons={r.code: r for r in candidate_reasons(session)},
+        one_time_offer_ids={c.id for c in clients_due_one_time_offer(session, today())},
         requeued=requeue_sentence(requeue_cause(session, dwelling_id)),
     ), status
 

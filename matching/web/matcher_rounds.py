@@ -27,6 +27,7 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
+from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import long_date
 from matching.web.page_helpers import today
 from matching.workflow import TransitionNotAllowed
@@ -71,17 +72,33 @@ def _messages(latest: date) -> dict[str, Message]:
     return {"deadline": deadline, "reason": str(REASON_REQUIRED)}
 
 
-def _render(proposal_id: int, forms: dict[str, FlaskForm], status: int = 200):
+def _render(proposal_id: int, forms: dict[str, FlaskForm], status: int = 200,
+            failed: FlaskForm | None = None):
+    """The round page; a refused form (`failed`) also heads the page's error summary."""
     session, day = db_session(), today()
     view = round_to_escalate(session, actor=current_actor(), proposal_id=proposal_id, today=day)
+    extra = {"form": failed} if failed is not None else {}
     return render_template("matcher/round.html", view=view, forms=forms,
-                           latest=latest_extended_deadline(session, day)), status
+                           latest=latest_extended_deadline(session, day), **extra), status
+
+
+def _refused(proposal_id: int, name: str, forms: dict[str, FlaskForm]):
+    """Back to the round page with the refused form's input and errors (form_return.py)."""
+    back = send_back(forms[name], name, url_for("matcher.round", proposal_id=proposal_id))
+    return back if back is not None else _render(proposal_id, forms, 422, forms[name])
 
 
 @roles_required(Role.MATCHER)
 def round_page(proposal_id: int):
-    """Show a round with what the agency can do about it: extend the deadline or cancel."""
-    return _render(proposal_id, _forms())
+    """Show a round with what the agency can do about it: extend the deadline or cancel; a
+    form refused just now comes back with its input and errors."""
+    forms = _forms()
+    name = returned_name()
+    if name in forms and (kept := take_back(name)) is not None:
+        data, errors = kept
+        forms[name] = restore_errors(type(forms[name])(formdata=data, prefix=name), errors)
+        return _render(proposal_id, forms, failed=forms[name])
+    return _render(proposal_id, forms)
 
 
 def _refusal(proposal_id: int, name: str, error: TransitionNotAllowed) -> str:
@@ -104,13 +121,13 @@ def _act(proposal_id: int, name: str, call: Callable[[Any], Proposal],
     forms = _forms(name)
     form = forms[name]
     if not form.validate():
-        return _render(proposal_id, forms, 422)
+        return _refused(proposal_id, name, forms)
     try:
         proposal = call(form)
     except ValidationFailed as error:
         latest = latest_extended_deadline(db_session(), today())
         show_service_errors(form, error, _messages(latest))
-        return _render(proposal_id, forms, 422)
+        return _refused(proposal_id, name, forms)
     except TransitionNotAllowed as error:
         flash(_refusal(proposal_id, name, error), "error")
         return _render(proposal_id, _forms(), 409)

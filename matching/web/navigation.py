@@ -20,6 +20,8 @@ MENUS = {
         ("leases.index", _l("Huurcontracten")),
         ("dashboard.index", _l("Dashboard")),
         ("steering_inputs.index", _l("Invoer stuurcijfers")),
+        ("supply.supply_report", _l("Geschikt aanbod")),
+        ("year_plan.index", _l("Jaarplanning")),
     ],
     "care_provider": [
         ("clients.index", _l("Cliënten")),
@@ -29,12 +31,14 @@ MENUS = {
     "analyst": [
         ("reports.index", _l("Kerncijfers")),
         ("dashboard.index", _l("Dashboard")),
+        ("supply.supply_report", _l("Geschikt aanbod")),
     ],
     "admin": [
         ("admin.users", _l("Gebruikers")),
         ("admin.organisations", _l("Organisaties")),
         ("admin.reason_codes", _l("Redencodes")),
         ("admin.year_parameters", _l("Jaarparameters")),
+        ("year_plan.index", _l("Jaarplanning")),
         ("steering_inputs.index", _l("Invoer stuurcijfers")),
     ],
 }

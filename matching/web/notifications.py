@@ -41,11 +41,15 @@ SUBJECT_PAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("lease", Role.CORPORATION): ("leases.show", "lease_id"),
     ("lease", Role.CARE_PROVIDER): ("leases.show", "lease_id"),
     ("lease", Role.MATCHER): ("leases.show", "lease_id"),
+    # A year's provisional contingents: the contingents page (this year's).
+    ("quarter", Role.MATCHER): ("contingents.index", ""),
+    ("quarter", Role.CARE_PROVIDER): ("contingents.index", ""),
 }
 
 # A kind whose page is not its subject's usual one: the agency records the answer to an
 # offer on the offer's page.
-KIND_PAGES: dict[tuple[str, str], str] = {("offer_overdue", Role.MATCHER): "matcher.offer"}
+KIND_PAGES: dict[tuple[str, str], str] = {("offer_overdue", Role.MATCHER): "matcher.offer",
+                                          ("submission_peak", Role.MATCHER): "supply.release"}
 
 
 def subject_url(row: NotificationRow, role: str) -> str:

@@ -2,7 +2,8 @@
 
 A round page shows per candidate only what the decision needs, and every candidate shown
 is written to the access log (queries/proposals.py). Accept or reject is one POST per
-candidate through `decide_candidate`; accepting asks once more (web/confirmation.py).
+candidate through `decide_candidate`; accepting and rejecting ask once more
+(web/confirmation.py).
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -21,6 +22,7 @@ from matching.web.confirmation import ask_confirmation, is_confirmed
 from matching.web.dwelling_forms import RejectForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
+from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import label
 from matching.web.page_helpers import page_args, today
 from matching.workflow.engine import TransitionNotAllowed
@@ -67,26 +69,67 @@ def render_round(proposal_id: int, *, failed: RejectForm | None = None, status: 
         else:
             forms[client_id] = _reject_form(client_id, view.reasons)
     undecided = view.proposal.state in (ProposalState.OPEN, ProposalState.OVERDUE)
+    extra = {"form": failed} if failed is not None else {}  # heads the error summary
     return render_template("proposals/show.html", view=view, forms=forms,
-                           undecided=undecided), status
+                           undecided=undecided, **extra), status
 
 
-def _ask_to_accept(proposal_id: int, client_id: int):
-    """The confirmation page for accepting a pending candidate; None lets the service refuse."""
+def _refused(proposal_id: int, client_id: int, form: RejectForm):
+    """Back to the round page with the refused rejection's input and errors (form_return.py)."""
+    back = send_back(form, f"k{client_id}", url_for("proposals.show", proposal_id=proposal_id))
+    return back if back is not None else render_round(proposal_id, failed=form, status=422)
+
+
+def _returned_rejection() -> RejectForm | None:
+    """A rejection refused just now, rebuilt with its input and errors for the round page."""
+    name = returned_name() or ""
+    if not (name.startswith("k") and name[1:].isdigit()):
+        return None
+    if (kept := take_back(name)) is None:
+        return None
+    data, errors = kept
+    form = _reject_form(int(name[1:]), landlord_reasons(db_session()), formdata=data)
+    form.client_id.data = name[1:]
+    return restore_errors(form, errors)
+
+
+def _pending(proposal_id: int, client_id: int):
+    """The round and its pending candidate `client_id`; None when the round is decided or the
+    client is no pending candidate of it (the service then refuses in words)."""
     view = round_for_decision(db_session(), actor=current_actor(), proposal_id=proposal_id,
                               today=today())
     item = next((i for i in view.candidates if i.candidate.client_id == client_id), None)
     undecided = view.proposal.state in (ProposalState.OPEN, ProposalState.OVERDUE)
     if item is None or not undecided or item.candidate.state != "pending":
         return None
+    return view, item
+
+
+def _ask_to_accept(proposal_id: int, client_id: int):
+    """The confirmation page for accepting a pending candidate; None lets the service refuse."""
+    if (found := _pending(proposal_id, client_id)) is None:
+        return None
+    view, item = found
     return ask_confirmation(confirm_messages.accept_candidate(view, item, today()))
+
+
+def _ask_to_reject(proposal_id: int, client_id: int, form: RejectForm):
+    """The confirmation page for rejecting a pending candidate; None lets the service refuse."""
+    if (found := _pending(proposal_id, client_id)) is None:
+        return None
+    view, item = found
+    reason = next((r for r in view.reasons if r.code == form.reason_code.data), None)
+    if reason is None or (reason.needs_motivation and not (form.motivation.data or "").strip()):
+        return None  # the service says at the field what is missing: nothing to confirm yet
+    return ask_confirmation(confirm_messages.reject_candidate(view, item, form))
 
 
 @blueprint.get("/corporatie/voorstellen/<int:proposal_id>")
 @roles_required("corporation")
 def show(proposal_id: int):
-    """Show one round: per candidate what the decision needs, and accept or reject."""
-    return render_round(proposal_id)
+    """Show one round: per candidate what the decision needs, and accept or reject; a
+    rejection refused just now comes back with its input and errors."""
+    return render_round(proposal_id, failed=_returned_rejection())
 
 
 @blueprint.post("/corporatie/voorstellen/<int:proposal_id>/besluit")
@@ -105,7 +148,10 @@ def decide(proposal_id: int):
         form = _reject_form(client_id, landlord_reasons(session), formdata=request.form)
         form.client_id.data = str(client_id)
         if not form.validate():
-            return render_round(proposal_id, failed=form, status=422)
+            return _refused(proposal_id, client_id, form)
+        if not is_confirmed() and (
+                asked := _ask_to_reject(proposal_id, client_id, form)) is not None:
+            return asked
     elif decision != "accept":
         flash(_("Kies accepteren of afwijzen."), "error")
         return render_round(proposal_id, status=422)
@@ -125,7 +171,7 @@ def decide(proposal_id: int):
             flash(_("Deze kandidaat hoort niet bij deze ronde."), "error")
             return render_round(proposal_id, status=422)
         show_service_errors(form, error, FIELD_MESSAGES)
-        return render_round(proposal_id, failed=form, status=422)
+        return _refused(proposal_id, client_id, form)
     if decision == "accept":
         flash(_("De kandidaat is gekozen. Het Vierde Huis doet het eenmalige aanbod; de "
                 "andere kandidaten gaan terug naar de wachtrij."), "success")

@@ -122,6 +122,9 @@ COLUMNS: dict[str, Any] = {
     "total_lettings": _l("Totaal verhuringen"),
     "pct": _l("Aandeel voorrang (%)"),
     "guideline_pct": _l("Richtlijn (%)"),
+    "tolerance_pct": _l("Toegestane afwijking (procentpunten)"),
+    "deviation_pct": _l("Afwijking van de richtlijn (procentpunten)"),
+    "deviates": _l("Afwijking gemeld"),
     # the verdeelbesluit
     "total_places": _l("Plaatsen in het verdeelbesluit"),
     "requested_from_corporations": _l("Gevraagd van de corporaties"),

@@ -28,6 +28,7 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import quarter as quarter_label
 from matching.web.page_helpers import today
 from matching.web.report_format import RUNG_NAMES, rung_label
@@ -176,8 +177,26 @@ def _number_text(value: Any) -> str:
 @blueprint.get("/stuurcijfers")
 @roles_required(*ENTERING)
 def index():
-    """Show the year's total lettings per quarter and the statushouder half-years' rungs."""
-    return _page(_year(request.args.get("jaar")))
+    """Show the year's total lettings per quarter and the statushouder half-years' rungs; a
+    form refused just now comes back with its input and errors (form_return.py)."""
+    year = _year(request.args.get("jaar"))
+    name = returned_name()
+    if name in ("lettings", "rung") and (kept := take_back(str(name))) is not None:
+        data, errors = kept
+        if name == "lettings":
+            return _page(year, lettings=restore_errors(LettingsForm(formdata=data), errors))
+        return _page(year, rung=restore_errors(RungForm(formdata=data), errors))
+    return _page(year)
+
+
+def _refused(year: int, name: str, form: LettingsForm | RungForm):
+    """Back to the page of `year` with the refused form's input and errors."""
+    back = send_back(form, name, url_for("steering_inputs.index", jaar=year))
+    if back is not None:
+        return back
+    if isinstance(form, LettingsForm):
+        return _page(year, lettings=form, status=422)
+    return _page(year, rung=form, status=422)
 
 
 def _changed_entries(form: LettingsForm, year: int) -> dict[str, tuple[Any, str]]:
@@ -213,7 +232,7 @@ def save_lettings():
     year = _year(form.jaar.data)
     form.jaar.data = str(year)
     if not form.validate():
-        return _page(year, lettings=form, status=422)
+        return _refused(year, "lettings", form)
     entries = _changed_entries(form, year)
     if not entries:
         flash(_("Er is niets gewijzigd."), "info")
@@ -223,7 +242,7 @@ def save_lettings():
     except ValidationFailed as error:
         fields = {_field_of(name): problem for name, problem in error.fields.items()}
         show_service_errors(form, ValidationFailed(fields), _lettings_messages())
-        return _page(year, lettings=form, status=422)
+        return _refused(year, "lettings", form)
     except Conflict as error:
         flash(describe(error), "error")
         return _page(year, lettings=form, status=409)
@@ -244,7 +263,7 @@ def save_rung():
     form = RungForm()
     year = _year(request.form.get("jaar"))
     if not form.validate():
-        return _page(year, rung=form, status=422)
+        return _refused(year, "rung", form)
     try:
         row = set_statushouder_rung(
             db_session(), half=form.half.data or "", rung=_rung_value(form.rung.data),
@@ -256,11 +275,11 @@ def save_rung():
                       high=RUNGS.stop - 1),
             "note": _note_problem,
         })
-        return _page(year, rung=form, status=422)
+        return _refused(year, "rung", form)
     except NotFound:
         form.half.errors = [*form.half.errors,
                             _("Voor dit halfjaar is geen taakstelling bekend.")]
-        return _page(year, rung=form, status=422)
+        return _refused(year, "rung", form)
     except Conflict as error:
         flash(describe(error), "error")
         return _page(year, rung=form, status=409)

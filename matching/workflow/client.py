@@ -36,6 +36,12 @@ TRANSITIONS: list[dict[str, Any]] = [
         ],
         "dest": S.WITHDRAWN,
     },
+    # The institution dwelling the client lives in is flipped to a regular lease in the
+    # client's name (services.leases.register_institution_flip): housed where it lives,
+    # without a round; not while a round or an accepted offer is under way.
+    {"trigger": "house_in_place",
+     "source": [S.REGISTERED, S.WAITING, S.ON_HOLD, S.OFFER_REFUSED], "dest": S.HOUSED,
+     "after": "housed_in_place"},
 ]
 
 
@@ -49,6 +55,13 @@ class ClientAdapter(Adapter):
         """Start the waiting clock at approval, or at the referral's date when HVH says so."""
         since = event.kwargs.get("waiting_since")
         self.row.waiting_since = since or local_date(event.kwargs["now"])
+
+
+    def housed_in_place(self, event: EventData) -> None:
+        """A client housed in place before it was ever approved did not wait in the queue:
+        its wait starts and ends on the day of the flip (`on`)."""
+        if self.row.waiting_since is None:
+            self.row.waiting_since = event.kwargs.get("on") or local_date(event.kwargs["now"])
 
 
 def record_change(row: Client, *, actor: Any, trigger: str, fields: list[str] | None) -> None:
@@ -65,5 +78,5 @@ def record_change(row: Client, *, actor: Any, trigger: str, fields: list[str] | 
 
 MACHINE = build_machine([s.value for s in S], TRANSITIONS)
 WORKFLOW = Workflow("client", MACHINE, ClientAdapter, ClientEvent, "client_id",
-                    on_change=record_change)
+                    on_change=record_change, unlisted=frozenset({"house_in_place"}))
 register(Client, WORKFLOW)

@@ -62,6 +62,10 @@ class Workflow:
     # names of the fields that changed (None: the whole new row); the client's machine
     # writes them to the access log.
     on_change: Callable[..., None] | None = None
+    # Triggers only a service fires as part of a larger act (the client housed in place by
+    # an institution flip): valid, but not offered in a row's allowed_triggers, which lists
+    # the steps of the workflow as product.md describes it.
+    unlisted: frozenset[str] = frozenset()
 
     def check(self, trigger: str, adapter: Adapter, kwargs: dict[str, Any]) -> bool:
         """Return whether `trigger` may fire now (state and guards) without firing it."""
@@ -119,7 +123,8 @@ def allowed_triggers(row: Any, *, now: datetime | None = None) -> list[str]:
     workflow = workflow_for(row)
     adapter = workflow.adapter(row)
     kwargs = {"now": now or utcnow(), "actor": None}
-    return [name for name in workflow.machine.events if workflow.check(name, adapter, kwargs)]
+    return [name for name in workflow.machine.events
+            if name not in workflow.unlisted and workflow.check(name, adapter, kwargs)]
 
 
 def require_trigger(row: Any, trigger: str, *, now: datetime | None = None) -> None:

@@ -1,5 +1,7 @@
 """Bearer tokens, roles, the error envelope and the OpenAPI document."""
 
+import re
+
 import pytest
 from sqlmodel import Session
 
@@ -135,7 +137,7 @@ def test_every_contract_operation_is_in_the_document(api):
         # Added in version 1.1.
         ("GET", "/notifications"), ("POST", "/notifications/{notification_id}/read"),
         ("GET", "/reports/balance/{year}"), ("GET", "/reports/statushouders/{half}"),
-        ("GET", "/reports/allocation/{year}"),
+        ("GET", "/reports/allocation/{year}"), ("POST", "/leases/institution"),
     }
     assert contract <= operations, contract - operations
 
@@ -149,5 +151,6 @@ def test_the_reference_page_for_people_lists_every_operation(api):
         for method in item:
             assert f"<code>{method.upper()} {path}</code>" in page
     assert page.count("<h1>") == 1
-    assert page.count("<table>") == page.count("<caption>")
+    tables = len(re.findall(r"<table[\s>]", page))
+    assert tables > 0 and tables == page.count("<caption>")
     assert "cdn" not in page.lower() and "<script" not in page.split("</head>")[1]

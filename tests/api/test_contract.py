@@ -73,6 +73,8 @@ def test_a_lease_carries_its_dates_type_state_and_history_with_offsets(api, worl
             "history"} <= set(found)
     assert found["type"] == "flip"
     assert DATE.match(found["start"]) and DATE.match(found["review_on"])
+    # A let flip lease has its creation in its history at least.
+    assert found["history"], "a lease without history"
     assert all(TIMESTAMP.match(event["at"]) for event in found["history"])
 
 

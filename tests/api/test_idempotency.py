@@ -50,6 +50,10 @@ def test_the_key_on_another_path_is_another_request(api, world):
     other = api.post(f"/api/v1/dwellings/{dwelling.id}/submit", as_="corporation",
                      headers=key("k"))
     assert other.status_code == 422
+    assert "Idempotency-Key" in error_of(other)["fields"]
+    # Refused, not replayed as a submit: the dwelling is still a draft.
+    world.session.expire_all()
+    assert world.session.get(Dwelling, dwelling.id).state == "draft"
 
 
 def test_a_repeated_transition_answers_200_again_instead_of_409(api, world):

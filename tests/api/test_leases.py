@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
+from matching.models import Lease, LeaseEvent
 from matching.vocabulary import utcnow
 from matching.workdays import local_date
 from tests.api.conftest import error_of
@@ -70,11 +72,19 @@ def test_the_landlord_transfers_a_due_flip_lease_to_the_client(api, world):
     assert (transferred["transferred_on"], transferred["tenant_care_provider_id"]) == (on, None)
 
 
-def test_the_agency_may_transfer_too(api, world):
+def test_the_agency_may_transfer_too(api, world, reference, users):
     lease = world.lease(due=True)
-    response = api.post(f"/api/v1/leases/{lease.id}/transfer",
-                        {"on": local_date(utcnow()).isoformat()}, as_="matcher")
+    on = local_date(utcnow()).isoformat()
+    response = api.post(f"/api/v1/leases/{lease.id}/transfer", {"on": on}, as_="matcher")
     assert response.status_code == 200
+    assert (response.get_json()["state"], response.get_json()["transferred_on"]) == (
+        "transferred", on)
+    # Written, and in the matcher's name.
+    reference.expire_all()
+    assert reference.get(Lease, lease.id).state == "transferred"
+    event = reference.exec(select(LeaseEvent).where(LeaseEvent.lease_id == lease.id,
+                                                    LeaseEvent.trigger == "transfer")).one()
+    assert (event.to_state, event.actor_user_id) == ("transferred", users["matcher"].id)
 
 
 @pytest.mark.parametrize("role", ("care_provider", "analyst"))

@@ -66,6 +66,10 @@ def test_bijlage5_from_submission_to_omklap_through_the_pages(browser: Browser, 
         group.get_by_label("Reden van afwijzen").select_option("liveability_complex")
         group.get_by_label("Toelichting").fill("Complex heeft al veel begeleide huurders")
         group.get_by_role("button", name=f"Kandidaat {number} afwijzen").click()
+        # Rejecting asks once more, saying what will happen.
+        expect(corporation.get_by_role("list").filter(has_text="wordt afgewezen voor")
+               ).to_contain_text("Marshallaan 3, Utrecht")
+        corporation.get_by_role("button", name=f"Ja, kandidaat {number} afwijzen").click()
         _status(corporation).to_contain_text("afgewezen")
     _status(corporation).to_contain_text("Alle kandidaten zijn afgewezen")
 
@@ -115,6 +119,8 @@ def test_bijlage5_from_submission_to_omklap_through_the_pages(browser: Browser, 
     corporation.get_by_role("link", name=re.compile("Marshallaan 3")).first.click()
     corporation.get_by_label("Omklap per").fill("2029-01-01")
     corporation.get_by_role("button", name="Contract omklappen").click()
+    expect(corporation.locator("main")).to_contain_text("is de cliënt zelf de huurder")
+    corporation.get_by_role("button", name="Ja, contract omklappen").click()
     expect(corporation.locator("main")).to_contain_text("omgeklapt")
     agency.goto(f"/clienten/{clients[3].id}")
     expect(agency.locator("main")).to_contain_text("gehuisvest")

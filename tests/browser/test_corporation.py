@@ -88,6 +88,8 @@ def test_a_corporation_submits_a_dwelling_decides_on_its_round_and_lets_it(page:
     rejection.get_by_label("Reden van afwijzen").select_option("area_concentration")
     rejection.get_by_label("Toelichting").fill("Portiek heeft al veel begeleide huurders")
     rejection.get_by_role("button", name="Kandidaat 1 afwijzen").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kandidaat 1 afwijzen voor")
+    page.get_by_role("button", name="Ja, kandidaat 1 afwijzen").press("Enter")
     expect(page.get_by_role("status")).to_contain_text("De kandidaat is afgewezen.")
     expect(page.locator("main")).to_contain_text("Portiek heeft al veel begeleide huurders")
     page.get_by_role("button", name="Kandidaat 2 accepteren").press("Enter")

@@ -1,7 +1,7 @@
 """Every main page of every role on a phone (390 px) and on a laptop (1366 px): the page never
 scrolls sideways (a wide table scrolls inside its own region instead) and axe finds nothing
-serious. One site and one sign-in per role keep the run short; all problems are reported at
-once, so one run shows every page that needs work."""
+moderate or worse. One site and one sign-in per role keep the run short; all problems are
+reported at once, so one run shows every page that needs work."""
 
 from collections.abc import Iterator
 

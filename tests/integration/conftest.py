@@ -16,3 +16,18 @@ def pg_url() -> str:
     with Session(get_engine(url), expire_on_commit=False) as session:
         load_reference(session)
     return url
+
+
+@pytest.fixture
+def migrated_pg_url() -> str:
+    """A fresh PostgreSQL schema built by the migrations (not by the models), with the
+    reference data: a race decided by an index or constraint that only the models declare
+    would pass on a `create_all` schema and fail in production."""
+    from matching.migrations import upgrade
+
+    assert conftest.POSTGRES_URL
+    url = conftest._reset_postgres(conftest.POSTGRES_URL, create=False)
+    upgrade(url)
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        load_reference(session)
+    return url

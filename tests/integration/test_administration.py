@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from matching.models import Organisation, ReasonCode, YearParameter
+from matching.models import Client, ClientEvent, Organisation, ReasonCode, YearParameter
 from matching.parameters import year_parameters
 from matching.queries.admin import organisations_page, parameter_overview, users_page
 from matching.services import administration as admin
@@ -20,6 +20,7 @@ from matching.services.users import (
     set_user_active,
 )
 from tests.factories import make_user
+from tests.world import World
 
 
 @pytest.fixture
@@ -122,6 +123,16 @@ def test_an_added_reason_code_can_be_used_in_decisions(reference, administrator)
         actor=administrator,
     )
     assert reason_code_of_kind(reference, "no_garden", "candidate") is not None
+    # A client declines the offer with it, and the decline records the new code.
+    world = World(reference)
+    dwelling, client = world.matched()
+    world.answer(dwelling, "declined", reason_code="no_garden", valid=True)
+    reference.expire_all()
+    assert reference.get(Client, client.id).state == "waiting"
+    event = reference.exec(select(ClientEvent).where(ClientEvent.client_id == client.id,
+                                                     ClientEvent.trigger == "decline_offer")
+                           ).one()
+    assert event.data["reason_code"] == "no_garden"
 
 
 def test_a_reason_code_must_be_new_well_formed_and_labelled(reference, administrator):

@@ -27,6 +27,12 @@ pytestmark = pytest.mark.skipif(
 NOW = datetime(2019, 9, 2, 10, tzinfo=UTC)
 
 
+@pytest.fixture
+def pg_url(migrated_pg_url: str) -> str:
+    """The races run on the schema the migrations build, as production's is."""
+    return migrated_pg_url
+
+
 def race(url: str, *calls: Callable[[Session], Any]) -> list[Any]:
     """Run each call in its own thread and session, released at the same moment; a refusal
     (Conflict, TransitionNotAllowed) is an outcome, anything else or a hung thread fails."""

@@ -35,6 +35,12 @@ pytestmark = pytest.mark.skipif(
 LOCK_PAUSE = 0.3  # seconds after each row lock: longer than the two threads' start apart
 
 
+@pytest.fixture
+def pg_url(migrated_pg_url: str) -> str:
+    """The races run on the schema the migrations build, as production's is."""
+    return migrated_pg_url
+
+
 @contextmanager
 def slow_row_locks(url: str) -> Iterator[None]:
     """Pause after every statement that takes row locks, while the block runs."""

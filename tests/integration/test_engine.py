@@ -174,7 +174,7 @@ def dwelling_facts_of(dwelling: Dwelling, earmark_ids: set[int],
         has_lift=dwelling.has_lift, accessible=dwelling.accessible,
         senior_label=dwelling.senior_label, designation=dwelling.designation,
         lease_type=dwelling.lease_type, earmarked_care_provider_ids=frozenset(earmark_ids),
-        rejected_client_ids=frozenset(rejected_ids),
+        rejected_client_ids=frozenset(rejected_ids), self_contained=dwelling.self_contained,
     )
 
 
@@ -215,6 +215,7 @@ class DwellingSpec:
     designation: str
     lease_type: str
     earmarks: tuple[str, ...]
+    self_contained: bool = True
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,8 @@ class WorldSpec:
 # Rents on and around every passend-toewijzen limit of 2019 and 2022.
 _EDGES = [Decimal(v) + Decimal(d) for v in ("424.44", "597.30", "640.14", "442.46", "633.25",
                                              "678.66") for d in ("-0.01", "0", "0.01")]
+# The young-adult net rent (250) without and with the example housing benefit (188).
+_EDGES += [Decimal(v) + Decimal(d) for v in ("250", "438") for d in ("-0.01", "0", "0.01")]
 _INCOMES = [22699, 22700, 22701, 30824, 30825, 30826]
 
 
@@ -260,6 +263,7 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
         lease_type=st.sampled_from(("direct", "flip", "campus")),
         earmarks=often((), st.lists(st.sampled_from(PROVIDERS), min_size=1, max_size=2,
                                     unique=True).map(tuple)),
+        self_contained=often(True, st.just(False), 2),
     ))
     other_phase = "instroom" if dwelling.designation == "uitstroom" else "uitstroom"
     client = st.builds(
@@ -269,7 +273,7 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
         phase=often(dwelling.designation, st.just(other_phase), 5),
         adults=often(1, st.integers(1, 2)),
         children=often(0, st.integers(0, 4)),
-        age=st.one_of(st.integers(18, 80), st.sampled_from((22, 23, 54, 55))),
+        age=st.one_of(st.integers(18, 80), st.sampled_from((17, 18, 19, 22, 23, 54, 55))),
         income=st.one_of(st.integers(9000, 40000), st.sampled_from(_INCOMES)),
         needs=often((), st.sets(st.sampled_from(NEEDS), min_size=1, max_size=2).map(
             lambda s: tuple(sorted(s)))),
@@ -305,6 +309,7 @@ def build(session: Session, world: WorldSpec) -> Built:
         earmarks=spec.earmarks, wijk=spec.wijk, rooms=spec.rooms, floor_area_m2=spec.area,
         rent=spec.rent, floor=spec.floor, has_lift=spec.lift, accessible=spec.accessible,
         senior_label=spec.senior, designation=spec.designation, lease_type=spec.lease_type,
+        self_contained=spec.self_contained,
     )
     clients, rejected = [], set()
     for c in world.clients:

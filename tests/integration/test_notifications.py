@@ -366,7 +366,10 @@ def test_every_kind_has_a_message_in_both_languages_naming_no_unknown_parameter(
     params = {"round_no": 2, "address": "Oudegracht 12", "deadline": "2019-12-31",
               "corporation": "Portaal", "outcome_nl": "x", "outcome_en": "x", "days": 20,
               "lease_id": 7, "review_on": "2021-09-01", "end_on": "2024-09-01",
-              "wished_on": "2021-10-01", "care_provider": "Lister"}
+              "wished_on": "2021-10-01", "care_provider": "Lister",
+              "year": 2026, "task": 385, "base_year": 2025,
+              "count": 140, "project": "Defensieterrein", "providers": "Leger des Heils",
+              "capacity": 92}
     assert len(KINDS) >= 12
     for kind in KINDS:
         for language in ("nl", "en"):

@@ -91,6 +91,50 @@ def test_the_municipality_never_sees_a_count_of_fewer_than_five_clients(quarter_
     assert lister["housed"] is None and lister["suppressed"]
 
 
+def _a_few_waiting(session: Session, users: dict, organisation: str, group: str,
+                   count: int) -> None:
+    """`count` clients of `organisation` in `group`, approved before the quarter."""
+    provider = make_user(session, organisation, "care_provider")
+    for _ in range(count):
+        client = register_client(session, data=ClientData(target_group=group), actor=provider,
+                                 now=at(date(2019, 4, 1)))
+        approve_client(session, client_id=client.id, actor=users["matcher"],
+                       now=at(date(2019, 4, 3)))
+
+
+@pytest.mark.parametrize("few", [1, 4])
+def test_a_group_with_one_to_four_waiting_is_hidden_from_the_municipality_with_its_waits(
+        quarter_with_one_letting, few):
+    session, users = quarter_with_one_letting
+    _a_few_waiting(session, users, "De Tussenvoorziening", "wonen_na_detentie", few)
+    analyst = quarter_report(session, quarter="2019Q3", actor=users["analyst"])
+    matcher = quarter_report(session, quarter="2019Q3", actor=users["matcher"])
+
+    # The matcher sees the count and the waits; the analyst sees neither, nor the median or
+    # share that would let the count be worked out.
+    group = next(r for r in matcher["waiting"] if r["target_group"] == "wonen_na_detentie")
+    assert (group["waiting"], group["suppressed"]) == (few, False)
+    assert group["median_days"] is not None and group["p90_days"] is not None
+    assert group["share_past_three_months"] is not None
+    hidden = next(r for r in analyst["waiting"] if r["target_group"] == "wonen_na_detentie")
+    assert hidden["suppressed"] is True
+    assert (hidden["waiting"], hidden["median_days"], hidden["p90_days"],
+            hidden["share_past_three_months"]) == (None, None, None, None)
+    # The group of six stays visible to both.
+    shown = next(r for r in analyst["waiting"] if r["target_group"] == ClientData()["target_group"])
+    assert (shown["waiting"], shown["suppressed"]) == (6, False)
+    assert shown["median_days"] is not None
+
+    # The same per care provider: De Tussenvoorziening has only these few.
+    per_provider = {r["care_provider"]: r for r in analyst["waiting_per_care_provider"]}
+    assert per_provider["De Tussenvoorziening"]["suppressed"] is True
+    assert per_provider["De Tussenvoorziening"]["waiting"] is None
+    assert per_provider["De Tussenvoorziening"]["median_days"] is None
+    assert (per_provider["Lister"]["waiting"], per_provider["Lister"]["suppressed"]) == (6, False)
+    matcher_rows = {r["care_provider"]: r for r in matcher["waiting_per_care_provider"]}
+    assert matcher_rows["De Tussenvoorziening"]["waiting"] == few
+
+
 def test_a_care_provider_may_not_read_the_report(quarter_with_one_letting):
     session, users = quarter_with_one_letting
     with pytest.raises(PermissionDenied):

@@ -1,7 +1,7 @@
 """Each rule and refusal of the services, on SQLite and (when configured) PostgreSQL.
 
 After every refusal the test checks that nothing was half-written: every workflow row keeps
-its state and no event row was added, both as the database holds it (a fresh session) and as
+every field and no event row was added, both as the database holds it (a fresh session) and as
 the caller's session holds it (a caller that goes on with the same session must not commit
 half of a refused change).
 """
@@ -71,14 +71,20 @@ _LOG_MODELS = (DwellingEvent, ClientEvent, ProposalEvent, CandidateEvent, LeaseE
                Notice, Notification, OutboxMail)
 
 
+def _value(value: Any) -> Any:
+    """One spelling of a moment, whether read back naive (SQLite) or held aware."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
 def _snapshot(session: Session) -> dict[str, Any]:
     picture: dict[str, Any] = {}
     for model in _WORKFLOW_MODELS:
+        # Whole rows: a refused change must not leave even one field edited.
         rows = session.exec(select(model)).all()
-        picture[model.__tablename__] = sorted((row.id, row.state) for row in rows)  # type: ignore[attr-defined]
-    picture["matched_client"] = sorted(
-        (d.id, d.matched_client_id) for d in session.exec(select(Dwelling)).all()
-    )
+        picture[model.__tablename__] = sorted(
+            repr(sorted((k, _value(v)) for k, v in row.model_dump().items())) for row in rows)
     for model in _LOG_MODELS:
         picture[model.__tablename__] = session.exec(
             select(func.count()).select_from(model)

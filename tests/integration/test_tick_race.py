@@ -24,6 +24,12 @@ pytestmark = pytest.mark.skipif(
 TICK = datetime(2020, 1, 14, 9, tzinfo=UTC)
 
 
+@pytest.fixture
+def pg_url(migrated_pg_url: str) -> str:
+    """The races run on the schema the migrations build, as production's is."""
+    return migrated_pg_url
+
+
 def _due_world(url: str) -> None:
     """Five rounds past their deadline and a flip lease within a month of its review."""
     with Session(get_engine(url), expire_on_commit=False) as session:

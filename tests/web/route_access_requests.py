@@ -73,6 +73,9 @@ def page_form(objects: Objects, values: Params, token: str) -> dict[str, str]:
         "reference": "GEWIJZIGD-1", "target_group": "mobw_uitstroom", "adults": "1",
         "children": "0", "birth_year": "1985", "annual_income": "16000",
         "registered_on": "2019-06-01",
+        # an institution dwelling flipped (the client's page), a City Deal nomination
+        "corporation_id": str(objects.mitros.organisation_id), "start": objects.today.isoformat(),
+        "nominated_on": objects.today.isoformat(),
         # the administrator's forms
         "name": "Gewijzigd", "label_nl": "Gewijzigd", "label_en": "Changed",
         "csrf_token": token,

@@ -141,7 +141,8 @@ def test_a_role_that_does_not_fit_the_organisation_is_shown_at_the_role_field(
     response = _new_user(signed_in("admin"), reference, role="matcher")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    error = re.search(r'<p class="form-error" id="role-error">([^<]+)</p>', page)
+    error = re.search(
+        r'<div class="utrecht-form-field-error-message[^"]*" id="role-error">([^<]+)</div>', page)
     assert error, "no error at the role field"
     assert "past niet bij een corporatie" in error.group(1)
     assert "corporatie, beheerder" in error.group(1)
@@ -181,19 +182,27 @@ def test_a_deactivated_users_next_request_is_sent_to_sign_in(signed_in, users, r
     assert token.revoked_at is not None  # the API no longer takes their token either
 
 
-def test_a_reactivated_user_can_sign_in_again(app, signed_in, users):
+def test_a_reactivated_user_can_sign_in_again(app, signed_in, users, reference):
     admin = signed_in("admin")
     _post_action(admin, f"/beheer/gebruikers/{users['analyst'].id}/deactiveren")
+    # The deactivation took: the row says so and the sign-in is refused.
+    reference.expire_all()
+    assert reference.get(User, users["analyst"].id).active is False
+    assert sign_in(app.test_client(), users["analyst"]).status_code == 401
     _post_action(admin, f"/beheer/gebruikers/{users['analyst'].id}/activeren")
+    reference.expire_all()
+    assert reference.get(User, users["analyst"].id).active is True
     assert sign_in(app.test_client(), users["analyst"]).status_code == 302
 
 
-def test_an_administrator_cannot_deactivate_themselves(signed_in, users):
+def test_an_administrator_cannot_deactivate_themselves(signed_in, users, reference):
     admin = signed_in("admin")
     response = _post_action(admin, f"/beheer/gebruikers/{users['admin'].id}/deactiveren")
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "U kunt uzelf niet deactiveren." in page
     assert admin.get("/beheer/gebruikers").status_code == 200
+    reference.expire_all()
+    assert reference.get(User, users["admin"].id).active is True
 
 
 def test_a_reset_password_makes_the_old_one_fail_and_the_new_one_work(app, signed_in, users):

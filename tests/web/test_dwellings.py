@@ -16,6 +16,7 @@ from tests.corporation_data import offer_accepted, open_round
 from tests.factories import DwellingData
 from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
+from tests.web.returning import returned
 
 
 def _form(**changes):
@@ -208,7 +209,7 @@ def test_withdrawing_needs_a_reason_shown_at_the_field(reference, signed_in, dra
     path = f"/corporatie/woningen/{draft.id}"
     token = csrf_token(client, path)
     response = client.post(f"{path}/intrekken", data={"csrf_token": token, "reason": ""})
-    assert response.status_code == 422
+    response = returned(client, response, path)
     assert 'id="reason-error">Dit veld is verplicht.' in response.get_data(as_text=True)
     assert _fresh(reference, draft.id).state == "draft"
     response = client.post(f"{path}/intrekken",
@@ -246,7 +247,7 @@ def test_a_flip_lease_without_the_providers_consent_is_refused_at_the_field(refe
     response = client.post(f"{path}/verhuren", data={
         "csrf_token": csrf_token(client, path), "lease_start": "2026-02-01",
         "lease_type": "flip", "bevestigd": "ja"})
-    assert response.status_code == 422
+    response = returned(client, response, path)
     assert 'id="lease_type-error">De zorgaanbieder heeft niet ingestemd' in response.get_data(
         as_text=True)
     assert _fresh(reference, made.dwelling.id).state == "offer_accepted"
@@ -261,7 +262,7 @@ def test_a_lease_start_outside_this_century_is_refused_at_the_field(reference, u
     path = f"/corporatie/woningen/{made.dwelling.id}"
     response = client.post(f"{path}/verhuren", data={
         "csrf_token": csrf_token(client, path), "lease_start": start, "lease_type": lease_type})
-    assert response.status_code == 422
+    response = returned(client, response, path)
     assert "Kies een datum tussen 2000 en 2099." in response.get_data(as_text=True)
     assert _fresh(reference, made.dwelling.id).state == "offer_accepted"
     assert _count(reference, Lease) == 0

@@ -35,6 +35,8 @@ from tests.factories import ClientData, DwellingData
 from tests.web.conftest import ROLE_ORGANISATIONS
 
 USERS = tuple(ROLE_ORGANISATIONS)  # corporation, other_corporation, matcher, ...
+MIN_PAGES_OPENED = 10  # each user's pages that answered 200 in the sweep below
+MIN_PAGES_SHOWING_CLIENTS = 4  # of them that showed clients (matcher, care provider)
 
 # Who may open a kind of page: 200 for these users, 404 for those of another organisation
 # of the same role; every other user's role may not use the page at all (403).
@@ -300,14 +302,18 @@ def test_no_page_shows_a_client_it_should_not_or_without_logging_the_read(
         elif not ANY_PARAMETER.search(rule):
             urls.append(rule)
     unlogged, foreign = [], []
+    opened = {user: 0 for user in USERS}
+    showing = {user: 0 for user in USERS}
     for user in USERS:
         for url in urls:
             before = _last_log_id(session)
             response = browsers[user].get(url)
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
+            opened[user] += 1
             html = response.get_data(as_text=True)
             shown = _clients_shown(html, clients)
+            showing[user] += bool(shown)
             logged = {client for reader, client in _logged_since(session, before)
                       if reader == users[user].id}
             if shown - logged:
@@ -316,6 +322,11 @@ def test_no_page_shows_a_client_it_should_not_or_without_logging_the_read(
                         if not _may_see(users[user], by_id[i])]
             if user == "other_corporation":
                 foreign += [(url, user, a) for a in world.addresses if a in html]
+    # The sweep looked at pages, not at refusals only: every user opened many, and those who
+    # may see clients saw them on several (a page is skipped unless it answered 200).
+    assert all(n >= MIN_PAGES_OPENED for n in opened.values()), str(opened)
+    assert all(showing[u] >= MIN_PAGES_SHOWING_CLIENTS for u in USERS
+               if u in ("matcher", "care_provider")), showing
     assert not unlogged, "pages that show clients without logging the read " + (
         "(address, user, client ids):\n" + "\n".join(map(str, unlogged)))
     assert not foreign, "pages that show another organisation's clients or dwellings " + (

@@ -81,7 +81,7 @@ def test_a_landlord_cannot_find_a_lease_by_a_client_reference_it_was_never_shown
     page = signed_in("corporation").get(f"/huurcontracten?q={wanted}").get_data(as_text=True)
     assert _listed(page) == []
     assert "Geen huurcontracten gevonden" in page
-    assert '<label class="form-label" for="q">Adres</label>' in page
+    assert '<label class="utrecht-form-label" for="q">Adres</label>' in page
 
 
 def test_a_search_by_reference_is_written_to_the_access_log(reference, users, signed_in,

@@ -16,6 +16,7 @@ from matching.workdays import local_date
 from tests.factories import ClientData, DwellingData
 from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
+from tests.web.returning import returned
 
 
 def at(year: int, month: int, day: int) -> datetime:
@@ -141,9 +142,10 @@ def test_the_tenant_extends_the_review_with_a_reason(reference, signed_in, lease
 
 def test_an_extension_beyond_twelve_months_is_refused_at_the_date_field(reference, signed_in,
                                                                        lease):
-    response = _post(signed_in("care_provider"), lease, "verlengen",
+    browser = signed_in("care_provider")
+    response = _post(browser, lease, "verlengen",
                      {"review_on": "2023-01-01", "reason": "nog niet klaar"})
-    assert response.status_code == 422
+    response = returned(browser, response, f"/huurcontracten/{lease.id}")
     page = response.get_data(as_text=True)
     assert 'id="extend-review_on-error"' in page and "uiterlijk 01-09-2022" in page
     assert _fresh(reference, lease).state == "review_due"
@@ -151,10 +153,11 @@ def test_an_extension_beyond_twelve_months_is_refused_at_the_date_field(referenc
 
 def test_an_extension_without_reason_is_refused_at_the_reason_field(reference, signed_in,
                                                                     lease):
-    response = _post(signed_in("care_provider"), lease, "verlengen",
-                     {"review_on": "2022-06-01", "reason": ""})
-    assert response.status_code == 422
-    assert 'id="extend-reason-error"' in response.get_data(as_text=True)
+    browser = signed_in("care_provider")
+    response = _post(browser, lease, "verlengen", {"review_on": "2022-06-01", "reason": ""})
+    page = returned(browser, response, f"/huurcontracten/{lease.id}").get_data(as_text=True)
+    assert 'id="extend-reason-error"' in page
+    assert 'value="2022-06-01"' in page  # the date typed is kept
     assert _fresh(reference, lease).state == "review_due"
 
 
@@ -163,7 +166,14 @@ def test_an_extension_without_reason_is_refused_at_the_reason_field(reference, s
 
 @pytest.mark.parametrize("role", ["corporation", "matcher"])
 def test_the_landlord_or_the_matcher_transfers_the_lease(reference, signed_in, lease, role):
-    response = _post(signed_in(role), lease, "omklappen", {"on": "2021-10-01"})
+    browser = signed_in(role)
+    asked = _post(browser, lease, "omklappen", {"on": "2021-10-01"})
+    said = confirmation_text(asked)
+    assert "Vanaf 1 oktober 2021 is de cliënt zelf de huurder van Teststraat" in said
+    assert "stapt uit het contract" in said
+    assert f'href="/huurcontracten/{lease.id}"' in asked.get_data(as_text=True)  # the way back
+    assert _fresh(reference, lease).state == "review_due"
+    response = confirm(browser, asked)
     assert response.status_code == 302
     changed = _fresh(reference, lease)
     assert (changed.state, changed.transferred_on, changed.tenant_care_provider_id) == (
@@ -173,7 +183,7 @@ def test_the_landlord_or_the_matcher_transfers_the_lease(reference, signed_in, l
 def test_the_landlord_ends_the_lease_with_date_and_reason(reference, signed_in, lease):
     browser = signed_in("corporation")
     response = _post(browser, lease, "beeindigen", {"on": "2021-12-31", "reason": ""})
-    assert response.status_code == 422
+    response = returned(browser, response, f"/huurcontracten/{lease.id}")
     assert 'id="end-reason-error"' in response.get_data(as_text=True)
     asked = _post(browser, lease, "beeindigen", {"on": "2021-12-31", "reason": "opgezegd"})
     said = confirmation_text(asked)
@@ -239,16 +249,16 @@ def test_a_second_transfer_request_is_refused_while_one_is_open(reference, signe
     assert "Omklap aanvragen" not in browser.get(f"/huurcontracten/{lease.id}").get_data(
         as_text=True)
     response = _post(browser, lease, "omklap-aanvragen", {"wished_on": _soon()})
-    assert response.status_code == 422
+    response = returned(browser, response, f"/huurcontracten/{lease.id}", summary=False)
     assert "er loopt al een aanvraag" in response.get_data(as_text=True)
     count = reference.exec(select(func.count()).select_from(LeaseTransferRequest)).one()
     assert count == 1
 
 
 def test_a_wished_date_in_the_past_is_refused_at_its_field(signed_in, lease):
-    response = _post(signed_in("care_provider"), lease, "omklap-aanvragen",
-                     {"wished_on": "2020-01-01"})
-    assert response.status_code == 422
+    browser = signed_in("care_provider")
+    response = _post(browser, lease, "omklap-aanvragen", {"wished_on": "2020-01-01"})
+    response = returned(browser, response, f"/huurcontracten/{lease.id}")
     assert 'id="request-wished_on-error"' in response.get_data(as_text=True)
 
 

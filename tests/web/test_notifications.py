@@ -25,6 +25,7 @@ from matching.workdays import local_date
 from tests.corporation_data import Round, open_round
 from tests.matcher_setup import submitted_dwelling
 from tests.web.conftest import csrf_token, sign_in
+from tests.web.returning import returned
 
 
 def _round(session: Session, users: dict[str, User], address: str, *, days_ago: int = 0,
@@ -314,14 +315,15 @@ def test_a_deadline_beyond_the_limit_or_without_a_reason_is_refused_at_the_field
     calendar = year_parameters(reference, latest.year).calendar
     too_late = calendar.add_working_days(latest, 1)
 
+    page_path = f"/matcher/rondes/{late_round.proposal.id}"
     response = _extend(matcher, late_round.proposal.id, too_late)
-    assert response.status_code == 422
+    response = returned(matcher, response, page_path)
     page = response.get_data(as_text=True)
-    assert re.search(r'<p class="form-error" id="extend-deadline-error">Kies een datum na '
-                     r"vandaag en uiterlijk", page)
+    assert re.search(r'<div class="utrecht-form-field-error-message[^"]*" '
+                     r'id="extend-deadline-error">Kies een datum na vandaag en uiterlijk', page)
 
     response = _extend(matcher, late_round.proposal.id, latest, reason="")
-    assert response.status_code == 422
+    response = returned(matcher, response, page_path)
     assert 'id="extend-reason-error">Geef een reden op.' in response.get_data(as_text=True)
     _fresh(reference)
     assert reference.get(Proposal, late_round.proposal.id).original_deadline is None
@@ -350,7 +352,7 @@ def test_a_cancellation_without_a_reason_is_refused_at_the_field(reference, sign
     matcher = signed_in("matcher")
     path = f"/matcher/rondes/{late_round.proposal.id}"
     response = _post(matcher, f"{path}/annuleren", path, {"cancel-reason": "  "})
-    assert response.status_code == 422
+    response = returned(matcher, response, path)
     assert 'id="cancel-reason-error">' in response.get_data(as_text=True)
     _fresh(reference)
     assert reference.get(Proposal, late_round.proposal.id).state == "open"

@@ -10,6 +10,7 @@ from matching.vocabulary import utcnow
 from tests.corporation_data import Round, open_round
 from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
+from tests.web.returning import returned
 
 
 def _parties(users, corporation="corporation"):  # type: ignore[no-untyped-def]
@@ -149,9 +150,12 @@ def test_rejecting_with_a_reason_keeps_the_round_open_for_the_others(reference, 
 
 def test_a_rejection_without_a_reason_is_shown_at_the_field(reference, signed_in, own_round):
     first = own_round.clients[0]
-    response = _decide(signed_in("corporation"), own_round.proposal.id, client_id=first.id,
-                       decision="reject")
-    assert response.status_code == 422
+    browser = signed_in("corporation")
+    response = _decide(browser, own_round.proposal.id, client_id=first.id, decision="reject",
+                       **{f"k{first.id}-motivation": "Portiek is vol"})
+    response = returned(browser, response, f"/corporatie/voorstellen/{own_round.proposal.id}")
+    assert "Portiek is vol</textarea>" in response.get_data(as_text=True)  # the input kept
+    assert f'href="#k{first.id}-reason_code"' in response.get_data(as_text=True)
     assert f'id="k{first.id}-reason_code-error">Dit veld is verplicht.' in response.get_data(
         as_text=True)
     assert [c.state for c in _candidates(reference, own_round.proposal.id)] == [
@@ -162,9 +166,10 @@ def test_the_services_demand_for_a_motivation_is_shown_at_the_motivation_field(
     reference, signed_in, own_round
 ):
     first = own_round.clients[0]
-    response = _decide(signed_in("corporation"), own_round.proposal.id, client_id=first.id,
+    browser = signed_in("corporation")
+    response = _decide(browser, own_round.proposal.id, client_id=first.id,
                        decision="reject", **{f"k{first.id}-reason_code": "other"})
-    assert response.status_code == 422
+    response = returned(browser, response, f"/corporatie/voorstellen/{own_round.proposal.id}")
     page = response.get_data(as_text=True)
     assert (f'id="k{first.id}-motivation-error">Bij deze reden is een toelichting verplicht.'
             in page)
@@ -215,3 +220,40 @@ def test_a_decision_without_csrf_token_answers_400_and_changes_nothing(reference
     assert response.status_code == 400
     assert _fresh(reference, Proposal, own_round.proposal.id).state == "open"
 
+
+
+def test_rejecting_asks_once_more_and_says_what_happens(reference, signed_in, own_round):
+    first, second = own_round.clients
+    browser = signed_in("corporation")
+    asked = _decide(browser, own_round.proposal.id, client_id=first.id, decision="reject",
+                    bevestigd=None, **{f"k{first.id}-reason_code": "area_concentration",
+                                       f"k{first.id}-motivation": "Portiek is vol"})
+    said = confirmation_text(asked)
+    assert "Kandidaat 1 (" in said and "wordt afgewezen voor Kandidaatstraat 1, Utrecht" in said
+    assert "Toelichting: Portiek is vol" in said and "terug naar de wachtrij" in said
+    assert "Over de andere kandidaten (2) beslist u apart." in said
+    assert [c.state for c in _candidates(reference, own_round.proposal.id)] == [
+        "pending", "pending"]
+    assert confirm(browser, asked).status_code == 302
+    assert [c.state for c in _candidates(reference, own_round.proposal.id)] == [
+        "rejected", "pending"]
+    # the last candidate: the confirmation says the round closes without a match
+    asked = _decide(browser, own_round.proposal.id, client_id=second.id, decision="reject",
+                    bevestigd=None, **{f"k{second.id}-reason_code": "area_concentration"})
+    assert "de ronde sluit zonder match" in confirmation_text(asked)
+    assert _fresh(reference, Proposal, own_round.proposal.id).state == "open"
+    assert confirm(browser, asked).status_code == 302
+    assert _fresh(reference, Proposal, own_round.proposal.id).state == "rejected"
+
+
+def test_a_rejection_missing_its_motivation_is_not_asked_but_shown_at_the_field(
+    reference, signed_in, own_round
+):
+    first = own_round.clients[0]
+    browser = signed_in("corporation")
+    response = _decide(browser, own_round.proposal.id, client_id=first.id,
+                       decision="reject", bevestigd=None, **{f"k{first.id}-reason_code": "other"})
+    response = returned(browser, response, f"/corporatie/voorstellen/{own_round.proposal.id}")
+    assert 'name="bevestigd"' not in response.get_data(as_text=True)
+    assert f'id="k{first.id}-motivation-error"' in response.get_data(as_text=True)
+    assert _candidates(reference, own_round.proposal.id)[0].state == "pending"

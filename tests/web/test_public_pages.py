@@ -15,7 +15,7 @@ FOOTER_PAGES = {"/privacy": "Privacyverklaring", "/toegankelijkheid": "Toegankel
 
 
 def _footer_links(page: str) -> list[str]:
-    footer = re.search(r'<footer class="site-footer">(.*?)</footer>', page, re.S)
+    footer = re.search(r'<footer class="[^"]*\bsite-footer\b[^"]*">(.*?)</footer>', page, re.S)
     assert footer, "the page has no footer"
     return re.findall(r'href="([^"]+)"', footer.group(1))
 

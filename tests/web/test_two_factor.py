@@ -84,7 +84,7 @@ def test_the_enrolment_page_shows_the_secret_as_text_and_a_qr_code_and_asks_for_
     assert re.search(r'data-testid="secret">[A-Z2-7]{4}( [A-Z2-7]{4}){7}<', page)
     assert '<svg role="img" aria-labelledby="qr-title"' in page
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
-    assert '<label class="form-label" for="code">Code uit uw app</label>' in page
+    assert '<label class="utrecht-form-label" for="code">Code uit uw app</label>' in page
 
 
 def test_a_wrong_first_code_leaves_the_second_factor_off(signed_in, users):
@@ -118,9 +118,9 @@ def test_the_password_alone_opens_nothing_for_a_user_with_a_second_factor(client
 def test_the_code_step_asks_accessibly_for_a_code_or_a_recovery_code(client, users):
     _password_step(client, users["admin"])
     page = client.get("/aanmelden/code").get_data(as_text=True)
-    assert '<label class="form-label" for="code">Code uit uw app</label>' in page
+    assert '<label class="utrecht-form-label" for="code">Code uit uw app</label>' in page
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
-    assert '<label class="form-label" for="recovery_code">Herstelcode</label>' in page
+    assert '<label class="utrecht-form-label" for="recovery_code">Herstelcode</label>' in page
 
 
 def test_a_wrong_code_is_refused_and_the_user_stays_signed_out(client, users):

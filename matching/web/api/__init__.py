@@ -24,6 +24,7 @@ from matching.web.api import (
     reference,
     reports,
     steering,
+    supply,
 )
 from matching.web.api.auth import SECURITY_SCHEMES, authenticate, check_role
 from matching.web.api.body import check_body, check_query
@@ -37,7 +38,7 @@ PREFIX = "/api/v1"
 
 blueprint = APIBlueprint("api", __name__, url_prefix=PREFIX)
 for module in (reference, figures, dwellings, proposals, clients, leases, reports,
-               steering, notifications):
+               steering, notifications, supply):
     blueprint.register_api(module.blueprint)
 
 

@@ -5,16 +5,19 @@ from dataclasses import asdict
 from typing import Any, TypeVar
 
 from matching.paging import Page
+from matching.reports.citydeal import citydeal_year
 from matching.reports.contingent_counts import as_read_by, suppressed_below
 from matching.reports.period import Reader
 from matching.services.planning import contingent_overview, quarter_quotas
-from matching.vocabulary import Role
+from matching.services.provisional_contingents import ensure_year_contingents, is_provisional
+from matching.vocabulary import Role, utcnow
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api.auth import api_actor, roles
 from matching.web.api.common import resource
 from matching.web.api.schemas import PageQuery, QuarterPath, YearPath
 from matching.web.api.serializers import answer, page_of
+from matching.workdays import local_date
 
 blueprint = resource("figures", "Quotas per corporation and contingents per care provider")
 T = TypeVar("T")
@@ -43,11 +46,17 @@ def list_quotas(path: QuarterPath, query: PageQuery) -> Any:
 def list_contingents(path: YearPath, query: PageQuery) -> Any:
     """List contingent, proposed, housed, remaining per care provider (a provider: its own)."""
     actor = api_actor()
+    if path.year == local_date(utcnow()).year:  # no tick ran yet this year
+        ensure_year_contingents(db_session(), year=path.year)
     rows = contingent_overview(db_session(), path.year)
     if actor.role == Role.CARE_PROVIDER:
         rows = [row for row in rows if row.care_provider_id == actor.organisation_id]
     # The municipality sees no count of 1 to 4 clients, as in the reports.
     reader = Reader(role=actor.role, organisation_id=actor.organisation_id)
+    citydeal = None if actor.role == Role.CARE_PROVIDER else citydeal_year(
+        db_session(), year=path.year, as_of=local_date(utcnow()), reader=reader)
     return answer(page_of(out.ContingentPage, _page(as_read_by(reader, rows), query),
                           lambda row: out.ContingentOut(**asdict(row)), year=path.year,
-                          suppressed_below=suppressed_below(reader)))
+                          suppressed_below=suppressed_below(reader),
+                          citydeal=out.CityDealOut(**citydeal.as_dict()) if citydeal else None,
+                          provisional=is_provisional(db_session(), path.year)))

@@ -1,9 +1,11 @@
-"""Leases: list and read (the parties and the agency), transfer (omklap), extend, end."""
+"""Leases: list and read (the parties and the agency), transfer (omklap), extend, end, and
+register an institution dwelling flipped to a regular lease."""
 
 from typing import Any
 
 from matching.queries import api as queries
 from matching.queries.lists import leases_for
+from matching.services import institution_flips
 from matching.services import leases as service
 from matching.web import db_session
 from matching.web.api import responses as out
@@ -14,6 +16,7 @@ from matching.web.api.schemas import (
     EndBody,
     ExtendBody,
     IdempotencyHeader,
+    InstitutionFlipBody,
     LeasePath,
     LeaseQuery,
     TransferBody,
@@ -30,6 +33,18 @@ def list_leases(query: LeaseQuery) -> Any:
     found = leases_for(db_session(), actor=api_actor(), lease_type=query.type,
                        state=query.state, page=query.page, per_page=query.per_page)
     return to.answer(to.page_of(out.LeasePage, found, to.lease))
+
+
+@blueprint.post("/leases/institution", responses={201: out.LeaseOut})
+@roles("care_provider", "matcher")
+def register_institution_flip(body: InstitutionFlipBody, header: IdempotencyHeader) -> Any:
+    """Register an institution dwelling flipped to a regular lease for a client of the
+    provider (a care provider its own clients, the agency any); it counts toward the
+    provider's flip target of the year, in the quarter of `start`."""
+    lease = institution_flips.register_institution_flip(
+        db_session(), client_id=body.client_id, corporation_id=body.corporation_id,
+        address=body.address, wijk=body.wijk, start_on=body.start, actor=api_actor())
+    return to.answer(to.lease(lease), 201)
 
 
 @blueprint.get(ONE, responses={200: out.LeaseDetail})

@@ -11,6 +11,7 @@ from matching.reports.allocation import ALLOCATION_ROLES, allocation_report
 from matching.reports.balance import STEERING_ROLES, balance
 from matching.reports.build import REPORT_ROLES, json_default
 from matching.reports.export import to_csv, to_xlsx
+from matching.reports.statushouder_split import statushouder_split
 from matching.reports.statushouders import statushouder_half
 from matching.services.closing import close_quarter as close
 from matching.web import db_session
@@ -101,4 +102,9 @@ def get_balance_report(path: YearPath) -> Any:
 def get_statushouder_report(path: HalfPath) -> Any:
     """Return a statushouder half-year (like 2022H1): task, backlog, realised and rung."""
     figures = statushouder_half(db_session(), half=path.half, actor=api_actor())
-    return answer(out.StatushouderOut(**asdict(figures)))
+    split = statushouder_split(db_session(), figures)
+    return answer(out.StatushouderOut(
+        **asdict(figures), persons_per_dwelling=float(split.persons_per_dwelling),
+        dwellings_needed=split.dwellings_needed,
+        per_corporation=[out.CorporationDwellingsOut(**asdict(c))
+                         for c in split.per_corporation]))

@@ -89,6 +89,11 @@ class DwellingOut(Stateful):
     senior_label: bool
     designation: str
     lease_type: str
+    self_contained: bool = Field(
+        description="a zelfstandige woning; false for a room with shared facilities, "
+                    "which gets no housing benefit")
+    student_complex: str | None = Field(
+        description="code of the SSH student complex, for its cap on special groups")
     available_from: date
     earmarked_care_provider_ids: list[int]
     matched_client_id: int | None
@@ -163,6 +168,16 @@ class ClientOut(Stateful):
     support_confirmed: bool
     registered_on: date
     waiting_since: date | None
+    hotel_stay_since: date | None = Field(
+        description="(1.1) the day a stay in a corporation hotel began")
+    hotel_kind: str | None = Field(
+        description="(1.1) the corporation hotel: `single`, or `family` (at most three persons)")
+    origin_municipality: str | None = Field(
+        description="(1.1) the municipality the client comes from: Utrecht or a U16 "
+                    "municipality")
+    one_time_offer_due: bool = Field(
+        description="(1.1) twelve months in a corporation hotel without housing: the agency "
+                    "makes a one-time offer")
     erased_at: datetime | None = Field(
         description="when retention erased the personal fields of a client who left the "
                     "process (birth year, income, needs, districts, free texts)")
@@ -183,6 +198,7 @@ class LeaseOut(Stateful):
     lease_type: str = Field(description="the same as type")
     is_institution: bool
     address: str | None
+    wijk: str | None = Field(None, description="an institution dwelling's district; else empty")
     start: date
     review_on: date | None
     end_on: date | None
@@ -250,10 +266,35 @@ class ContingentOut(BaseModel):
         description="the contingent less the housed; null when the housed count is hidden")
 
 
+class CityDealOut(BaseModel):
+    """The City Deal contingent of a year: its own contingent, not a care provider's row
+    (matching.reports.citydeal says what is counted)."""
+
+    year: int
+    target: int | None = Field(description="places for target group citydeal in the year's "
+                                           "allocation targets (2019: 30; 2025: 12)")
+    source: str
+    nominated: int | None = Field(description="clients the Citydeal-overleg nominated in the "
+                                              "year up to today; " + _HIDDEN)
+    housed: int | None = Field(description="City Deal clients let a dwelling with a lease "
+                                           "starting in the year up to today; " + _HIDDEN)
+    housed_nominated: int | None = Field(description="of the housed, those nominated")
+    remaining: int | None
+    pct_of_target: float | None = Field(description="housed as a percentage of the target")
+    evaluated: bool = Field(description="the year has ended: `met` is the year-end verdict")
+    met: bool | None = Field(description="housed reached the target; null without a target")
+
+
 class ContingentPage(PageOf[ContingentOut]):
     year: int
     suppressed_below: int | None = Field(
         description="counts of clients below this are null for this reader (null: none are)")
+    citydeal: CityDealOut | None = Field(None, description=(
+        "the City Deal contingent of the year, beside the care providers' rows (null for a "
+        "care provider, and for a year without one)"))
+    provisional: bool = Field(False, description=(
+        "true while the year's contingents are the provisional division written on its first "
+        "day from the previous year's shares, until the contingent manager confirms them"))
 
 
 class AllocationGroupOut(BaseModel):
@@ -377,6 +418,11 @@ class ReportOut(BaseModel):
         "care_provider, target (null: none that year), in_period, year_to_date, per_quarter "
         "({Q1..Q4}), pct_of_target (one decimal); counted by the lease's start date "
         "([] for a corporation)"))
+    citydeal: dict[str, Any] | None = Field(None, description=(
+        "the City Deal contingent of the period's year up to as_of (its own contingent, "
+        "evaluated at the year end): year, target, source, nominated (by the "
+        "Citydeal-overleg), housed, housed_nominated, remaining, pct_of_target, evaluated, "
+        "met; null for a corporation and for a year without one"))
     spreading: list[dict[str, Any]] | None = Field(None, description=(
         "lettings per district: the ten Utrecht districts, then U16 municipalities with "
         "lettings: district, lettings, share_pct (of the period's lettings, one decimal), "
@@ -418,9 +464,16 @@ class BalanceOut(BaseModel):
     source: str = Field(description="where both figures come from, assumptions named")
 
 
+class CorporationDwellingsOut(BaseModel):
+    corporation_id: int
+    corporation: str
+    dwellings: int
+
+
 class StatushouderOut(BaseModel):
     """A statushouder half-year (matching.reports.statushouders says how the rung is read).
-    Persons, not dwellings; null where a figure is not known."""
+    Persons, not dwellings (except dwellings_needed and per_corporation); null where a
+    figure is not known."""
 
     half: str
     task: int
@@ -432,6 +485,11 @@ class StatushouderOut(BaseModel):
     backlog_end: int | None = Field(description="total - realised, not below 0")
     rung: int | None = Field(description="intervention-ladder rung (1-6) after the half-year")
     rung_note: str
+    # Added: the task in dwellings, split over the corporations (additive).
+    persons_per_dwelling: float = Field(description="the year parameter persons_per_dwelling")
+    dwellings_needed: int = Field(description="task / persons_per_dwelling, rounded up")
+    per_corporation: list[CorporationDwellingsOut] = Field(
+        description="dwellings_needed split by the corporation weights (largest remainder)")
 
 
 class SetByOut(BaseModel):

@@ -290,6 +290,18 @@ class ExtendBody(Body):
     reason: Reason
 
 
+class InstitutionFlipBody(Body):
+    """An institution dwelling flipped to a regular lease in the client's name."""
+
+    client_id: Id = Field(description="a client of the caller's care provider (the agency: any)")
+    corporation_id: Id = Field(description="the corporation that becomes the landlord")
+    address: Annotated[str, Field(min_length=1, max_length=200)]
+    wijk: Annotated[str, Field(min_length=1, max_length=60,
+                               description="one of the ten Utrecht districts or a U16 "
+                                           "municipality")]
+    start: Annotated[Day, Field(description="YYYY-MM-DD: the day the client became the tenant")]
+
+
 class EndBody(Body):
     on: Day
     reason: Reason

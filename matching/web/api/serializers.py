@@ -12,8 +12,10 @@ from matching.models import Candidate, Client, Dwelling, Lease, Proposal
 from matching.paging import Page
 from matching.queries.api import Round
 from matching.queries.notifications import NotificationRow
+from matching.services.hotels import one_time_offer_due as _offer_due
+from matching.vocabulary import utcnow
 from matching.web.api import responses as out
-from matching.workdays import UTRECHT
+from matching.workdays import UTRECHT, local_date
 from matching.workflow import allowed_triggers
 
 T = TypeVar("T")
@@ -65,6 +67,7 @@ def _dwelling_fields(row: Dwelling, earmarks: Sequence[int]) -> dict[str, Any]:
         floor_area_m2=row.floor_area_m2, rent=float(row.rent), floor=row.floor,
         has_lift=row.has_lift, accessible=row.accessible, senior_label=row.senior_label,
         designation=row.designation, lease_type=row.lease_type,
+        self_contained=row.self_contained, student_complex=row.student_complex,
         available_from=row.available_from, earmarked_care_provider_ids=list(earmarks),
         matched_client_id=row.matched_client_id, submitted_at=moment(row.submitted_at),
         quarter=row.quarter, created_at=_stamp(row.created_at), state=row.state,
@@ -139,7 +142,9 @@ def _client_fields(row: Client) -> dict[str, Any]:
         preferred_wijken=list(row.preferred_wijken or []), flip_lease_ok=row.flip_lease_ok,
         support_confirmed=row.support_confirmed, registered_on=row.registered_on,
         waiting_since=row.waiting_since, erased_at=moment(row.erased_at), state=row.state,
-        allowed_triggers=allowed_triggers(row),
+        allowed_triggers=allowed_triggers(row), hotel_stay_since=row.hotel_stay_since,
+        hotel_kind=row.hotel_kind, origin_municipality=row.origin_municipality,
+        one_time_offer_due=_offer_due(row, local_date(utcnow())),
     )
 
 
@@ -157,7 +162,8 @@ def _lease_fields(row: Lease) -> dict[str, Any]:
         id=row.id, dwelling_id=row.dwelling_id, client_id=row.client_id,
         corporation_id=row.corporation_id, tenant_care_provider_id=row.tenant_care_provider_id,
         care_provider_id=row.care_provider_id, type=row.lease_type, lease_type=row.lease_type,
-        is_institution=row.is_institution, address=row.address, start=row.start_on,
+        is_institution=row.is_institution, address=row.address, wijk=row.wijk,
+        start=row.start_on,
         review_on=row.review_on, end_on=row.end_on, transferred_on=row.transferred_on,
         ended_on=row.ended_on, state=row.state, allowed_triggers=allowed_triggers(row),
     )

@@ -33,7 +33,7 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.contingent_extras import contingent_extras
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
-from matching.web.page_helpers import today
+from matching.web.page_helpers import asked_year, today
 
 blueprint = Blueprint("contingents", __name__)
 
@@ -76,12 +76,7 @@ def contingent_manager_required(view):
 
 
 def _year(value: object) -> int:
-    """The year asked for (`?jaar=2019`), or this year when missing or out of range."""
-    try:
-        year = int(str(value))
-    except (TypeError, ValueError):
-        return today().year
-    return year if FIRST_YEAR <= year <= LAST_YEAR else today().year
+    return asked_year(value, FIRST_YEAR, LAST_YEAR)
 
 
 @blueprint.get("/contingenten")

@@ -19,6 +19,16 @@ def today() -> date:
     return local_date(utcnow())
 
 
+def asked_year(value: object, first: int, last: int = 2100) -> int:
+    """The year a page is asked for (`?jaar=2019`), or this year when it is missing, not a
+    number, or outside first..last."""
+    try:
+        year = int(str(value))
+    except (TypeError, ValueError):
+        return today().year
+    return year if first <= year <= last else today().year
+
+
 def page_args() -> tuple[int, int]:
     """The page number and size asked for in the query string, within bounds."""
     return clamp(request.args.get("page", 1), request.args.get("per_page", 50))

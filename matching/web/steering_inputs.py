@@ -30,7 +30,7 @@ from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import quarter as quarter_label
-from matching.web.page_helpers import today
+from matching.web.page_helpers import asked_year
 from matching.web.report_format import RUNG_NAMES, rung_label
 
 blueprint = Blueprint("steering_inputs", __name__)
@@ -68,12 +68,7 @@ class RungForm(FlaskForm):
 
 
 def _year(value: object) -> int:
-    """The year asked for (`?jaar=2025`), or this year when missing or out of range."""
-    try:
-        year = int(str(value))
-    except (TypeError, ValueError):
-        return today().year
-    return year if FIRST_YEAR <= year <= LAST_YEAR else today().year
+    return asked_year(value, FIRST_YEAR, LAST_YEAR)
 
 
 def _count(text: str | None) -> Any:

@@ -11,7 +11,7 @@ from matching.services.approach import approach_plan, confirm_approach_start
 from matching.services.errors import Conflict
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
-from matching.web.page_helpers import today
+from matching.web.page_helpers import asked_year
 
 blueprint = Blueprint("year_plan", __name__)
 
@@ -24,12 +24,7 @@ class ConfirmForm(FlaskForm):
 
 
 def _year(value: object) -> int:
-    """The year asked for (`?jaar=2019`), or this year when missing or out of range."""
-    try:
-        year = int(str(value))
-    except (TypeError, ValueError):
-        return today().year
-    return year if FIRST_YEAR <= year <= LAST_YEAR else today().year
+    return asked_year(value, FIRST_YEAR, LAST_YEAR)
 
 
 @blueprint.get("/planning")

@@ -1,8 +1,10 @@
 """Fixtures shared by the integration tests that need a real database server."""
 
 import pytest
+from click.testing import CliRunner
 from sqlmodel import Session
 
+from matching.cli import main
 from matching.db import get_engine
 from matching.services.reference import load_reference
 from tests import conftest
@@ -31,3 +33,23 @@ def migrated_pg_url() -> str:
     with Session(get_engine(url), expire_on_commit=False) as session:
         load_reference(session)
     return url
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """Run `matching` commands against a fresh, migrated SQLite database under tmp_path;
+    `ok=False` lets a command fail, and `cli.url` names the database."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("MATCHING_DATABASE_URL", url)
+    monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path / "instance"))
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
+        result = runner.invoke(main, list(args), input=input)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    run("db", "upgrade")
+    run.url = url  # type: ignore[attr-defined]
+    return run

@@ -4,34 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
 from sqlmodel import Session, func, select
 
-from matching.cli import main
 from matching.db import get_engine
 from matching.models import Organisation, ReasonCode, TargetGroup, User, YearParameter
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    """Run commands against a fresh, migrated SQLite database under tmp_path."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    monkeypatch.setenv("MATCHING_DATABASE_URL", url)
-    monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path / "instance"))
-    runner = CliRunner()
-
-    def run(*args: str, input: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(main, list(args), input=input)
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    run("db", "upgrade")
-    run.url = url  # type: ignore[attr-defined]
-    return run
 
 
 def _counts(url: str) -> tuple[int, ...]:

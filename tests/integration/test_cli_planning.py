@@ -5,10 +5,9 @@ from sqlmodel import Session, select
 
 from matching.db import get_engine
 from matching.models import Contingent, Organisation, User
-from tests.integration.test_cli import cli  # noqa: F401  (the fixture)
 
 
-def test_the_approach_start_is_shown_and_confirmed_by_an_administrator(cli):  # noqa: F811
+def test_the_approach_start_is_shown_and_confirmed_by_an_administrator(cli):
     cli("seed", "reference")
     shown = cli("planning", "show", "2019").output
     assert "2019 full year: 385 (97/96/96/96), instroom 77" in shown
@@ -25,7 +24,7 @@ def test_the_approach_start_is_shown_and_confirmed_by_an_administrator(cli):  # 
     assert again.exit_code == 1 and "confirmed already" in again.output
 
 
-def test_tick_on_new_years_day_divides_the_year_and_the_manager_confirms(cli):  # noqa: F811
+def test_tick_on_new_years_day_divides_the_year_and_the_manager_confirms(cli):
     cli("seed", "reference")
     cli("users", "create", "hvh@example.org", "--organisation", "Het Vierde Huis",
         "--role", "matcher", "--generate-password")

@@ -2,10 +2,8 @@
 command line, with clear refusals (exit 1) that write nothing."""
 
 import pytest
-from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from matching.cli import main
 from matching.db import get_engine
 from matching.models import Client, Lease, User
 from matching.services.clients import register_client
@@ -13,31 +11,18 @@ from tests.factories import ClientData
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    """Run commands against a fresh, migrated SQLite database with the reference data, a
-    Lister user and one Lister client (reference REF-FLIP)."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    monkeypatch.setenv("MATCHING_DATABASE_URL", url)
-    monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path / "instance"))
-    runner = CliRunner()
-
-    def run(*args: str, input: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(main, list(args), input=input)
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    run("db", "upgrade")
-    run("seed", "reference")
-    run("users", "create", "zorg@lister.example", "--organisation", "Lister",
+def cli(cli):  # type: ignore[no-untyped-def]
+    """The command line of tests/integration/conftest.py with the reference data, a Lister
+    and a De Tussenvoorziening user and one Lister client (reference REF-FLIP)."""
+    cli("seed", "reference")
+    cli("users", "create", "zorg@lister.example", "--organisation", "Lister",
         "--role", "care_provider", "--generate-password")
-    run("users", "create", "zorg@tussenvoorziening.example", "--organisation",
+    cli("users", "create", "zorg@tussenvoorziening.example", "--organisation",
         "De Tussenvoorziening", "--role", "care_provider", "--generate-password")
-    with Session(get_engine(url)) as session:
+    with Session(get_engine(cli.url)) as session:
         actor = session.exec(select(User).where(User.email == "zorg@lister.example")).one()
         register_client(session, data=ClientData(reference="REF-FLIP"), actor=actor)
-    run.url = url  # type: ignore[attr-defined]
-    return run
+    return cli
 
 
 ARGS = ("leases", "institution", "--client", "REF-FLIP", "--organisation", "Lister",

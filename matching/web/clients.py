@@ -29,7 +29,7 @@ from matching.web.choices import choices
 from matching.web.client_forms import ClientForm, action_forms, service_messages
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
-from matching.web.form_return import restore_errors, returned_name, send_back, take_back
+from matching.web.form_return import bring_back, send_back
 from matching.web.i18n import STATE_LABELS, label
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed, allowed_triggers
@@ -177,11 +177,8 @@ def show(client_id: int):
     """Show one client: facts, waiting time, history, rounds and the actions allowed now; an
     action form refused just now comes back with its input and errors."""
     forms = action_forms()
-    name = returned_name()
-    if name in forms and (kept := take_back(name)) is not None:
-        data, errors = kept
-        forms[name] = restore_errors(type(forms[name])(formdata=data, prefix=name), errors)
-        return _render_show(client_id, forms, failed=forms[name])
+    if (failed := bring_back(forms)) is not None:
+        return _render_show(client_id, forms, failed=failed)
     return _render_show(client_id, forms)
 
 

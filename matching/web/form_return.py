@@ -77,3 +77,14 @@ def restore_errors(form: F, errors: dict[str, list[str]]) -> F:
         if field.name in errors:
             field.errors = list(errors[field.name])
     return form
+
+
+def bring_back(forms: dict[str, Any]) -> Any | None:
+    """On a page with several prefixed action forms: put the one refused just now back in
+    `forms`, rebuilt with its kept input and errors, and return it (None when none was)."""
+    name = returned_name()
+    if name not in forms or (kept := take_back(name)) is None:
+        return None
+    data, errors = kept
+    forms[name] = restore_errors(type(forms[name])(formdata=data, prefix=name), errors)
+    return forms[name]

@@ -28,7 +28,7 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.confirmation import Confirmation, ask_confirmation, is_confirmed
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
-from matching.web.form_return import restore_errors, returned_name, send_back, take_back
+from matching.web.form_return import bring_back, send_back
 from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed
@@ -89,11 +89,8 @@ def show(lease_id: int):
     """Show one lease: its dates, parties, history, transfer requests and the actions allowed;
     an action form refused just now comes back with its input and errors."""
     forms = action_forms()
-    name = returned_name()
-    if name in forms and (kept := take_back(name)) is not None:
-        data, errors = kept
-        forms[name] = restore_errors(type(forms[name])(formdata=data, prefix=name), errors)
-        return _render_show(lease_id, forms, failed=forms[name])
+    if (failed := bring_back(forms)) is not None:
+        return _render_show(lease_id, forms, failed=failed)
     return _render_show(lease_id, forms)
 
 

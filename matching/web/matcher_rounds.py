@@ -27,7 +27,7 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
-from matching.web.form_return import restore_errors, returned_name, send_back, take_back
+from matching.web.form_return import bring_back, send_back
 from matching.web.i18n import long_date
 from matching.web.page_helpers import today
 from matching.workflow import TransitionNotAllowed
@@ -93,11 +93,8 @@ def round_page(proposal_id: int):
     """Show a round with what the agency can do about it: extend the deadline or cancel; a
     form refused just now comes back with its input and errors."""
     forms = _forms()
-    name = returned_name()
-    if name in forms and (kept := take_back(name)) is not None:
-        data, errors = kept
-        forms[name] = restore_errors(type(forms[name])(formdata=data, prefix=name), errors)
-        return _render(proposal_id, forms, failed=forms[name])
+    if (failed := bring_back(forms)) is not None:
+        return _render(proposal_id, forms, failed=failed)
     return _render(proposal_id, forms)
 
 

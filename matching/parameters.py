@@ -43,6 +43,11 @@ class YearParameters:
     # How many points a year's priority share may lie from the guideline before the balance
     # report flags it; the seeds give no tolerance (domain brief s8, scenario 6: a PARAM).
     priority_lettings_tolerance_pct: Decimal = Decimal("2")
+    # The verdeelbesluit's year-end forecast band, in percent of its places (reports/
+    # allocation.py): if realisation mirrors 2024 (56% by the end of October) the year ends
+    # at 70-80% [002]; an assumption for every year until a year sets its own.
+    allocation_forecast_low_pct: Decimal = Decimal("70")
+    allocation_forecast_high_pct: Decimal = Decimal("80")
     # Ranking policy weights (matching/engine/ranking.py), in whole points.
     ranking_points_per_waiting_day: int = 1
     ranking_ambition_bonus: int = 30

@@ -18,16 +18,26 @@ as_of's month through December (at least 1; all 12 for a year not yet begun), to
 0 when nothing more is needed. For the municipality a count of 1 to 4 clients is null, and so
 is every total that includes a null group (with the percentage, forecast and pace derived from
 it): otherwise the total less the shown groups would give the hidden count away.
+
+`forecast_band` is the year-end band of the brief's scenario 11: if realisation mirrors 2024
+(56% by the end of October) the year ends at 70-80% of the places [002]. The two
+percentages are the year parameters `allocation_forecast_low_pct`/`_high_pct` (70 and 80
+unless a year sets them), an assumption named in the band's `source`, not a measurement.
+The places are `total_places` times each percentage, rounded half to even as the brief's
+arithmetic does (1,235 x 70% = 864.5 -> 864; 1,182 x 80% = 945.6 -> 946), and the shortfall
+is `total_places` less them: for 2025, 988-864 places and a shortfall of 247-371. The band
+counts places, not clients, so nothing in it is suppressed.
 """
 
 from collections import Counter
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from matching.models import AllocationTarget, Client, Lease
+from matching.parameters import year_parameters
 from matching.reports.period import SUPPRESS_BELOW, Reader
 from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
@@ -81,6 +91,33 @@ def forecast_at_pace(realised: int, as_of: date, year: int) -> int | None:
     elapsed = (as_of - first).days + 1
     whole_year = (last - first).days + 1
     return int((Decimal(realised) * whole_year / elapsed).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def forecast_band(session: Session, year: int, total_places: int) -> dict[str, Any]:
+    """The year-end band (low-high percent of the places) with its shortfall (see above)."""
+    params = year_parameters(session, year)
+    low, high = sorted((params.allocation_forecast_low_pct,
+                        params.allocation_forecast_high_pct))
+
+    def places(pct: Decimal) -> int:
+        return int((Decimal(total_places) * pct / 100).quantize(Decimal(1), ROUND_HALF_EVEN))
+
+    low_places, high_places = places(low), places(high)
+    supplied = {params.supplied_by.get(f"allocation_forecast_{end}_pct") for end in
+                ("low", "high")} - {None}
+    origin = (f"set for {', '.join(str(y) for y in sorted(supplied))}" if supplied  # type: ignore[type-var]
+              else "built-in default: if realisation mirrors 2024 (56% by the end of October) "
+                   "the year ends at 70-80% [002]")
+    return {
+        "low_pct": _one_decimal(low),
+        "high_pct": _one_decimal(high),
+        "low_places": low_places,
+        "high_places": high_places,
+        "shortfall_min": max(total_places - high_places, 0),
+        "shortfall_max": max(total_places - low_places, 0),
+        "source": ("assumption: the year parameters allocation_forecast_low_pct and "
+                   f"allocation_forecast_high_pct ({origin})"),
+    }
 
 
 def allocation_report(
@@ -155,4 +192,5 @@ def allocation_report(
         "forecast_at_pace": (forecast_at_pace(realised, as_of, year)
                              if shown is not None else None),
         "suppressed_below": SUPPRESS_BELOW if reader.suppresses_small_counts else None,
+        "forecast_band": forecast_band(session, year, total),
     }

@@ -44,10 +44,17 @@ class NoAgreements(ValidationFailed):
                          message="cannot be submitted")
 
 
+def landlord_may_submit(session: Session, dwelling: Dwelling) -> bool:
+    """Whether the dwelling's landlord has the agreements that let it submit to the agency."""
+    landlord = session.get(Organisation, dwelling.corporation_id)
+    return landlord is None or landlord.has_agreements
+
+
 def check_may_submit(session: Session, dwelling: Dwelling) -> None:
     """Refuse the submission of a dwelling whose landlord has no agreements."""
-    landlord = session.get(Organisation, dwelling.corporation_id)
-    if landlord is not None and not landlord.has_agreements:
+    if not landlord_may_submit(session, dwelling):
+        landlord = session.get(Organisation, dwelling.corporation_id)
+        assert landlord is not None
         raise NoAgreements(landlord.name)
 
 

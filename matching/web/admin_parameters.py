@@ -38,6 +38,10 @@ GROUPS: list[tuple[str, dict[str, str]]] = [
         "priority_lettings_guideline_pct": _l("Richtlijn voorrangsverhuringen (%)"),
         "priority_lettings_tolerance_pct": _l(
             "Afwijking van de richtlijn voordat die wordt gemeld (procentpunten)"),
+        "allocation_forecast_low_pct": _l(
+            "Verdeelbesluit: prognose jaareinde, ondergrens (% van de plekken)"),
+        "allocation_forecast_high_pct": _l(
+            "Verdeelbesluit: prognose jaareinde, bovengrens (% van de plekken)"),
     }),
     (_l("Passend toewijzen en woningbezetting"), {
         "aftoppingsgrens_low": _l("Aftoppingsgrens 1 en 2 personen (€)"),

@@ -23,6 +23,7 @@ from matching.queries.dwellings import (
 from matching.queries.leases import lease_id_of_dwelling
 from matching.services.dwellings import create_dwelling, update_dwelling
 from matching.services.errors import Conflict, ValidationFailed
+from matching.services.submission_peaks import landlord_may_submit
 from matching.vocabulary import DwellingState
 from matching.web import db_session
 from matching.web.auth import ActionForm, current_actor, roles_required
@@ -168,7 +169,8 @@ def render_dwelling(
         "dwellings/show.html", detail=detail, dwelling=dwelling,
         allowed=allowed_triggers(dwelling), action=ActionForm(),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None), let_form=let_form,
-        lease_id=lease_id_of_dwelling(db_session(), dwelling_id), **extra,
+        lease_id=lease_id_of_dwelling(db_session(), dwelling_id),
+        may_submit=landlord_may_submit(db_session(), dwelling), **extra,
     ), status
 
 

@@ -7,6 +7,8 @@ from matching.services.steering import set_statushouder_rung, set_total_lettings
 from tests.api.conftest import error_of
 
 BALANCE_FIELDS = {"year", "priority_lettings", "total_lettings", "pct", "guideline_pct", "source"}
+# Added, additively: the deviation flag.
+FLAG_FIELDS = {"tolerance_pct", "deviation_pct", "deviates"}
 HALF_FIELDS = {"half", "task", "backlog_start", "total", "realised", "pct_of_task",
                "pct_of_total", "backlog_end", "rung", "rung_note"}
 # Added, additively: the task in dwellings, split over the corporations.
@@ -18,10 +20,13 @@ def test_the_agency_and_the_municipality_read_the_2016_balance(api, role):
     response = api.get("/api/v1/reports/balance/2016", as_=role)
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == BALANCE_FIELDS
+    assert set(body) == BALANCE_FIELDS | FLAG_FIELDS
     assert {k: body[k] for k in BALANCE_FIELDS - {"source"}} == {
         "year": 2016, "priority_lettings": 785, "total_lettings": 2264, "pct": 34.7,
         "guideline_pct": 30.0}
+    # 34.7% lies 4.7 points above 30%, more than the default tolerance of 2 points.
+    assert {k: body[k] for k in FLAG_FIELDS} == {
+        "tolerance_pct": 2.0, "deviation_pct": 4.7, "deviates": True}
     assert "[001]" in body["source"] and "2,246" in body["source"]
 
 

@@ -97,6 +97,9 @@ def test_a_landlord_without_agreements_is_refused_on_the_page_and_in_the_api(ref
     draft = create_dwelling(reference, data=DwellingData(), actor=landlord)
     browser = app.test_client()
     assert sign_in(browser, landlord).status_code == 302
+    shown = browser.get(f"/corporatie/woningen/{draft.id}").get_data(as_text=True)
+    assert "Voordragen aan Het Vierde Huis" not in shown  # no button that can only fail
+    assert "Bied de woning aan via WoningNet" in shown
     token = csrf_token(browser, f"/corporatie/woningen/{draft.id}")
     page = browser.post(f"/corporatie/woningen/{draft.id}/voordragen",
                         data={"csrf_token": token})

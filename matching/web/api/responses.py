@@ -462,6 +462,13 @@ class BalanceOut(BaseModel):
     pct: float | None = Field(description="priority / total lettings, percent, one decimal")
     guideline_pct: float = Field(description="the year parameter priority_lettings_guideline_pct")
     source: str = Field(description="where both figures come from, assumptions named")
+    # Added: the deviation flag (additive).
+    tolerance_pct: float = Field(
+        description="the year parameter priority_lettings_tolerance_pct, in points")
+    deviation_pct: float | None = Field(
+        description="pct - guideline_pct, in points; null when pct is")
+    deviates: bool | None = Field(
+        description="true when the deviation is larger than the tolerance either way")
 
 
 class CorporationDwellingsOut(BaseModel):

@@ -67,6 +67,7 @@ UNREAD = frozenset({
     "lease_transfer_request", "closed_quarter", "late_change", "contingent_change",
     "dwelling_earmark", "total_lettings_quarter", "statushouder_rung",
     "priority_lettings_reference", "allocation_target", "statushouder_task",
+    "statushouder_steering", "statushouder_acceleration",
 })
 
 # How far back a change reaches: the first day of which it can alter a figure, ANY_DAY

@@ -228,6 +228,37 @@ class StatushouderRung(SQLModel, table=True):
     set_at: datetime = _timestamp()
 
 
+class StatushouderSteering(SQLModel, table=True):
+    """The agency's steering inputs of a statushouder half-year: the extra (voluntary) target
+    the province asked for, and the persons administratively housed (linked to a dwelling,
+    not yet counted by COA). Null: not entered."""
+
+    __tablename__ = "statushouder_steering"
+
+    half_year: str = Field(primary_key=True, max_length=6)  # e.g. 2022H2
+    extra_target: int | None = None
+    administratively_housed: int | None = None
+    source: str = Field(max_length=300)
+    set_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    set_at: datetime = _timestamp()
+
+
+class StatushouderAcceleration(SQLModel, table=True):
+    """An acceleration plan of a statushouder half-year (a campaign): persons over weeks from
+    a start date, as the agency enters it. A plan's name is unique within its half-year."""
+
+    __tablename__ = "statushouder_acceleration"
+
+    half_year: str = Field(primary_key=True, max_length=6)
+    name: str = Field(primary_key=True, max_length=200)
+    persons: int
+    weeks: int
+    starts_on: date
+    source: str = Field(max_length=300)
+    set_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    set_at: datetime = _timestamp()
+
+
 class InstitutionFlipTarget(SQLModel, table=True):
     __tablename__ = "institution_flip_target"
 

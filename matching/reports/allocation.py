@@ -103,9 +103,10 @@ def forecast_band(session: Session, year: int, total_places: int) -> dict[str, A
         return int((Decimal(total_places) * pct / 100).quantize(Decimal(1), ROUND_HALF_EVEN))
 
     low_places, high_places = places(low), places(high)
-    supplied = {params.supplied_by.get(f"allocation_forecast_{end}_pct") for end in
-                ("low", "high")} - {None}
-    origin = (f"set for {', '.join(str(y) for y in sorted(supplied))}" if supplied  # type: ignore[type-var]
+    supplied = sorted({
+        by for by in (params.supplied_by.get(f"allocation_forecast_{end}_pct")
+                      for end in ("low", "high")) if by is not None})
+    origin = (f"set for {', '.join(str(y) for y in supplied)}" if supplied
               else "built-in default: if realisation mirrors 2024 (56% by the end of October) "
                    "the year ends at 70-80% [002]")
     return {

@@ -17,26 +17,55 @@ Consecutive periods are the directly preceding half-years whose figures are know
 the condition. The province also weighs "no substantial improvement" (rung 5) and a passed
 deadline (rung 6), and it alone decides de-escalation: what it decided is recorded by an
 administrator (services/steering.py), and the report then shows that rung and its note.
+
+Steering figures beside the ladder (domain brief s3.11, scenarios 9 and 10):
+- `deescalation_suggested`: the backlog at the end is 0, so the report suggests going down a
+  rung; the rules for de-escalation are not spelled out and the supervisor decides
+  (`deescalation_note` says so). Null when the backlog at the end is not known.
+- `improvement_target`: the improvement plan's "catch up more than 50% of the backlog",
+  taken over the backlog at the half-year's start as half of it rounded up. The brief reads
+  318 -> ">= 159 extra", so an even backlog gives exactly half (159 of 318); an odd one the
+  first whole number above half. Null without a backlog.
+- `backlog_caught_up`: realisation counts first toward the task, then toward the backlog, so
+  the persons realised beyond the task (0 when fewer); null when `realised` is.
+- `pace_needed_per_week`: (total - realised) / the weeks left of the half-year from `today`
+  (days left including today / 7), one decimal, 0 when nothing more is needed; null once the
+  half-year has ended or when a figure is not known.
+- The agency's inputs (services/statushouder_steering.py), null or empty when not entered:
+  `extra_target` (the voluntary target on top of the total, 2022-II: 133) with
+  `total_with_extra`; `administratively_housed` (linked to a dwelling, not yet counted by
+  COA: shown apart, never added to `realised`, which stays the COA-counted figure); and
+  `accelerations`, each plan with its `per_week` (persons / weeks, one decimal), its last
+  day `ends_on` (starts_on + weeks x 7 - 1) and whether `today` falls within it (`active`).
 """
 
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from matching.models import Client, ClientEvent, StatushouderRung, StatushouderTask
+from matching.models import (
+    Client,
+    ClientEvent,
+    StatushouderAcceleration,
+    StatushouderRung,
+    StatushouderSteering,
+    StatushouderTask,
+)
 from matching.quarters import HalfYear, parse_half
 from matching.reports.balance import FIRST_SYSTEM_YEAR, STEERING_ROLES, one_decimal
 from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
-from matching.vocabulary import ClientState
-from matching.workdays import UTRECHT
+from matching.vocabulary import ClientState, utcnow
+from matching.workdays import UTRECHT, local_date
 
 STATUSHOUDER_GROUP = "statushouder"
 TOP_RUNG = 6
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
+DEESCALATION_NOTE = ("suggested: no backlog is left, so a lower rung is in view; the rules "
+                     "for de-escalation are not spelled out and the supervisor decides")
 
 
 @dataclass(frozen=True)
@@ -51,6 +80,18 @@ class StatushouderHalf:
     backlog_end: int | None
     rung: int | None
     rung_note: str
+    # Steering figures beside the ladder (see the module).
+    deescalation_suggested: bool | None = None
+    deescalation_note: str = ""
+    improvement_target: int | None = None
+    backlog_caught_up: int | None = None
+    pace_needed_per_week: Decimal | None = None
+    extra_target: int | None = None
+    total_with_extra: int | None = None
+    administratively_housed: int | None = None
+    inputs_source: str | None = None
+    # A list, so that a download leaves the plans out of the half-year's row.
+    accelerations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def housed_persons(session: Session, half: HalfYear) -> int:
@@ -97,7 +138,11 @@ class _Figures:
             str(half), row.task, backlog, total, realised,
             one_decimal(realised, row.task) if realised is not None else None,
             one_decimal(realised, total) if realised is not None and total else None,
-            end, None, "")
+            end, None, "",
+            deescalation_suggested=None if end is None else end == 0,
+            deescalation_note=DEESCALATION_NOTE if end == 0 else "",
+            improvement_target=-(-backlog // 2) if backlog else None,
+            backlog_caught_up=max(realised - row.task, 0) if realised is not None else None)
 
     def escalating(self, half: HalfYear) -> bool:
         figures = self(half)
@@ -122,7 +167,20 @@ def _computed_rung(figures: _Figures, half: HalfYear) -> tuple[int | None, str]:
                   "the province decides")
 
 
-def statushouder_half(session: Session, *, half: str, actor: Any) -> StatushouderHalf:
+def pace_per_week(total: int | None, realised: int | None, half: HalfYear,
+                  today: date) -> Decimal | None:
+    """Persons a week still needed to realise `total` by the half-year's last day."""
+    if total is None or realised is None or today > half.last_day:
+        return None
+    needed = total - realised
+    if needed <= 0:
+        return Decimal("0.0")
+    days_left = (half.last_day - max(today, half.first_day)).days + 1
+    return (Decimal(needed) * 7 / days_left).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def statushouder_half(session: Session, *, half: str, actor: Any,
+                      today: date | None = None) -> StatushouderHalf:
     """Return the half-year's task, backlog, realisation and ladder rung."""
     require_role(actor, *STEERING_ROLES)
     try:
@@ -139,5 +197,33 @@ def statushouder_half(session: Session, *, half: str, actor: Any) -> Statushoude
         rung, note = override.rung, override.note
     else:
         rung, note = _computed_rung(figures, parsed)
-    return replace(this, rung=rung, rung_note=note)
+    today = today or local_date(utcnow())
+    pace = pace_per_week(this.total, this.realised, parsed, today)
+    inputs = session.get(StatushouderSteering, str(parsed))
+    extra = inputs.extra_target if inputs else None
+    return replace(
+        this, rung=rung, rung_note=note, pace_needed_per_week=pace,
+        extra_target=extra,
+        total_with_extra=this.total + extra if this.total is not None and extra else None,
+        administratively_housed=inputs.administratively_housed if inputs else None,
+        inputs_source=inputs.source if inputs else None,
+        accelerations=accelerations(session, parsed, today))
+
+
+def accelerations(session: Session, half: HalfYear, today: date) -> list[dict[str, Any]]:
+    """The half-year's acceleration plans by start date, with their weekly pace and span."""
+    plans = session.exec(select(StatushouderAcceleration).where(
+        StatushouderAcceleration.half_year == str(half)).order_by(
+        col(StatushouderAcceleration.starts_on), col(StatushouderAcceleration.name))).all()
+    found = []
+    for plan in plans:
+        ends = plan.starts_on + timedelta(days=plan.weeks * 7 - 1)
+        found.append({
+            "name": plan.name, "persons": plan.persons, "weeks": plan.weeks,
+            "starts_on": plan.starts_on, "ends_on": ends,
+            "per_week": (Decimal(plan.persons) / plan.weeks).quantize(
+                Decimal("0.1"), ROUND_HALF_UP),
+            "active": plan.starts_on <= today <= ends,
+        })
+    return found
 

@@ -100,7 +100,7 @@ def db_session() -> Session:
 
 
 def register_extensions(app: Flask) -> None:
-    from matching.web import access_log, i18n, navigation, notification_bell
+    from matching.web import access_log, form_return, i18n, navigation, notification_bell
     from matching.web.auth import login_manager
 
     access_log.init_app(app)
@@ -114,6 +114,8 @@ def register_extensions(app: Flask) -> None:
     def protect_pages_from_csrf() -> None:
         if not request.path.startswith("/api/"):
             csrf.protect()
+
+    app.before_request(form_return.forget_elsewhere)
 
 
 def register_blueprints(app: Flask) -> None:

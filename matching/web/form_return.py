@@ -5,8 +5,10 @@ error summary, the errors at their fields and the user's input; the address is t
 own, and reloading it posts nothing again.
 
 The input and the errors wait in the user's session for the next visit of that page only, and
-only for the form named. Input too long for the session cookie is not carried: the page is
-then shown at the action address as before, with the input kept.
+only for the form named; a visit of any other page drops them, so free text typed into a
+refused form does not travel on in the (signed, not encrypted) session cookie. Input too long
+for the session cookie is not carried: the page is then shown at the action address as
+before, with the input kept.
 """
 
 from typing import Any, TypeVar
@@ -50,6 +52,18 @@ def send_back(form: FlaskForm, name: str, to: str) -> Response | None:
     session[_KEY] = {"path": to.split("?")[0].split("#")[0], "name": name, "fields": fields,
                      "errors": errors}
     return redirect(f"{to}#{SUMMARY_ANCHOR}", code=303)
+
+
+def forget_elsewhere() -> None:
+    """Drop kept input when the user opens another page than the one it waits for (called
+    before each request; static files and API calls leave it alone)."""
+    kept: Any = session.get(_KEY)
+    if kept is None or request.method != "GET" or request.endpoint in (None, "static"):
+        return
+    if request.path.startswith("/api/"):
+        return
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        session.pop(_KEY, None)
 
 
 def take_back(name: str) -> tuple[MultiDict, dict[str, list[str]]] | None:

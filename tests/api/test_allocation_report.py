@@ -73,3 +73,23 @@ def test_the_document_describes_the_answer(api):
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     name = schema["$ref"].rsplit("/", 1)[-1]
     assert set(document["components"]["schemas"][name]["required"]) >= FIELDS
+
+
+def test_the_2025_forecast_band_is_70_to_80_percent_with_a_shortfall_of_247_to_371(api):
+    band = api.get("/api/v1/reports/allocation/2025", as_="analyst").get_json()["forecast_band"]
+    assert {k: v for k, v in band.items() if k != "source"} == {
+        "low_pct": 70.0, "high_pct": 80.0, "low_places": 864, "high_places": 988,
+        "shortfall_min": 247, "shortfall_max": 371}
+    assert "assumption" in band["source"] and "[002]" in band["source"]
+
+
+def test_a_year_parameter_moves_the_band(api, reference, users):
+    from matching.services.administration import set_year_parameter
+
+    set_year_parameter(reference, year=2024, name="allocation_forecast_low_pct", value="60",
+                       source="test", actor=users["admin"])
+    band = api.get("/api/v1/reports/allocation/2024", as_="matcher").get_json()["forecast_band"]
+    # 1,182 places: 60% = 709.2 -> 709, 80% = 945.6 -> 946 (scenario 12's upper bound).
+    assert (band["low_places"], band["high_places"]) == (709, 946)
+    assert (band["shortfall_min"], band["shortfall_max"]) == (1182 - 946, 1182 - 709)
+    assert "set for 2024" in band["source"]

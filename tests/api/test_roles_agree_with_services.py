@@ -29,6 +29,7 @@ BODIES = {
     "end_lease": {"on": "2020-01-01", "reason": "test"},
     "set_total_lettings": {"total": 612, "source": "test"},
     "set_statushouder_rung": {"rung": 3, "note": "test"},
+    "set_statushouder_inputs": {"extra_target": 133, "source": "test"},
     "register_institution_flip": {"client_id": MISSING, "corporation_id": MISSING,
                                   "address": "Teststraat 1", "wijk": "Overvecht",
                                   "start": "2020-01-01"},

@@ -66,11 +66,11 @@ def test_a_refused_dwelling_action_returns_to_the_dwelling_page_not_another(
     page = f"/corporatie/woningen/{one.id}"
     response = browser.post(f"{page}/intrekken", data={
         "reason": "", "csrf_token": csrf_token(browser, page)})
-    # Another dwelling's page does not pick up the refused form, nor use it up.
-    assert 'id="reason-error"' not in browser.get(
-        f"/corporatie/woningen/{other.id}").get_data(as_text=True)
     shown = returned(browser, response, page).get_data(as_text=True)
     assert '<a href="#reason">' in shown and 'id="reason-error"' in shown
+    # Another dwelling's page never picks up the refused form.
+    assert 'id="reason-error"' not in browser.get(
+        f"/corporatie/woningen/{other.id}").get_data(as_text=True)
     reference.expire_all()
     assert reference.get(Dwelling, one.id).state == "draft"
 
@@ -102,3 +102,25 @@ def test_a_refused_client_action_returns_to_the_client_page_with_the_date_typed(
     assert 'value="2999-01-01"' in shown
     reference.expire_all()
     assert reference.get(Client, referral.id).state == "registered"
+
+
+def test_kept_input_is_dropped_when_the_user_opens_another_page_first(
+    reference: Session, users, signed_in,
+):
+    made = let_flip_lease(reference, users["corporation"], users["matcher"],
+                          users["care_provider"])
+    run_tick(reference, now=at(2021, 6, 1))
+    browser = signed_in("care_provider")
+    page = f"/huurcontracten/{made.id}"
+    refused = browser.post(f"{page}/verlengen", data={  # no date: refused
+        "extend-review_on": "", "extend-reason": "vrije tekst die niet meereist",
+        "extend-csrf_token": csrf_token(browser, page)})
+    assert refused.status_code == 303
+    with browser.session_transaction() as kept:
+        assert "vrije tekst die niet meereist" in str(dict(kept))
+    assert browser.get("/huurcontracten").status_code == 200  # elsewhere first
+    with browser.session_transaction() as kept:
+        assert "vrije tekst die niet meereist" not in str(dict(kept))
+    back = browser.get(page).get_data(as_text=True)
+    assert 'id="extend-review_on-error"' not in back
+    assert "vrije tekst die niet meereist" not in back

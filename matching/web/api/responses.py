@@ -309,6 +309,18 @@ class AllocationGroupOut(BaseModel):
     source: str
 
 
+class ForecastBandOut(BaseModel):
+    """An assumed year-end band of the verdeelbesluit (matching.reports.allocation)."""
+
+    low_pct: float
+    high_pct: float
+    low_places: int = Field(description="total_places x low_pct, rounded half to even")
+    high_places: int = Field(description="total_places x high_pct, rounded half to even")
+    shortfall_min: int = Field(description="total_places - high_places")
+    shortfall_max: int = Field(description="total_places - low_places")
+    source: str = Field(description="the assumption the band rests on")
+
+
 class AllocationOut(BaseModel):
     """The verdeelbesluit of a year against its realisation, as of `as_of`."""
 
@@ -331,6 +343,9 @@ class AllocationOut(BaseModel):
     pct_realised: float | None = Field(description="realised / requested, percent")
     forecast_at_pace: int | None = Field(description="year-end lets at the pace so far")
     suppressed_below: int | None = None
+    # Added (additive): the assumed year-end band and its shortfall.
+    forecast_band: ForecastBandOut = Field(
+        description="year-end band in percent and places of total_places, with the shortfall")
 
 
 class OrganisationPage(PageOf[OrganisationOut]):
@@ -477,6 +492,18 @@ class CorporationDwellingsOut(BaseModel):
     dwellings: int
 
 
+class AccelerationOut(BaseModel):
+    """An acceleration plan of a statushouder half-year, as the agency entered it."""
+
+    name: str
+    persons: int
+    weeks: int
+    starts_on: date
+    ends_on: date = Field(description="starts_on + weeks x 7 - 1 day")
+    per_week: float = Field(description="persons / weeks, one decimal")
+    active: bool = Field(description="today falls within the plan")
+
+
 class StatushouderOut(BaseModel):
     """A statushouder half-year (matching.reports.statushouders says how the rung is read).
     Persons, not dwellings (except dwellings_needed and per_corporation); null where a
@@ -497,6 +524,24 @@ class StatushouderOut(BaseModel):
     dwellings_needed: int = Field(description="task / persons_per_dwelling, rounded up")
     per_corporation: list[CorporationDwellingsOut] = Field(
         description="dwellings_needed split by the corporation weights (largest remainder)")
+    # Added: steering figures beside the ladder (additive).
+    deescalation_suggested: bool | None = Field(
+        description="backlog_end is 0: a lower rung is in view; the supervisor decides")
+    deescalation_note: str = Field(description="why, when deescalation_suggested is true")
+    improvement_target: int | None = Field(
+        description="the improvement plan: more than half of backlog_start, as half rounded "
+                    "up (318 -> 159)")
+    backlog_caught_up: int | None = Field(
+        description="persons realised beyond the task: what went toward the backlog")
+    pace_needed_per_week: float | None = Field(
+        description="(total - realised) per week left of the half-year; null once it ended")
+    extra_target: int | None = Field(description="the voluntary target on top of total")
+    total_with_extra: int | None = Field(description="total + extra_target")
+    administratively_housed: int | None = Field(
+        description="linked to a dwelling, not yet counted by COA: not in realised")
+    inputs_source: str | None = Field(description="the source of the entered inputs")
+    accelerations: list[AccelerationOut] = Field(
+        description="the half-year's acceleration plans by start date")
 
 
 class SetByOut(BaseModel):
@@ -512,6 +557,17 @@ class TotalLettingsOut(BaseModel):
     total: int = Field(description="the corporations' new lettings in the quarter")
     source: str
     set_by: SetByOut | None = Field(description="who entered it (null: the user is gone)")
+    set_at: datetime
+
+
+class StatushouderInputsOut(BaseModel):
+    """A statushouder half-year's steering inputs, as entered."""
+
+    half: str
+    extra_target: int | None
+    administratively_housed: int | None
+    accelerations: list[str] = Field(description="the names of the plans now entered")
+    source: str
     set_at: datetime
 
 

@@ -330,6 +330,29 @@ class TotalLettingsBody(Body):
                                  description="where the figure comes from")]
 
 
+Persons = Annotated[int, Field(strict=True, ge=0, le=100_000)]
+
+
+class AccelerationBody(Body):
+    name: Annotated[str, Field(min_length=1, max_length=200,
+                               description="the plan, e.g. VRU versnelde uitstroom")]
+    persons: Annotated[int, Field(strict=True, ge=1, le=100_000)]
+    weeks: Annotated[int, Field(strict=True, ge=1, le=26)]
+    starts_on: Day
+
+
+class StatushouderInputsBody(Body):
+    extra_target: Persons | None = Field(
+        None, description="the extra (voluntary) target on top of the total; null: none")
+    administratively_housed: Persons | None = Field(
+        None, description="persons linked to a dwelling, not yet counted by COA; null: unknown")
+    accelerations: list[AccelerationBody] = Field(
+        default_factory=list, max_length=10,
+        description="the half-year's acceleration plans (replacing the earlier ones)")
+    source: Annotated[str, Field(min_length=1, max_length=300,
+                                 description="where the figures come from")]
+
+
 class RungBody(Body):
     rung: Annotated[int, Field(strict=True, ge=RUNGS.start, le=RUNGS.stop - 1,
                                description="the intervention-ladder rung the province set")]

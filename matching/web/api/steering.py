@@ -6,6 +6,7 @@ from typing import Any
 
 from matching.queries.steering import lettings_entry, rung_entry, total_lettings
 from matching.reports.balance import STEERING_ROLES
+from matching.services.statushouder_steering import set_statushouder_inputs as enter_inputs
 from matching.services.steering import set_statushouder_rung as record_rung
 from matching.services.steering import set_total_lettings as enter_total
 from matching.web import db_session
@@ -17,6 +18,7 @@ from matching.web.api.schemas import (
     IdempotencyHeader,
     QuarterPath,
     RungBody,
+    StatushouderInputsBody,
     TotalLettingsBody,
 )
 from matching.web.api.serializers import answer, moment
@@ -63,3 +65,25 @@ def set_statushouder_rung(path: HalfPath, body: RungBody, header: IdempotencyHea
                       actor=api_actor())
     entry = rung_entry(session, row)
     return answer(out.StatushouderRungOut(**{**entry.as_dict(), "set_at": moment(entry.set_at)}))
+
+
+@blueprint.put("/statushouders/<half>/inputs", responses={200: out.StatushouderInputsOut})
+@roles("matcher", "admin")
+def set_statushouder_inputs(path: HalfPath, body: StatushouderInputsBody,
+                            header: IdempotencyHeader) -> Any:
+    """Enter a half-year's extra (voluntary) target, the persons administratively housed
+    (linked to a dwelling, not yet counted by COA) and its acceleration plans, with their
+    source; the entry replaces the earlier one and all its plans. GET
+    /reports/statushouders/{half} then shows them. 404 when the half-year has no statushouder
+    task; 422 for a malformed half-year or value."""
+    session = db_session()
+    row = enter_inputs(session, half=path.half, extra_target=body.extra_target,
+                       administratively_housed=body.administratively_housed,
+                       accelerations=[plan.model_dump() for plan in body.accelerations],
+                       source=body.source, actor=api_actor())
+    entered: dict[str, Any] = {
+        "half": row.half_year, "extra_target": row.extra_target,
+        "administratively_housed": row.administratively_housed, "source": row.source,
+        "accelerations": [plan.name for plan in body.accelerations],
+        "set_at": moment(row.set_at)}
+    return answer(out.StatushouderInputsOut(**entered))

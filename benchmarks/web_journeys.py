@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ _FORM = re.compile(r'<form\b([^>]*)>(.*?)</form>', re.S)
 _ATTRIBUTE = re.compile(r'([a-z_-]+)="([^"]*)"')
 _HIDDEN = re.compile(r'<input\b[^>]*type="hidden"[^>]*>')
 _ERROR_ALERT = 'utrecht-alert--error'
+_SAID = re.compile(r'(?:error-message|alert--error)"[^>]*>([^<]+)<')
 
 
 class JourneyError(Exception):
@@ -44,11 +46,12 @@ class Form:
     buttons: list[tuple[str, str]]
 
 
-def forms(page: str) -> list[Form]:
-    """The forms of a page: their action, hidden fields and named buttons."""
+def forms(page: str, here: str = "") -> list[Form]:
+    """The forms of a page at `here`: their action (a form without one posts to its page),
+    hidden fields and named buttons."""
     found = []
     for attributes, body in _FORM.findall(page):
-        action = html.unescape(dict(_ATTRIBUTE.findall(attributes)).get("action", ""))
+        action = html.unescape(dict(_ATTRIBUTE.findall(attributes)).get("action", "")) or here
         fields = []
         for tag in _HIDDEN.findall(body):
             named = dict(_ATTRIBUTE.findall(tag))
@@ -60,9 +63,9 @@ def forms(page: str) -> list[Form]:
     return found
 
 
-def form_to(page: str, action: re.Pattern[str], button: tuple[str, str] | None = None
-            ) -> Form:
-    for form in forms(page):
+def form_to(page: str, action: re.Pattern[str], button: tuple[str, str] | None = None,
+            here: str = "") -> Form:
+    for form in forms(page, here):
         if action.fullmatch(form.action) and (button is None or button in form.buttons):
             return form
     raise JourneyError(f"no form to {action.pattern} on the page")
@@ -74,6 +77,9 @@ class Claims:
     def __init__(self) -> None:
         self._taken: set[str] = set()
         self._lock = threading.Lock()
+        # Matchers propose one after the other, as a team shares its queue: two proposals at
+        # once would pick the same top clients, and the second would rightly be refused.
+        self.proposing = threading.Lock()
 
     def first_free(self, candidates: list[str]) -> str | None:
         with self._lock:
@@ -102,8 +108,11 @@ class Person:
         return answer.text
 
     def post(self, name: str, form: Form, typed: list[tuple[str, str]] | None = None,
-             button: tuple[str, str] | None = None) -> str:
-        """Post the form, open the page it redirects to; time both; return that page."""
+             button: tuple[str, str] | None = None, changed: str | None = None) -> str:
+        """Post the form, open the page it redirects to; time both; return that page. A
+        refusal (422) showing the text `changed` is what the page must answer when someone
+        changed what the form was based on: it is timed as `name (changed)`, not an error,
+        and its page returned (with `changed` in front)."""
         data = [*form.fields, *(typed or []), *([button] if button else [])]
         started = time.perf_counter()
         try:
@@ -113,11 +122,17 @@ class Person:
             self.record(self.label(self.role, name), time.perf_counter() - started, False)
             raise JourneyError(f"{name}: {error}", recorded=True) from error
         target = answer.headers.get("Location", "")
+        if changed is not None and answer.status_code == 422 and changed in answer.text:
+            self.record(self.label(self.role, f"{name} (changed)"),
+                        time.perf_counter() - started, True)
+            return changed + answer.text
         ok = answer.status_code in (200, 302, 303) and (
-            answer.status_code == 200 or (target and "/aanmelden" not in target))
+            answer.status_code == 200 or (bool(target) and "/aanmelden" not in target))
         self.record(self.label(self.role, name), time.perf_counter() - started, ok)
         if not ok:
-            raise JourneyError(f"{name} answered {answer.status_code} {target}", recorded=True)
+            said = "; ".join(html.unescape(text) for text in _SAID.findall(answer.text))
+            raise JourneyError(f"{name} answered {answer.status_code} {target} {said}",
+                               recorded=True)
         if answer.status_code == 200:  # a confirmation page (or a refused form: checked below)
             return answer.text
         path = target.removeprefix(self.base)
@@ -142,6 +157,7 @@ class Person:
 
     def fail(self, name: str, error: Exception) -> None:
         """A journey that could not find its form counts as an error of its post."""
+        print(f"{self.role} {name}: {error}", file=sys.stderr)
         if not getattr(error, "recorded", False):
             self.record(self.label(self.role, name), 0.0, False)
 
@@ -154,6 +170,7 @@ _NEW_CLIENT = re.compile(r"/clienten/nieuw")
 _APPROVE = re.compile(r"/matcher/aanmeldingen/\d+/goedkeuren")
 _QUEUE_DWELLING = re.compile(r'href="(/matcher/woningen/\d+)"')
 _PROPOSE = re.compile(r"/matcher/woningen/\d+/voorstellen")
+_TOP_CHANGED = "u stelt anderen voor dan de bovenste suggesties"
 _QUARTER_CSV = re.compile(r'href="(/rapportages/\d{4}Q[1-4]\.csv)"')
 
 
@@ -180,11 +197,11 @@ def corporation(person: Person) -> None:
         if chosen is None:
             return  # no round waits for this corporation now
         page = person.get(chosen)
-        form = next((f for f in forms(page) if _DECIDE.fullmatch(f.action)
-                     and ("decision", "accept") in f.buttons), None)
-        if form is None:
+        accept = next((f for f in forms(page) if _DECIDE.fullmatch(f.action)
+                       and ("decision", "accept") in f.buttons), None)
+        if accept is None:
             return  # decided already (an earlier run of the journey)
-        asked = person.post(name, form, button=("decision", "accept"))
+        asked = person.post(name, accept, button=("decision", "accept"))
         person.confirm(name, asked, _DECIDE)
     except JourneyError as error:
         person.fail(name, error)
@@ -194,7 +211,7 @@ def care_provider(person: Person) -> None:
     """Register a client."""
     name = "POST /clients (register)"
     try:
-        form = form_to(person.get("/clienten/nieuw"), _NEW_CLIENT)
+        form = form_to(person.get("/clienten/nieuw"), _NEW_CLIENT, here="/clienten/nieuw")
         person.post(name, form, [
             ("reference", f"MEET-{person.number:02d}-{person.done:04d}"),
             ("target_group", "mobw_uitstroom"), ("adults", "1"), ("children", "0"),
@@ -217,6 +234,11 @@ def matcher(person: Person) -> None:
     except JourneyError as error:
         person.fail(name, error)
     name = "POST /dwellings (propose)"
+    with person.claims.proposing:
+        _propose(person, name)
+
+
+def _propose(person: Person, name: str) -> None:
     try:
         queue = list(dict.fromkeys(_QUEUE_DWELLING.findall(person.get("/matcher/wachtrij"))))
         chosen = person.claims.first_free(queue)
@@ -225,7 +247,15 @@ def matcher(person: Person) -> None:
         page = person.get(chosen)
         form = next((f for f in forms(page) if _PROPOSE.fullmatch(f.action)
                      and any(field == "client_ids" for field, _ in f.fields)), None)
-        if form is not None:  # no eligible client for this dwelling: nothing to propose
+        if form is None:  # no eligible client for this dwelling: nothing to propose
+            return
+        page = person.post(name, form, changed=_TOP_CHANGED)
+        if page.startswith(_TOP_CHANGED):
+            # Someone housed or approved a client in between, so the top suggestions changed:
+            # the page shows the new ones, and the matcher proposes those.
+            form = form_to(page, _PROPOSE, here=chosen)
+            if not any(field == "client_ids" for field, _ in form.fields):
+                raise JourneyError("no suggestions left after the change")
             person.post(name, form)
     except JourneyError as error:
         person.fail(name, error)

@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
         proposals,
         public_pages,
         reports,
+        statushouder_inputs,
         steering_inputs,
         supply,
         two_factor,
@@ -144,7 +145,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (
         health, auth, dwellings, proposals, matcher, clients, contingents, leases, reports, admin,
         notifications, dashboard, steering_inputs, two_factor, public_pages, supply, year_plan,
-        institution_flips, citydeal,
+        institution_flips, citydeal, statushouder_inputs,
     ):
         app.register_blueprint(module.blueprint)
     from matching.web import api

@@ -8,9 +8,6 @@ from matching.models import StatushouderRung, TotalLettingsQuarter
 from matching.reports.balance import balance
 from matching.reports.statushouders import statushouder_half
 from matching.services.users import user_by_email
-from tests.integration import test_cli
-
-cli = test_cli.cli  # the neighbours' fixture: a fresh, migrated SQLite database per test
 
 AGENCY, ADMIN, CORPORATION = "staf@hvh.example", "beheer@hvh.example", "staf@portaal.example"
 

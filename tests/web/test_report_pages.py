@@ -149,6 +149,11 @@ def test_the_agency_and_the_municipality_see_the_steering_figures(signed_in, yea
     assert "2025-I" in text and "369" in text and "318" in text
     assert "3 – Actief toezicht" in text and "computed:" in text
     assert "Geen taakstelling vastgelegd voor dit halfjaar." in text
+    # The assumed year-end band: 70-80% of 1,235, a shortfall of 247 to 371 places.
+    assert ("70,0% tot 80,0% van de plaatsen: 864 tot 988 plaatsen, een tekort van 247 tot "
+            "371 plaatsen") in text
+    # The improvement plan: more than half of the backlog of 318.
+    assert "meer dan de helft van de achterstand inlopen, 159 personen" in text
     # The one let counts as realised: the matcher sees it, the analyst sees it suppressed.
     realised = re.search(r"(x|\d+) gerealiseerd van het gevraagde", text)
     assert realised and realised.group(1) == ("x" if role == "analyst" else "1")

@@ -206,6 +206,8 @@ ACCESS: dict[str, Owned | Unowned] = {
     "GET /rapportages/aanbod": FIGURES, "POST /rapportages/aanbod": FIGURES,
     "GET /stuurcijfers": FIGURES, "POST /stuurcijfers/trede": FIGURES,
     "POST /stuurcijfers/verhuringen": FIGURES,
+    "GET /stuurcijfers/statushouders/{half}": FIGURES,
+    "POST /stuurcijfers/statushouders/{half}": FIGURES,
     # administration
     "GET /beheer/gebruikers": ADMIN_LISTS, "GET /beheer/gebruikers/nieuw": ADMIN_LISTS,
     "POST /beheer/gebruikers/nieuw": ADMIN_LISTS,
@@ -268,6 +270,7 @@ ACCESS: dict[str, Owned | Unowned] = {
     "PUT /api/v1/quarters/{quarter}/total-lettings": FIGURES,
     "POST /api/v1/quarters/{quarter}/close": FIGURES,
     "PUT /api/v1/statushouders/{half}/rung": FIGURES,
+    "PUT /api/v1/statushouders/{half}/inputs": FIGURES,
     "GET /api/v1/reports/quarter/{quarter}": FIGURES, "GET /api/v1/reports/year/{year}": FIGURES,
     "GET /api/v1/reports/balance/{year}": FIGURES,
     "GET /api/v1/reports/allocation/{year}": FIGURES,

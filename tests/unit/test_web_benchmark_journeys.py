@@ -3,9 +3,8 @@ redirect and times both, and counts a refused post, an error shown after the red
 missing form as an error: against a small local server that plays the client form."""
 
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import web_journeys  # noqa: E402
+
+from tests.local_server import serving
 
 FORM = (b'<form method="post" class="stacked" novalidate>'
         b'<input id="csrf_token" name="csrf_token" type="hidden" value="token-&amp;2">'
@@ -52,13 +53,8 @@ class _Clients(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     _Clients.bodies = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Clients)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
+    with serving(_Clients) as url:
+        yield url
 
 
 def _run(server: str, behaviour: str) -> tuple[dict[str, int], dict[str, int]]:

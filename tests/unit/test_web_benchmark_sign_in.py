@@ -3,13 +3,14 @@ the page a sign-in leads to: against a small local server that plays the sign-in
 
 import importlib.util
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.local_server import serving
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "web.py"
 FORM = b'<form><input name="csrf_token" type="hidden" value="token-1"></form>'
@@ -51,13 +52,8 @@ class _SignIn(BaseHTTPRequestHandler):
 @pytest.fixture
 def server(web: ModuleType) -> Iterator[str]:
     _SignIn.accepted_password = web.DEMO_PASSWORD
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _SignIn)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
+    with serving(_SignIn) as url:
+        yield url
 
 
 def test_a_refused_sign_in_is_an_error_and_leaves_the_role_out(web, server):  # type: ignore[no-untyped-def]

@@ -277,6 +277,7 @@ class Simulation:
             "rent": Decimal(max(400, min(800, round(rng.gauss(330 + area * 5.2, 60))))),
             "floor": rng.choice([0, 0, 1, 2, 3, 4, 6]), "has_lift": rng.random() < 0.4,
             "accessible": rng.random() < 0.1, "senior_label": rng.random() < 0.06,
+            "self_contained": True, "student_complex": None,
             "designation": "instroom" if instroom else "uitstroom",
             "lease_type": "flip" if instroom else rng.choices(
                 ["direct", "flip", "campus"], weights=[70, 25, 5])[0],

@@ -152,7 +152,8 @@ def _render_show(client_id: int, forms: dict[str, FlaskForm], status: int = 200,
     session, actor = db_session(), current_actor()
     client = service.read_client(session, client_id=client_id, actor=actor, purpose="client page")
     row = client_rows(session, [client], today())[0]
-    actions = set(allowed_triggers(client)) & ROLE_ACTIONS.get(actor.role, set())
+    actions = set(allowed_triggers(client, with_unlisted=True)) & ROLE_ACTIONS.get(
+        actor.role, set())
     return render_template(
         "clients/show.html", row=row, client=client, history=client_history(session, client_id),
         rounds=client_rounds(session, client_id), actions=actions, forms=forms,

@@ -118,13 +118,17 @@ def _plain(transition: dict[str, Any]) -> dict[str, Any]:
     return {key: value(v) for key, v in transition.items()}
 
 
-def allowed_triggers(row: Any, *, now: datetime | None = None) -> list[str]:
-    """List the triggers that may fire on this row now, in the machine's order."""
+def allowed_triggers(
+    row: Any, *, now: datetime | None = None, with_unlisted: bool = False
+) -> list[str]:
+    """List the triggers that may fire on this row now, in the machine's order; the
+    workflow's unlisted ones only `with_unlisted` (a page offering the act that fires one)."""
     workflow = workflow_for(row)
     adapter = workflow.adapter(row)
     kwargs = {"now": now or utcnow(), "actor": None}
     return [name for name in workflow.machine.events
-            if name not in workflow.unlisted and workflow.check(name, adapter, kwargs)]
+            if (with_unlisted or name not in workflow.unlisted)
+            and workflow.check(name, adapter, kwargs)]
 
 
 def require_trigger(row: Any, trigger: str, *, now: datetime | None = None) -> None:

@@ -58,10 +58,15 @@ ID_PAGES: list[tuple[str, str, dict[str, int]]] = [
     ("/corporatie/woningen/<int:dwelling_id>/bewerken", "draft_dwelling", CORPORATION_PAGE),
     ("/corporatie/woningen/<int:dwelling_id>", "let_dwelling", CORPORATION_PAGE),
     ("/corporatie/voorstellen/<int:proposal_id>", "proposal", CORPORATION_PAGE),
+    # A release schedule is the agency's and the owning corporation's.
+    ("/matcher/woningen/<int:dwelling_id>/vrijgaveschema", "submitted_dwelling",
+     MATCHER_PAGE | CORPORATION_PAGE),
     ("/matcher/woningen/<int:dwelling_id>", "submitted_dwelling", MATCHER_PAGE),
     ("/matcher/aanbiedingen/<int:dwelling_id>", "offered_dwelling", MATCHER_PAGE),
     ("/matcher/rondes/<int:proposal_id>", "proposal", MATCHER_PAGE),
     ("/meldingen/<int:notification_id>", "notification", NOTIFICATION_PAGE),
+    # The Citydeal-overleg's nominations are recorded by the agency only.
+    ("/clienten/<int:client_id>/citydeal-voordracht", "waiting_client", MATCHER_PAGE),
     ("/clienten/<int:client_id>/inzage", "waiting_client", OWN_CLIENT_PAGE),
     ("/clienten/<int:client_id>/gegevens.json", "waiting_client", OWN_CLIENT_PAGE),
     ("/clienten/<int:client_id>", "waiting_client", CLIENT_PAGE),

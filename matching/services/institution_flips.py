@@ -22,7 +22,7 @@ from matching.models import Client, District, Lease, Organisation
 from matching.services.access import check_client_visible, require_role
 from matching.services.errors import ValidationFailed
 from matching.services.unit_of_work import MAX_ID, commit, get_or_404, service
-from matching.vocabulary import LeaseState, LeaseType, OrganisationKind, Role
+from matching.vocabulary import LeaseType, OrganisationKind, Role
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, require_trigger
 
@@ -79,14 +79,12 @@ def register_institution_flip(
         address=address.strip(),
         wijk=wijk.strip(),
         start_on=start_on,
-        transferred_on=start_on,
-        state=LeaseState.TRANSFERRED,
     )
     if now is not None:
         lease.created_at = now
     session.add(lease)
-    record_creation(lease, actor=actor, now=now, institution=True, client_id=client.id,
-                    transferred_on=start_on)
+    record_creation(lease, actor=actor, now=now, institution=True, client_id=client.id)
+    fire(lease, "transfer_in_place", actor=actor, now=now, on=start_on)
     fire(client, "house_in_place", actor=actor, now=now, lease_id=lease.id, on=start_on)
     commit(session)
     return lease

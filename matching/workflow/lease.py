@@ -19,6 +19,10 @@ TRANSITIONS: list[dict[str, Any]] = [
      "conditions": "is_flip"},
     {"trigger": "transfer", "source": S.REVIEW_DUE, "dest": S.TRANSFERRED,
      "conditions": "is_flip", "after": "record_transfer"},
+    # An institution dwelling the client already lives in, registered as flipped: the lease
+    # passes to the client at once (services.institution_flips), without a review.
+    {"trigger": "transfer_in_place", "source": S.ACTIVE, "dest": S.TRANSFERRED,
+     "conditions": ["is_flip", "is_institution"], "after": "record_transfer"},
     {"trigger": "extend", "source": S.REVIEW_DUE, "dest": S.EXTENDED,
      "conditions": "is_flip", "after": "record_extension"},
     {"trigger": "approach_end", "source": S.ACTIVE, "dest": S.ENDING, "conditions": "is_campus"},
@@ -34,6 +38,9 @@ class LeaseAdapter(Adapter):
 
     def is_flip(self, _event: EventData) -> bool:
         return self.row.lease_type == LeaseType.FLIP
+
+    def is_institution(self, _event: EventData) -> bool:
+        return self.row.is_institution
 
     def is_campus(self, _event: EventData) -> bool:
         return self.row.lease_type == LeaseType.CAMPUS
@@ -51,5 +58,6 @@ class LeaseAdapter(Adapter):
 
 
 MACHINE = build_machine([s.value for s in S], TRANSITIONS)
-WORKFLOW = Workflow("lease", MACHINE, LeaseAdapter, LeaseEvent, "lease_id")
+WORKFLOW = Workflow("lease", MACHINE, LeaseAdapter, LeaseEvent, "lease_id",
+                    unlisted=frozenset({"transfer_in_place"}))
 register(Lease, WORKFLOW)

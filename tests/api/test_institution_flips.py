@@ -34,7 +34,8 @@ def test_the_care_provider_registers_a_flip_for_its_own_client(api, world, refer
     reference.expire_all()
     assert reference.get(Client, client.id).state == "housed"
     lease_events = reference.exec(select(LeaseEvent).where(LeaseEvent.lease_id == shown["id"]))
-    assert [(e.trigger, e.to_state) for e in lease_events] == [("create", "transferred")]
+    assert [(e.trigger, e.to_state) for e in lease_events] == [
+        ("create", "active"), ("transfer_in_place", "transferred")]
     last = reference.exec(select(ClientEvent).where(ClientEvent.client_id == client.id)
                           .order_by(ClientEvent.id.desc())).first()
     assert (last.trigger, last.to_state) == ("house_in_place", "housed")

@@ -117,7 +117,7 @@ CLIENT_TABLE: dict[str, dict[str, str]] = {
 }
 
 LEASE_STATES = ["active", "review_due", "extended", "transferred", "ending", "ended"]
-LEASE_TRIGGERS = ["due", "transfer", "extend", "approach_end", "end"]
+LEASE_TRIGGERS = ["due", "transfer", "transfer_in_place", "extend", "approach_end", "end"]
 _END_FROM_ANY_OPEN_STATE = {
     state: {"end": "ended"}
     for state in ("active", "review_due", "extended", "transferred", "ending")
@@ -138,10 +138,17 @@ LEASE_TABLES: dict[str, dict[str, dict[str, str]]] = {
     },
     "direct": {**_END_FROM_ANY_OPEN_STATE, "ended": {}},
 }
+# An institution dwelling registered as flipped passes to the client at once from `active`;
+# otherwise it is a flip lease like any other.
+INSTITUTION_FLIP_TABLE = {
+    **LEASE_TABLES["flip"],
+    "active": {**LEASE_TABLES["flip"]["active"], "transfer_in_place": "transferred"},
+}
 
 # The data each trigger's action needs (guards and actions read it from the event).
 TRIGGER_DATA: dict[str, dict[str, Any]] = {
     "transfer": {"on": date(2021, 10, 1)},
+    "transfer_in_place": {"on": date(2019, 9, 1)},
     # A lease's review moves; a round's deadline moves.
     "extend": {"review_on": date(2022, 6, 1), "deadline": date(2019, 11, 15)},
     "end": {"on": date(2021, 12, 31), "reason": "tenant moved"},
@@ -176,9 +183,10 @@ def new_client(state: str) -> Client:
     )
 
 
-def new_lease(lease_type: str, state: str) -> Lease:
+def new_lease(lease_type: str, state: str, *, institution: bool = False) -> Lease:
     return Lease(
         corporation_id=1, lease_type=lease_type, start_on=date(2019, 9, 1), state=state,
+        is_institution=institution,
         review_on=date(2021, 9, 1) if lease_type == "flip" else None,
         end_on=date(2024, 9, 1) if lease_type == "campus" else None,
     )
@@ -210,6 +218,13 @@ for _type, _table in LEASE_TABLES.items():
         "make": lambda state, _t=_type: new_lease(_t, state), "event": LeaseEvent,
         "key": "lease_id", "workflow": "lease",
     }
+MACHINES["institution flip lease"] = {
+    "states": LEASE_STATES, "triggers": LEASE_TRIGGERS, "table": INSTITUTION_FLIP_TABLE,
+    "make": lambda state: new_lease("flip", state, institution=True), "event": LeaseEvent,
+    "key": "lease_id", "workflow": "lease",
+    # Fired only inside the institution flip's registration, so not offered as a next step.
+    "unlisted": {"transfer_in_place"},
+}
 
 
 def _pairs() -> Iterator[Any]:

@@ -1,6 +1,6 @@
 """Test data for the matcher's pages, made through the services as the real users would."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -9,13 +9,18 @@ from matching.models import Client, Dwelling, Proposal, User
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, submit_dwelling
 from matching.services.proposals import decide_candidate, propose_candidates
+from matching.workdays import UTRECHT, local_date
 from tests.factories import ClientData, DwellingData
 
 
 def days_ago(days: int) -> datetime:
-    """A moment `days` calendar days back, mid-morning in Utrecht."""
-    moment = datetime.now(UTC) - timedelta(days=days)
-    return moment.replace(hour=9, minute=0, second=0, microsecond=0)
+    """A moment `days` calendar days back, mid-morning in Utrecht.
+
+    The day is counted from Utrecht's date, as the pages count it: just after midnight in
+    Utrecht the UTC date is still yesterday's.
+    """
+    day = local_date(datetime.now(UTC)) - timedelta(days=days)
+    return datetime.combine(day, time(9), tzinfo=UTRECHT).astimezone(UTC)
 
 
 def waiting_clients(

@@ -4,10 +4,14 @@
     python benchmarks/engine.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 Builds a database with a realistic waiting list and a quarter's worth of submitted dwellings
-(bulk-inserted with SQLAlchemy Core: a benchmark fixture, not product data), then measures
-`matching.engine.suggest` (top 3 with explanations and exclusion counts), a batch of
-dwellings one after the other, the peak memory, and a naive baseline that loads every
-waiting client into Python and applies the pure rules and score. See benchmarks/README.md.
+(bulk-inserted with SQLAlchemy Core: a benchmark fixture, not product data, so the pool's
+profile is then built as the daily tick builds it), then measures `matching.engine.suggest`
+(top 3 with explanations and exclusion counts), the floor (the same counts and top 3 from
+plain SQL: one scan with a CASE per rule plus the indexed top 3, no explanations), the engine
+with its profile switched off (it scans, as on a database whose profile is not built yet), a
+batch of dwellings one after the other, the peak memory, and a naive baseline that loads
+every waiting client into Python and applies the pure rules and score. See
+benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -28,19 +32,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, delete, insert, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from matching.db import get_engine
-from matching.engine import Suggestions, suggest
 from matching.engine.context import build_context, limits_for, policy_for
+from matching.engine.counts import scan_clients
 from matching.engine.facts import ClientFacts
+from matching.engine.profile import basis_for, rebuild
 from matching.engine.ranking import Score, score, sort_key
 from matching.engine.rules import RULE_NAMES, first_failing_rule
-from matching.engine.suggest import client_facts, dwelling_facts
+from matching.engine.suggest import Suggestions, _Run, _top, client_facts, dwelling_facts, suggest
 from matching.migrations import upgrade
-from matching.models import Client, Dwelling, Organisation, TargetGroup
+from matching.models import Client, Dwelling, Organisation, PoolProfileBasis, TargetGroup
 from matching.parameters import year_parameters
 from matching.services.reference import load_reference
 
@@ -331,6 +336,43 @@ def naive_suggest(engine: Engine, dwelling_id: int) -> tuple[float, NaiveResult]
         return time.perf_counter() - start, result
 
 
+def build_profile(engine: Engine) -> tuple[float, int]:
+    """Build the pool's profile for TODAY's year as the tick does after a bulk load; return
+    the seconds it took and the number of profiles."""
+    start = time.perf_counter()
+    with Session(engine) as session:
+        parameters = year_parameters(session, TODAY.year)
+        profiles = rebuild(session.connection(), basis_for(limits_for(parameters, TODAY)))
+        session.commit()
+    return time.perf_counter() - start, profiles
+
+
+def switch_profile_off(engine: Engine) -> None:
+    """Forget the profile's basis: the engine then scans the clients, as before its first
+    build."""
+    with Session(engine) as session:
+        session.exec(delete(PoolProfileBasis))
+        session.commit()
+
+
+def timed_floor(engine: Engine, dwelling_id: int) -> tuple[float, list[int], dict[str, int]]:
+    """The floor: the counts from one scan with a CASE per rule, and the top 3 from the
+    indexed walk, in plain SQL (facts, limits and the ranking context are read before the
+    clock starts; no explanations)."""
+    with Session(engine) as session:
+        dwelling = session.get(Dwelling, dwelling_id)
+        assert dwelling is not None
+        parameters = year_parameters(session, TODAY.year)
+        limits = limits_for(parameters, TODAY)
+        run = _Run(dwelling_facts(session, dwelling), limits,
+                   build_context(session, policy_for(parameters), TODAY), TOP_N)
+        start = time.perf_counter()
+        counts = scan_clients(session, run.facts, limits)
+        top = _top(session, run, TOP_N)
+        elapsed = time.perf_counter() - start
+    return elapsed, [row.id or 0 for row in top], dict(counts)
+
+
 def percentile(values: Sequence[float], pct: int) -> float:
     if len(values) == 1:
         return values[0]
@@ -377,6 +419,9 @@ def measure(url: str, settings: Settings) -> dict[str, Any]:
     say(f"dwellings: {len(world.submitted_dwelling_ids)} submitted, {world.past_leases} "
         f"past leases, {world.rejected_rounds} earlier rejected rounds")
     say(f"build_s: {build_s:.2f} (migrations, reference data, bulk insert)")
+    profile_s, profiles = build_profile(engine)
+    say(f"profile: {profiles} profiles of the {world.waiting_clients} waiting clients, built "
+        f"in {profile_s:.2f} s (once; then kept by each commit that changes a client)")
 
     rng = random.Random(settings.seed + 1)
     order = list(world.submitted_dwelling_ids)
@@ -405,6 +450,25 @@ def measure(url: str, settings: Settings) -> dict[str, Any]:
     for s in example.suggestions:
         say(f"  {s.rank}. client {s.client.id}: {s.score.total} points ("
             + ", ".join(f"{f.name} {f.points}" for f in s.score.factors) + ")")
+
+    floor_times, floor_agrees = [], True
+    for dwelling_id, engine_result in zip(sample, results, strict=True):
+        elapsed, top_ids, counts = timed_floor(engine, dwelling_id)
+        floor_times.append(elapsed)
+        floor_agrees = floor_agrees and top_ids == engine_result.top_ids and counts.get(
+            "eligible", 0) == engine_result.eligible and all(
+            counts.get(rule, 0) == n for rule, n in engine_result.excluded.items())
+    floor_p50 = statistics.median(floor_times) * 1000
+    say(f"floor: {len(floor_times)} dwellings, plain SQL scan + indexed top {TOP_N}: "
+        f"p50 {floor_p50:.1f} ms, p95 {percentile(floor_times, 95) * 1000:.1f} ms; "
+        f"engine_over_floor {p50 / floor_p50:.2f}; same top and counts: {floor_agrees}")
+
+    switch_profile_off(engine)
+    off_times = [timed_suggest(engine, dwelling_id)[0] for dwelling_id in sample[:50]]
+    off_p50 = statistics.median(off_times) * 1000
+    build_profile(engine)
+    say(f"profile off: {len(off_times)} dwellings, the engine scanning the clients: "
+        f"p50 {off_p50:.1f} ms (with the profile: {p50:.1f} ms)")
 
     batch_ids = [order[i % len(order)] for i in range(settings.batch)]
     start = time.perf_counter()
@@ -448,6 +512,11 @@ def measure(url: str, settings: Settings) -> dict[str, Any]:
         "peak_rss_total_mb": round(rss_total, 1), "eligible_median": eligible_median,
         "naive_runs": len(naive_times), "naive_p50_ms": round(naive_p50, 2),
         "naive_over_engine": round(naive_p50 / p50, 2), "naive_agrees": agrees,
+        "profiles": profiles, "profile_build_s": round(profile_s, 3),
+        "floor_query_p50_ms": round(floor_p50, 2),
+        "floor_query_p95_ms": round(percentile(floor_times, 95) * 1000, 2),
+        "engine_over_floor": round(p50 / floor_p50, 2), "floor_agrees": floor_agrees,
+        "suggest_profile_off_p50_ms": round(off_p50, 2),
         "example": {"dwelling_id": example.dwelling_id, "waiting": example.waiting,
                     "eligible": example.eligible, "excluded": example.excluded,
                     "top": example.top_ids},

@@ -68,6 +68,7 @@ UNREAD = frozenset({
     "dwelling_earmark", "total_lettings_quarter", "statushouder_rung",
     "priority_lettings_reference", "allocation_target", "statushouder_task",
     "statushouder_steering", "statushouder_acceleration",
+    "pool_profile", "pool_profile_basis", "pool_group_total",
 })
 
 # How far back a change reaches: the first day of which it can alter a figure, ANY_DAY

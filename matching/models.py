@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     DDL,
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
@@ -854,3 +855,58 @@ class LateChange(SQLModel, table=True):
     # The earliest day the change can alter a figure of; null: any day (reference data).
     reaches_back_to: date | None = None
     tables: str = Field(max_length=300)  # which tables the flush changed, for a reader
+
+
+# --- the waiting pool's profile (matching/engine/profile.py) ------------------------------------
+
+
+class PoolProfileBasis(SQLModel, table=True):
+    """The year and limits the profile was classified under (one row).
+
+    The engine counts from the profile only while these are the year and limits it ranks
+    for; otherwise it scans the clients (matching/engine/profile.py)."""
+
+    __tablename__ = "pool_profile_basis"
+    id: int = Field(default=1, primary_key=True)
+    year: int
+    income_limit_single: int
+    income_limit_multi: int
+    youth_min_age: int
+    youth_age: int
+    senior_age: int
+    built_at: datetime = _timestamp()
+
+
+class PoolProfile(SQLModel, table=True):
+    """How many waiting clients share each combination of what the hard rules read.
+
+    Kept up to date by every commit that changes a client, in the same transaction, so the
+    engine counts exclusions over a few thousand profiles instead of every waiting client.
+    The care provider (the earmark rule) and a client's own rejections are not in the key:
+    the engine counts those few from the clients themselves."""
+
+    __tablename__ = "pool_profile"
+    __table_args__ = (
+        UniqueConstraint("phase", "flip_lease_ok", "persons", "birth_year",
+                         "below_income_limit", "needs_mask", "excluded_wijken",
+                         name="uq_pool_profile_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    phase: str = Field(max_length=10)
+    flip_lease_ok: bool
+    persons: int
+    birth_year: int  # that of the client's age class (Basis.class_birth_year)
+    below_income_limit: bool
+    needs_mask: int  # matching/engine/profile.NEED_BITS
+    excluded_wijken: str = Field(max_length=2000)  # sorted JSON list of district names
+    clients: int
+
+
+class PoolGroupTotal(SQLModel, table=True):
+    """Per target group: the waiting clients and the sum of their waiting start days (as
+    ordinals), so the ranking's average wait per group needs no scan of the pool."""
+
+    __tablename__ = "pool_group_total"
+    target_group: str = Field(primary_key=True, max_length=40)
+    clients: int
+    since_ordinal_sum: int = Field(sa_type=BigInteger)

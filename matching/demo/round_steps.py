@@ -8,7 +8,7 @@ from matching.demo.dwellings import DemoDwelling
 from matching.demo.population import DemoClient
 from matching.demo.reasons import INVALID_DECLINES, REINSTATEMENTS, REJECTIONS, VALID_DECLINES
 from matching.demo.timeline import Timeline, moment
-from matching.engine import suggest
+from matching.engine.suggest import suggest
 from matching.models import Dwelling
 from matching.services.clients import reinstate_client
 from matching.services.dwellings import record_offer_answer, release_dwelling

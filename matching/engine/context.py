@@ -4,11 +4,11 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, Integer, cast, func, literal
+from sqlalchemy import Date, Integer, cast, func, literal, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from matching.engine.facts import Limits
+from matching.engine.facts import limits_for  # noqa: F401 (its callers import it here)
 from matching.engine.ranking import (
     ProviderStanding,
     RankingContext,
@@ -17,7 +17,15 @@ from matching.engine.ranking import (
     provider_points,
     rank_groups,
 )
-from matching.models import Client, Contingent, Lease, Organisation, TargetGroup
+from matching.models import (
+    Client,
+    Contingent,
+    Lease,
+    Organisation,
+    PoolGroupTotal,
+    PoolProfileBasis,
+    TargetGroup,
+)
 from matching.parameters import YearParameters
 from matching.services.provisional_contingents import provisional_division
 from matching.vocabulary import ClientState
@@ -53,23 +61,20 @@ def policy_for(parameters: YearParameters) -> RankingPolicy:
     )
 
 
-def limits_for(parameters: YearParameters, today: date) -> Limits:
-    return Limits(
-        today=today,
-        persons_per_room_max=parameters.persons_per_room_max,
-        min_floor_area_per_person_m2=parameters.min_floor_area_per_person_m2,
-        aftoppingsgrens_low=parameters.aftoppingsgrens_low,
-        aftoppingsgrens_high=parameters.aftoppingsgrens_high,
-        kwaliteitskortingsgrens=parameters.kwaliteitskortingsgrens,
-        housing_benefit_income_limit_single=parameters.housing_benefit_income_limit_single,
-        housing_benefit_income_limit_multi=parameters.housing_benefit_income_limit_multi,
-        youth_max_net_rent=parameters.youth_max_net_rent,
-        youth_housing_benefit=parameters.youth_housing_benefit,
-    )
-
-
 def waiting_by_group(session: Session, today: date) -> dict[str, tuple[int, int]]:
-    """Return, per target group, the number of waiting clients and their total days waited."""
+    """Return, per target group, the number of waiting clients and their total days waited.
+
+    Read from the pool's totals per group (matching/engine/profile.py) once they exist:
+    the days waited are the clients times today less the sum of their waiting starts."""
+    totals = session.exec(
+        select(PoolProfileBasis.id, PoolGroupTotal.target_group, PoolGroupTotal.clients,
+               PoolGroupTotal.since_ordinal_sum)
+        .select_from(PoolProfileBasis).outerjoin(PoolGroupTotal, true())
+    ).all()
+    if totals:
+        day = today.toordinal()
+        return {code: (count, count * day - since) for _, code, count, since in totals
+                if code is not None and count}
     wait = days_between(session, waiting_start(), today)
     rows = session.exec(
         select(Client.target_group, func.count(), func.sum(wait))

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from matching.parameters import YearParameters
+
 
 @dataclass(frozen=True)
 class ClientFacts:
@@ -61,3 +63,18 @@ class Limits:
     youth_min_age: int = 18
     youth_max_net_rent: Decimal = Decimal("250")
     youth_housing_benefit: Decimal = Decimal("188")
+
+
+def limits_for(parameters: YearParameters, today: date) -> Limits:
+    return Limits(
+        today=today,
+        persons_per_room_max=parameters.persons_per_room_max,
+        min_floor_area_per_person_m2=parameters.min_floor_area_per_person_m2,
+        aftoppingsgrens_low=parameters.aftoppingsgrens_low,
+        aftoppingsgrens_high=parameters.aftoppingsgrens_high,
+        kwaliteitskortingsgrens=parameters.kwaliteitskortingsgrens,
+        housing_benefit_income_limit_single=parameters.housing_benefit_income_limit_single,
+        housing_benefit_income_limit_multi=parameters.housing_benefit_income_limit_multi,
+        youth_max_net_rent=parameters.youth_max_net_rent,
+        youth_housing_benefit=parameters.youth_housing_benefit,
+    )

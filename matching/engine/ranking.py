@@ -7,6 +7,7 @@ waiting start, then the lower id: the same data always gives the same order.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 
@@ -68,9 +69,10 @@ class RankingContext:
     providers: dict[int, ProviderStanding] = field(default_factory=dict)
     groups: dict[str, GroupStanding] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def ambition_cutoff(self) -> date:
-        """Clients waiting since this date or earlier are past the ambition."""
+        """Clients waiting since this date or earlier are past the ambition (computed once:
+        the ranking asks for every client it scores)."""
         return self.today - relativedelta(months=self.policy.ambition_months)
 
 
@@ -162,6 +164,20 @@ def score(client: ClientFacts, context: RankingContext) -> Score:
             f"{group.recent_share:.0%} of recent lettings)",
         ))
     return Score(client.id, sum(f.points for f in factors), tuple(factors))
+
+
+def total_points(context: RankingContext, care_provider_id: int, target_group: str,
+                 waiting_since: date) -> int:
+    """Return score(client, context).total from the three things it depends on, without
+    writing the explanation (the engine ranks many clients to show a few)."""
+    policy = context.policy
+    past = waiting_since <= context.ambition_cutoff
+    return ((context.today - waiting_since).days * policy.points_per_waiting_day
+            + (policy.ambition_bonus if past else 0)
+            + (context.provider_points.get(care_provider_id, 0)
+               if care_provider_id in context.providers else 0)
+            + (context.group_points.get(target_group, 0)
+               if target_group in context.groups else 0))
 
 
 def sort_key(result: Score, client: ClientFacts) -> tuple[int, date, int]:

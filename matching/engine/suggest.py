@@ -1,7 +1,9 @@
 """Suggestions for one dwelling: the eligible clients, ranked and explained, plus a dry run."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
@@ -12,14 +14,23 @@ from matching.engine.context import (
     policy_for,
     waiting_start,
 )
+from matching.engine.counts import ELIGIBLE, exclusion_counts
 from matching.engine.facts import ClientFacts, DwellingFacts, Limits
-from matching.engine.pool import exclusion_class, rule_conditions, score_expression
-from matching.engine.ranking import RankingContext, RankingPolicy, Score, score
+from matching.engine.pool import rule_conditions, score_expression
+from matching.engine.profile import basis_for
+from matching.engine.ranking import (
+    RankingContext,
+    RankingPolicy,
+    Score,
+    score,
+    total_points,
+)
 from matching.engine.reasons import why_excluded
+from matching.engine.rows import client_facts, dwelling_facts
 from matching.engine.rules import RULE_NAMES, first_failing_rule
-from matching.models import Candidate, Client, Dwelling, DwellingEarmark
+from matching.models import Client, Dwelling
 from matching.parameters import year_parameters
-from matching.vocabulary import CandidateState, ClientState
+from matching.vocabulary import ClientState
 
 # Why a rule excludes a client, for people (Dutch first).
 RULE_TEXT: dict[str, tuple[str, str]] = {
@@ -83,39 +94,6 @@ class ClientVerdict:
     text_en: str
 
 
-def client_facts(row: Client) -> ClientFacts:
-    if row.birth_year is None or row.annual_income is None:
-        # Retention erases only clients who left the process; the engine reads waiting ones.
-        raise ValueError(f"client {row.id} has no personal fields left to match on")
-    return ClientFacts(
-        id=row.id or 0, care_provider_id=row.care_provider_id, target_group=row.target_group,
-        phase=row.phase, adults=row.adults, children=row.children, birth_year=row.birth_year,
-        annual_income=row.annual_income, needs=frozenset(row.needs or ()),
-        excluded_wijken=frozenset(row.excluded_wijken or ()), flip_lease_ok=row.flip_lease_ok,
-        waiting_since=row.waiting_since or row.registered_on,
-    )
-
-
-def dwelling_facts(session: Session, dwelling: Dwelling) -> DwellingFacts:
-    earmarks = session.exec(
-        select(DwellingEarmark.care_provider_id).where(DwellingEarmark.dwelling_id == dwelling.id)
-    ).all()
-    rejected = session.exec(
-        select(Candidate.client_id).where(
-            Candidate.dwelling_id == dwelling.id,
-            col(Candidate.state).in_([CandidateState.REJECTED, CandidateState.ACCEPTED]),
-        )
-    ).all()
-    return DwellingFacts(
-        id=dwelling.id or 0, wijk=dwelling.wijk, rooms=dwelling.rooms,
-        floor_area_m2=dwelling.floor_area_m2, rent=dwelling.rent, floor=dwelling.floor,
-        has_lift=dwelling.has_lift, accessible=dwelling.accessible,
-        senior_label=dwelling.senior_label, designation=dwelling.designation,
-        lease_type=dwelling.lease_type, earmarked_care_provider_ids=frozenset(earmarks),
-        rejected_client_ids=frozenset(rejected), self_contained=dwelling.self_contained,
-    )
-
-
 @dataclass(frozen=True)
 class _Run:
     facts: DwellingFacts
@@ -131,49 +109,55 @@ def _prepare(session: Session, dwelling: Dwelling, today: date) -> _Run:
                 build_context(session, policy, today), parameters.candidates_per_round)
 
 
-def _exclusions(session: Session, facts: DwellingFacts, limits: Limits) -> dict[str, int]:
-    """Count the waiting clients by the first rule that excludes them ('eligible' if none)."""
-    conditions = rule_conditions(facts, limits)
-    names = ["eligible", *conditions]
-    cls = exclusion_class(conditions).label("cls")
-    rows = session.exec(
-        select(cls, func.count()).where(col(Client.state) == ClientState.WAITING).group_by(cls)
-    ).all()
-    return {names[position]: int(count) for position, count in rows}
+# How many of the longest-waiting eligible clients the ranking looks at first (see _top).
+PROBE = 64
+# What the ranking reads of a client (ranking.total_points), fetched without the whole row.
+_RANKED = (col(Client.id), col(Client.care_provider_id), col(Client.target_group),
+           col(Client.waiting_since))
 
 
 def _top(session: Session, run: _Run, size: int) -> list[Client]:
     """Return the `size` best eligible clients, in ranking order.
 
-    Scores are mostly days waited, so the best clients wait long. Any `size` eligible
-    clients give a lower bound on the score needed to enter the top; no client whose wait
-    plus the largest possible bonus stays below that bound can make it. The final query
-    therefore only reads the clients waiting at least that long (an index walk), which is a
-    small part of the pool. The result is exactly the full ranking's top, only cheaper.
+    Scores are mostly days waited, so the best clients wait long. The PROBE longest-waiting
+    eligible clients (an index walk) give a lower bound on the score needed to enter the top:
+    the size-th best score among them. No client whose wait plus the largest possible bonus
+    stays below that bound can make it, so only the clients waiting at least that long, a
+    few days' worth, are ranked. When fewer than PROBE clients are eligible at all, the probe
+    holds every one of them. The result is exactly the full ranking's top, only cheaper
+    (tests/integration/test_engine.py checks it against the pure ranking).
     """
-    eligible = select(Client).where(
-        col(Client.state) == ClientState.WAITING,
-        *rule_conditions(run.facts, run.limits).values(),
-    )
-    policy = run.context.policy
-    order = (score_expression(session, run.context).desc(), waiting_start(), col(Client.id))
     if size <= 0:
         return []
-    probe = session.exec(
-        eligible.order_by(col(Client.waiting_since), col(Client.id)).limit(size)
+    context, policy = run.context, run.context.policy
+    eligible = (col(Client.state) == ClientState.WAITING,
+                *rule_conditions(run.facts, run.limits).values())
+    if policy.points_per_waiting_day <= 0:  # the wait does not lead: the database ranks all
+        order = (score_expression(session, context).desc(), waiting_start(), col(Client.id))
+        return list(session.exec(select(Client).where(*eligible).order_by(*order)
+                                 .limit(size)).all())
+    probe_size = max(PROBE, size)
+    candidates: Sequence[Any] = session.exec(
+        select(*_RANKED).where(*eligible)
+        .order_by(col(Client.waiting_since), col(Client.id)).limit(probe_size)
     ).all()
-    if len(probe) < size or policy.points_per_waiting_day <= 0:
-        return list(session.exec(eligible.order_by(*order).limit(size)).all())
-    bound = min(score(client_facts(row), run.context).total for row in probe)
-    headroom = (
-        policy.ambition_bonus
-        + max([0, *run.context.provider_points.values()])
-        + max([0, *run.context.group_points.values()])
-    )
-    min_days = -((headroom - bound) // policy.points_per_waiting_day)  # ceiling division
-    cutoff = run.limits.today - timedelta(days=min_days)
-    long_waiting = col(Client.waiting_since) <= cutoff
-    return list(session.exec(eligible.where(long_waiting).order_by(*order).limit(size)).all())
+    if len(candidates) == probe_size:
+        points = sorted((total_points(context, provider, group, since)
+                         for _, provider, group, since in candidates), reverse=True)
+        headroom = (
+            policy.ambition_bonus
+            + max([0, *context.provider_points.values()])
+            + max([0, *context.group_points.values()])
+        )
+        min_days = -((headroom - points[size - 1]) // policy.points_per_waiting_day)  # ceil
+        cutoff = run.limits.today - timedelta(days=min_days)
+        candidates = session.exec(
+            select(*_RANKED).where(*eligible, col(Client.waiting_since) <= cutoff)).all()
+    best = sorted(candidates, key=lambda c: (-total_points(context, c[1], c[2], c[3]),
+                                             c[3], c[0]))[:size]
+    ids = [c[0] for c in best]
+    rows = {row.id: row for row in session.exec(select(Client).where(col(Client.id).in_(ids)))}
+    return [rows[client_id] for client_id in ids]
 
 
 def suggest(session: Session, dwelling: Dwelling, *, today: date,
@@ -182,7 +166,7 @@ def suggest(session: Session, dwelling: Dwelling, *, today: date,
     parameters = year_parameters(session, today.year)
     facts = dwelling_facts(session, dwelling)
     limits = limits_for(parameters, today)
-    counts = _exclusions(session, facts, limits)
+    counts = exclusion_counts(session, facts, limits, basis_for(limits))
     context = build_context(session, policy_for(parameters), today)
     run = _Run(facts, limits, context, parameters.candidates_per_round)
     size = limit if limit is not None else run.round_size
@@ -193,8 +177,8 @@ def suggest(session: Session, dwelling: Dwelling, *, today: date,
         suggestions.append(Suggestion(rank, candidate, score(candidate, run.context)))
     return Suggestions(
         dwelling_id=run.facts.id, policy=run.context.policy,
-        waiting=sum(counts.values()), eligible=int(counts.get("eligible", 0)),
-        excluded={name: int(counts.get(name, 0)) for name in RULE_NAMES},
+        waiting=sum(counts.values()), eligible=counts[ELIGIBLE],
+        excluded={name: counts[name] for name in RULE_NAMES},
         suggestions=suggestions, context=run.context,
     )
 

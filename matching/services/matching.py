@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from matching.engine import ClientVerdict, Suggestions, explain_client, suggest
+from matching.engine.suggest import ClientVerdict, Suggestions, explain_client, suggest
 from matching.models import Client, Dwelling
 from matching.parameters import year_parameters
 from matching.services.access import require_role

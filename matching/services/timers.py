@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
+from matching.engine.profile import refresh as refresh_pool_profile
 from matching.models import Dwelling, Lease, Proposal
 from matching.notifications import causes
 from matching.notifications.due import due_notices
@@ -46,6 +47,7 @@ class TickReport:
     erased: int = 0  # clients whose personal fields retention erased
     expired: dict[str, int] = field(default_factory=dict)  # rows deleted per table
     provisional_contingents: int = 0  # providers given a provisional contingent
+    pool_profile_rebuilt: bool = False  # the engine's profile was reclassified for the year
 
     def count(self, name: str) -> None:
         self.fired[name] = self.fired.get(name, 0) + 1
@@ -105,6 +107,10 @@ def run_tick(session: Session, *, now: datetime, mailer: Mailer | None = None) -
     if division is not None:
         report.provisional_contingents = len(division.shares)
         report.count_notice(KIND)
+    # The first tick of a year (or after a change of the income limits) reclassifies the
+    # pool's profile, so the engine counts from it again instead of scanning.
+    report.pool_profile_rebuilt = refresh_pool_profile(session, local_date(now))
+    session.commit()
     _fire_due_transitions(session, now, report)
     _record_due_notices(session, now, report)
     retention = erase_left_clients(session, now=now)

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy.orm import object_session
 from transitions import EventData
 
+import matching.engine.profile  # noqa: F401  (its hooks keep the pool's profile in step)
 from matching.audit import record_client_access
 from matching.models import Client, ClientEvent
 from matching.vocabulary import ClientState as S

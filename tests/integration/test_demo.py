@@ -291,7 +291,7 @@ def test_contingents_are_set_for_every_year_the_demo_spans(demo):
 
 def test_the_printed_care_provider_has_clients_among_the_printed_corporations_suggestions(demo):
     from matching.demo import LOGINS
-    from matching.engine import suggest
+    from matching.engine.suggest import suggest
     from matching.models import Organisation
 
     session, _report = demo

@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from matching.db import get_engine
 from matching.demo import LOGINS, build_demo
-from matching.engine import suggest
+from matching.engine.suggest import suggest
 from matching.models import Dwelling, Organisation
 from matching.services.reference import load_reference
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from flask import Response, jsonify
 from pydantic import BaseModel
 
-from matching.engine import Suggestions
+from matching.engine.suggest import Suggestions
 from matching.models import Candidate, Client, Dwelling, Lease, Proposal
 from matching.paging import Page
 from matching.queries.api import Round

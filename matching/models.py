@@ -371,6 +371,11 @@ class DwellingEarmark(SQLModel, table=True):
 _client_version = _version_column()
 
 
+# What the engine's rules and ranking read of a waiting client (engine/pool.py, ranking.py).
+ENGINE_READS = ("id", "care_provider_id", "target_group", "phase", "flip_lease_ok", "adults",
+                "children", "birth_year", "annual_income", "needs", "excluded_wijken")
+
+
 class Client(SQLModel, table=True):
     """A referral: the care provider's pseudonymous reference and what matching needs."""
 
@@ -422,8 +427,11 @@ class Client(SQLModel, table=True):
         ),
         # Covers the engine's per-group waiting figures without reading the table.
         Index("ix_client_state_group_wait", "state", "target_group", "waiting_since"),
-        # Lets the engine walk the longest waiting clients first (see engine/suggest.py).
-        Index("ix_client_state_waiting_since", "state", "waiting_since"),
+        # Lets the engine read the longest waiting clients by a range of waiting starts (see
+        # engine/suggest.py). On PostgreSQL it carries everything the rules and the ranking
+        # read, so that read never visits the table (an index-only scan).
+        Index("ix_client_state_waiting_since", "state", "waiting_since",
+              postgresql_include=list(ENGINE_READS)),
     )
 
 

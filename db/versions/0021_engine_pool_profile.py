@@ -16,7 +16,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# What the engine's rules and ranking read (models.ENGINE_READS at this revision).
+_ENGINE_READS = ["id", "care_provider_id", "target_group", "phase", "flip_lease_ok", "adults",
+                 "children", "birth_year", "annual_income", "needs", "excluded_wijken"]
+
+
 def upgrade() -> None:
+    # On PostgreSQL the index the engine walks carries what it reads: an index-only scan.
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index('ix_client_state_waiting_since', table_name='client')
+        op.create_index('ix_client_state_waiting_since', 'client', ['state', 'waiting_since'],
+                        postgresql_include=_ENGINE_READS)
     # Created empty: the first commit that changes a client (or the daily tick) builds the
     # profile from the clients (matching/engine/profile.py); until then the engine scans.
     op.create_table('pool_profile_basis',
@@ -54,6 +64,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index('ix_client_state_waiting_since', table_name='client')
+        op.create_index('ix_client_state_waiting_since', 'client', ['state', 'waiting_since'])
     op.drop_table('pool_group_total')
     op.drop_table('pool_profile')
     op.drop_table('pool_profile_basis')

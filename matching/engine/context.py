@@ -121,12 +121,15 @@ def build_context(session: Session, policy: RankingPolicy, today: date) -> Ranki
 
     waiting = waiting_by_group(session, today)
     since = today - relativedelta(months=12)
-    lets = dict(session.exec(
-        select(Client.target_group, func.count())
-        .join(Lease, col(Lease.client_id) == col(Client.id))
+    # The client's group looked up per let (a few hundred a year): a join would have
+    # PostgreSQL read the whole client table.
+    group = (select(Client.target_group).where(col(Client.id) == col(Lease.client_id))
+             .scalar_subquery().label("target_group"))
+    lets = {code: count for code, count in session.exec(
+        select(group, func.count())
         .where(Lease.start_on > since, Lease.start_on <= today)
-        .group_by(col(Client.target_group))
-    ).all())
+        .group_by(group)
+    ).all() if code is not None}
     total_lets = sum(lets.values())
     labels = {g.code: (g.label_nl, g.label_en) for g in session.exec(select(TargetGroup))}
     standings = rank_groups([

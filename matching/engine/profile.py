@@ -279,7 +279,8 @@ def _note_new(session: Session, _context: Any) -> None:
 def _adjust_at_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the clients' changes go with the transaction around it
-    session.flush()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # a client changed since the last flush is noted by this one
     touched = session.info.pop(_TOUCHED, None)
     if touched:
         adjust(session, touched)

@@ -1,6 +1,5 @@
 """Suggestions for one dwelling: the eligible clients, ranked and explained, plus a dry run."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -109,52 +108,60 @@ def _prepare(session: Session, dwelling: Dwelling, today: date) -> _Run:
                 build_context(session, policy, today), parameters.candidates_per_round)
 
 
-# How many of the longest-waiting eligible clients the ranking looks at first (see _top).
+# How many eligible clients the first look at the longest waits should find (see _top).
 PROBE = 64
 # What the ranking reads of a client (ranking.total_points), fetched without the whole row.
 _RANKED = (col(Client.id), col(Client.care_provider_id), col(Client.target_group),
            col(Client.waiting_since))
 
 
-def _top(session: Session, run: _Run, size: int) -> list[Client]:
-    """Return the `size` best eligible clients, in ranking order.
+def _top(session: Session, run: _Run, size: int, eligible: int) -> list[Client]:
+    """Return the `size` best of the `eligible` clients, in ranking order.
 
-    Scores are mostly days waited, so the best clients wait long. The PROBE longest-waiting
-    eligible clients (an index walk) give a lower bound on the score needed to enter the top:
-    the size-th best score among them. No client whose wait plus the largest possible bonus
-    stays below that bound can make it, so only the clients waiting at least that long, a
-    few days' worth, are ranked. When fewer than PROBE clients are eligible at all, the probe
-    holds every one of them. The result is exactly the full ranking's top, only cheaper
+    Scores are mostly days waited, so the best clients wait long. The engine first reads the
+    eligible clients among the longest waits, a span of days that should hold about PROBE of
+    them (widened until it holds `size`). The size-th best score among them is a lower bound
+    for the top; no client whose wait plus the largest possible bonus stays below it can make
+    it, so only the eligible clients waiting at least that long are ranked: a few days'
+    worth. Each read is a range of waiting starts, which both databases plan as an index
+    walk. The result is exactly the full ranking's top, only cheaper
     (tests/integration/test_engine.py checks it against the pure ranking).
     """
-    if size <= 0:
+    if size <= 0 or eligible <= 0:
         return []
-    context, policy = run.context, run.context.policy
-    eligible = (col(Client.state) == ClientState.WAITING,
-                *rule_conditions(run.facts, run.limits).values())
+    context, policy, today = run.context, run.context.policy, run.limits.today
+    conditions = (col(Client.state) == ClientState.WAITING,
+                  *rule_conditions(run.facts, run.limits).values())
     if policy.points_per_waiting_day <= 0:  # the wait does not lead: the database ranks all
         order = (score_expression(session, context).desc(), waiting_start(), col(Client.id))
-        return list(session.exec(select(Client).where(*eligible).order_by(*order)
+        return list(session.exec(select(Client).where(*conditions).order_by(*order)
                                  .limit(size)).all())
-    probe_size = max(PROBE, size)
-    candidates: Sequence[Any] = session.exec(
-        select(*_RANKED).where(*eligible)
-        .order_by(col(Client.waiting_since), col(Client.id)).limit(probe_size)
-    ).all()
-    if len(candidates) == probe_size:
+    oldest = session.exec(select(func.min(Client.waiting_since))
+                          .where(col(Client.state) == ClientState.WAITING)).one()
+    if oldest is None:
+        return []
+    days = (today - oldest).days + 1
+    span = max(1, -(-PROBE * days // eligible))  # days expected to hold PROBE eligible clients
+    while True:
+        end = oldest + timedelta(days=span)
+        found: list[Any] = list(session.exec(
+            select(*_RANKED).where(*conditions, col(Client.waiting_since) < end)).all())
+        if len(found) >= size or end > today:
+            break
+        span *= 4
+    if len(found) >= size:
         points = sorted((total_points(context, provider, group, since)
-                         for _, provider, group, since in candidates), reverse=True)
-        headroom = (
-            policy.ambition_bonus
-            + max([0, *context.provider_points.values()])
-            + max([0, *context.group_points.values()])
-        )
+                         for _, provider, group, since in found), reverse=True)
+        headroom = (policy.ambition_bonus + max([0, *context.provider_points.values()])
+                    + max([0, *context.group_points.values()]))
         min_days = -((headroom - points[size - 1]) // policy.points_per_waiting_day)  # ceil
-        cutoff = run.limits.today - timedelta(days=min_days)
-        candidates = session.exec(
-            select(*_RANKED).where(*eligible, col(Client.waiting_since) <= cutoff)).all()
-    best = sorted(candidates, key=lambda c: (-total_points(context, c[1], c[2], c[3]),
-                                             c[3], c[0]))[:size]
+        cutoff = today - timedelta(days=min_days)
+        if cutoff >= end:  # eligible clients between the first span and the cutoff
+            found += session.exec(select(*_RANKED).where(
+                *conditions, col(Client.waiting_since) >= end,
+                col(Client.waiting_since) <= cutoff)).all()
+    best = sorted(found, key=lambda c: (-total_points(context, c[1], c[2], c[3]),
+                                        c[3], c[0]))[:size]
     ids = [c[0] for c in best]
     rows = {row.id: row for row in session.exec(select(Client).where(col(Client.id).in_(ids)))}
     return [rows[client_id] for client_id in ids]
@@ -170,7 +177,7 @@ def suggest(session: Session, dwelling: Dwelling, *, today: date,
     context = build_context(session, policy_for(parameters), today)
     run = _Run(facts, limits, context, parameters.candidates_per_round)
     size = limit if limit is not None else run.round_size
-    rows = _top(session, run, size)
+    rows = _top(session, run, size, counts[ELIGIBLE])
     suggestions = []
     for rank, row in enumerate(rows, start=1):
         candidate = client_facts(row)

@@ -5,6 +5,7 @@ client columns alone. `tests/integration/test_engine.py` checks that these condi
 agree with the pure rules for random clients and dwellings.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,10 +44,10 @@ def _strpos(element: text_contains, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 def _json_list_contains(column: Any, value: str) -> ColumnElement:
-    # A JSON list is stored as text like ["a", "b"]: look for the quoted value. Most lists
-    # are empty; comparing with '[]' first spares the database the search.
+    # A JSON list is stored as text like ["a", "b"]: look for the value as JSON writes it.
+    # Most lists are empty; comparing with '[]' first spares the database the search.
     text = cast(column, String)
-    return and_(text != "[]", text_contains(text, f'"{value}"'))
+    return and_(text != "[]", text_contains(text, json.dumps(value)))
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ PROFILES = PoolColumns(
     birth_year=col(PoolProfile.birth_year),
     below_income_limit=lambda _limits: col(PoolProfile.below_income_limit).is_(True),
     has_need=lambda need: col(PoolProfile.needs_mask).op("&")(NEED_BITS[need]) != 0,
-    avoids_wijk=lambda wijk: text_contains(col(PoolProfile.excluded_wijken), f'"{wijk}"'),
+    avoids_wijk=lambda wijk: text_contains(col(PoolProfile.excluded_wijken), json.dumps(wijk)),
     client_id=None,
     care_provider_id=None,
 )

@@ -96,8 +96,9 @@ def needs_mask(needs: Iterable[str]) -> int:
 
 
 def wijken_text(wijken: Iterable[str]) -> str:
-    """The districts as one canonical text (sorted JSON), searched by the rules' SQL."""
-    return json.dumps(sorted(set(wijken)), ensure_ascii=False)
+    """The districts as one canonical text (sorted JSON, written as the JSON columns are),
+    searched by the rules' SQL."""
+    return json.dumps(sorted(set(wijken)))
 
 
 def _as_list(value: Any) -> list[str]:
@@ -253,17 +254,40 @@ def _tracked_changes(client: Client) -> bool:
     return any(state.attrs[name].history.has_changes() for name in TRACKED)
 
 
+def _values_before(client: Client) -> dict[str, Any] | None:
+    """Return the client's TRACKED values before its pending changes, from what the session
+    loaded; None when one of them was never loaded (then the row must be read)."""
+    state = inspect(client)
+    values = {}
+    for name in TRACKED:
+        history = state.attrs[name].history
+        if history.deleted:
+            values[name] = history.deleted[0]
+        elif history.unchanged:
+            values[name] = history.unchanged[0]
+        else:
+            return None
+    return values
+
+
 @event.listens_for(Session, "before_flush")
 def _note_before_flush(session: Session, _context: Any, _instances: Any) -> None:
     """Note, at its first change in this transaction, what a client was before it."""
     touched: dict[int, dict[str, Any] | None] = session.info.setdefault(_TOUCHED, {})
-    ids = [obj.id for obj in (*session.dirty, *session.deleted)
-           if isinstance(obj, Client) and obj.id is not None and obj.id not in touched
-           and (obj in session.deleted or _tracked_changes(obj))]
-    if ids:
+    unread = []
+    for obj in (*session.dirty, *session.deleted):
+        if not isinstance(obj, Client) or obj.id is None or obj.id in touched:
+            continue
+        if obj in session.deleted or _tracked_changes(obj):
+            values = _values_before(obj)
+            if values is None:
+                unread.append(obj.id)
+            else:
+                touched[obj.id] = values
+    if unread:
         # Not flushed yet, so the rows still hold what the transaction began with.
         for row in session.connection().execute(
-                select(col(Client.id), *_TRACKED_COLUMNS).where(col(Client.id).in_(ids))):
+                select(col(Client.id), *_TRACKED_COLUMNS).where(col(Client.id).in_(unread))):
             touched[row[0]] = dict(zip(TRACKED, row[1:], strict=True))
 
 
@@ -275,7 +299,9 @@ def _note_new(session: Session, _context: Any) -> None:
             touched.setdefault(obj.id, None)
 
 
-@event.listens_for(Session, "before_commit")
+# First among the commit's listeners: the access log takes its lock last of all
+# (matching/audit/record.py), so its holder never waits for a profile row.
+@event.listens_for(Session, "before_commit", insert=True)
 def _adjust_at_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the clients' changes go with the transaction around it

@@ -1,13 +1,14 @@
-"""Load benchmark of the web pages: 20 people at work at once, for a minute (issue: web speed).
+"""Load benchmark of the web pages: 50 people at work at once, for a minute (issue 14).
 
-    python benchmarks/web.py                      # SQLite, 20 sessions, 60 s
-    python benchmarks/web.py --quick --json       # 4 sessions, 8 s (the suite's smoke run)
+    python benchmarks/web.py                      # SQLite, 50 users, 60 s
+    python benchmarks/web.py --quick --json       # 4 users, 8 s (the suite's smoke run)
     python benchmarks/web.py --scale              # plus the engine benchmark's 50,000 clients
-    MATCHING_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        python benchmarks/web.py                  # the same on PostgreSQL (own schema)
+    python benchmarks/web.py --users 50 --json \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+                                                  # the same on PostgreSQL (own schema)
 
 Builds a database with the demo data (`matching db upgrade`, `seed reference`, `seed demo`),
-starts `matching serve` (gunicorn) on a free port, signs in one demo user per role (the
+starts `matching serve --workers 4` (gunicorn) on a free port, signs in one demo user per role (the
 administrator sets up the second factor on the way) and drives the main pages of each role
 (the role's menu, plus one detail page linked from it) from concurrent sessions, each with
 the cookies of its role's sign-in. Each session is a person: it opens a page, reads it for a moment
@@ -22,7 +23,9 @@ registers a client, the matcher approves a referral and proposes the top suggest
 analyst downloads the quarter's report), each post and the page it redirects to timed under
 its own name. `--scale` first adds the 50,000 waiting clients of benchmarks/engine.py's
 builder. Target: every main page and post p95 <= 150 ms with 0 errors (the sign-in's post
-is left out: its password hash is slow on purpose).
+is left out: its password hash is slow on purpose). On PostgreSQL the database lives in
+its own schema (`--schema`, default `bench_web`), dropped again at the end. With `--json` the
+last line printed is the figures as JSON, with p95 per page.
 """
 
 from __future__ import annotations
@@ -71,13 +74,16 @@ _SECRET = re.compile(r'data-testid="secret">([A-Z2-7 ]+)<')
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--users", "--sessions", dest="sessions", type=int, default=50,
+                        help="people at work at once, each in a session of its role")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean seconds a person looks at a page before the next")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--database-url", default=os.environ.get("MATCHING_TEST_POSTGRES_URL"),
                         help="PostgreSQL base URL (own schema); default a fresh SQLite file")
+    parser.add_argument("--schema", default=SCHEMA,
+                        help="the PostgreSQL schema to build and drop (one per concurrent run)")
     parser.add_argument("--json", action="store_true", help="also print one JSON line")
     parser.add_argument("--quick", action="store_true",
                         help="4 sessions for 8 seconds (unless given)")
@@ -88,19 +94,24 @@ def _arguments() -> argparse.Namespace:
                              "(default: once per round of its pages)")
     arguments = parser.parse_args()
     if arguments.quick:  # explicit options still win
-        defaults = {"sessions": 20, "duration": 60.0}
+        defaults = {"sessions": 50, "duration": 60.0}
         for name, quick in (("sessions", 4), ("duration", 8.0)):
             if getattr(arguments, name) == defaults[name]:
                 setattr(arguments, name, quick)
     return arguments
 
 
-def _postgres_schema_url(base_url: str) -> str:
+def _postgres_schema_url(base_url: str, schema: str = SCHEMA) -> str:
     with get_engine(base_url).begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base_url else "?"
-    return f"{base_url}{separator}options=-csearch_path%3D{SCHEMA}"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+
+def _drop_schema(base_url: str, schema: str) -> None:
+    with get_engine(base_url).begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
 def _matching(*args: str, env: dict[str, str]) -> None:
@@ -262,7 +273,8 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
 def _prepare(arguments: argparse.Namespace, folder: Path) -> dict[str, str]:
     env = dict(os.environ, MATCHING_INSTANCE_DIR=str(folder), MATCHING_SECRET_KEY="benchmark")
     if arguments.database_url:
-        env["MATCHING_DATABASE_URL"] = _postgres_schema_url(arguments.database_url)
+        env["MATCHING_DATABASE_URL"] = _postgres_schema_url(
+            arguments.database_url, getattr(arguments, "schema", SCHEMA))
     else:
         env["MATCHING_DATABASE_URL"] = f"sqlite:///{folder / 'web.sqlite'}"
     started = time.perf_counter()
@@ -335,7 +347,8 @@ def _report(figures: Figures, arguments: argparse.Namespace, backend: str) -> di
                 default=0.0)
     errors = sum(row["errors"] for row in rows.values())
     return {
-        "backend": backend, "sessions": arguments.sessions, "duration_s": arguments.duration,
+        "backend": backend, "users": arguments.sessions, "sessions": arguments.sessions,
+        "duration_s": arguments.duration,
         "think_s": arguments.think, "workers": arguments.workers, "scale": arguments.scale,
         "requests": sum(row["requests"] for row in rows.values()), "errors": errors,
         "worst_p95_ms": worst, "target_met": worst <= TARGET_P95_MS and errors == 0,
@@ -347,7 +360,12 @@ def main() -> None:
     arguments = _arguments()
     backend = "postgresql" if arguments.database_url else "sqlite"
     with tempfile.TemporaryDirectory(prefix="matching-web-bench-") as folder:
-        env = _prepare(arguments, Path(folder))
+        try:
+            env = _prepare(arguments, Path(folder))
+        except BaseException:
+            if arguments.database_url:
+                _drop_schema(arguments.database_url, arguments.schema)
+            raise
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -379,8 +397,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if arguments.database_url:  # the schema goes, whatever happened
+                _drop_schema(arguments.database_url, arguments.schema)
     result = _report(figures, arguments, backend)
-    print(f"{backend}: {arguments.sessions} sessions for {arguments.duration:.0f} s, "
+    print(f"{backend}: {arguments.sessions} users for {arguments.duration:.0f} s, "
           f"think {arguments.think} s, {arguments.workers} workers: "
           f"{result['requests']} requests, {result['errors']} errors")
     print(f"{'page':55s} {'n':>6s} {'p50':>8s} {'p95':>8s} {'max':>8s} {'err':>4s}")

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from matching.models import StatushouderRung, StatushouderTask, TotalLettingsQuarter
+from matching.models import StatushouderRung, TotalLettingsQuarter
 from matching.quarters import parse_quarter
 from matching.reports.balance import STEERING_ROLES
 from matching.reports.build import closed_by
-from matching.reports.statushouders import statushouder_half
+from matching.reports.statushouders import statushouder_halves_figures
 from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import Role
@@ -96,13 +96,8 @@ def year_lettings(session: Session, *, year: int, actor: Any) -> dict[str, Letti
 def statushouder_halves(session: Session, *, actor: Any) -> list[HalfYearRow]:
     """Every half-year of the task table, newest first, with its rung and who recorded it."""
     require_role(actor, *ENTERING_ROLES)
-    halves = session.exec(select(StatushouderTask.half_year)
-                          .order_by(col(StatushouderTask.half_year).desc())).all()
     recorded = {row.half_year: rung_entry(session, row)
                 for row in session.exec(select(StatushouderRung))}
-    rows = []
-    for half in halves:
-        figures = statushouder_half(session, half=half, actor=actor)
-        rows.append(HalfYearRow(half, figures.task, figures.rung, figures.rung_note,
-                                recorded.get(half)))
-    return rows
+    return [HalfYearRow(figures.half, figures.task, figures.rung, figures.rung_note,
+                        recorded.get(figures.half))
+            for figures in statushouder_halves_figures(session, actor=actor)]

@@ -25,7 +25,7 @@ from matching.models import (
     TotalLettingsQuarter,
     YearParameter,
 )
-from matching.parameters import year_parameters
+from matching.parameters import YearParameters, year_parameters
 from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import DwellingState, Role, utcnow
@@ -74,7 +74,8 @@ def lets_in_year(session: Session, year: int) -> int:
     ).one()
 
 
-def _total_lettings(session: Session, year: int) -> tuple[int, str]:
+def _total_lettings(session: Session, year: int,
+                    params: YearParameters | None = None) -> tuple[int, str]:
     """The year's total lettings from the quarter inputs, filling gaps from the parameter."""
     entered = {
         row.quarter: row for row in session.exec(
@@ -86,7 +87,7 @@ def _total_lettings(session: Session, year: int) -> tuple[int, str]:
     parts = [f"{q} {entered[q].total} entered ({entered[q].source})" for q in sorted(entered)]
     total = sum(row.total for row in entered.values())
     if missing:
-        params = year_parameters(session, year)
+        params = params or year_parameters(session, year)
         assumed = (Decimal(params.mobw_total_lettings) * len(missing) / 4).to_integral_value(
             ROUND_HALF_UP)
         total += int(assumed)
@@ -105,8 +106,9 @@ def balance(session: Session, *, year: int, actor: Any, today: date | None = Non
     require_role(actor, *STEERING_ROLES)
     if not 2000 <= year <= 2100:
         raise ValidationFailed({"year": "give a year between 2000 and 2100"})
-    guideline = year_parameters(session, year).priority_lettings_guideline_pct
-    tolerance = year_parameters(session, year).priority_lettings_tolerance_pct
+    params = year_parameters(session, year)  # read once: three uses below
+    guideline = params.priority_lettings_guideline_pct
+    tolerance = params.priority_lettings_tolerance_pct
     reference = session.get(PriorityLettingsReference, year)
     if reference is not None:
         return Balance(year, reference.priority_lettings, reference.total_lettings,
@@ -119,7 +121,7 @@ def balance(session: Session, *, year: int, actor: Any, today: date | None = Non
     # Before the system only the documents count; a future year needs lets or an input.
     if year < FIRST_SYSTEM_YEAR or (year > this_year and not lets and not has_input):
         raise NotFound(f"there are no lettings figures for {year}")
-    total, total_source = _total_lettings(session, year)
+    total, total_source = _total_lettings(session, year, params)
     source = (f"priority lettings: {lets} dwellings let through the workflow in {year}; "
               f"total lettings: {total_source}")
     return Balance(year, lets, total, one_decimal(lets, total), guideline, source

@@ -120,6 +120,21 @@ def bar_chart(
         if len(one.values) != len(labels):
             raise ValueError(f"series {one.name!r} has {len(one.values)} values for "
                              f"{len(labels)} labels")
+    # Drawing takes pygal tens of milliseconds, and the SVG depends on nothing but these
+    # values: a chart of the same figures is drawn once per process (what the figures are
+    # is read afresh on every request; only the drawing of equal figures is shared).
+    return _drawn(
+        str(chart_id), str(title), tuple(str(label) for label in labels),
+        tuple((str(one.name), tuple(one.values)) for one in series), str(locale),
+        tuple((g.value, str(g.label)) for g in guides))
+
+
+@functools.lru_cache(maxsize=512)
+def _drawn(chart_id: str, title: str, labels: tuple[str, ...],
+           drawn_series: tuple[tuple[str, tuple[float | int | None, ...]], ...], locale: str,
+           drawn_guides: tuple[tuple[float, str], ...]) -> str:
+    series = [Series(name, values) for name, values in drawn_series]
+    guides = [Guide(value, label) for value, label in drawn_guides]
     values = [v for one in series for v in one.values if v is not None]
     # Room past the longest bar for the value written after it.
     scale = ticks(max([*values, *(g.value for g in guides), 0]) * 1.2,

@@ -110,11 +110,14 @@ def housed_persons(session: Session, half: HalfYear) -> int:
 
 
 class _Figures:
-    """The figures of the half-years in the task table, each worked out once."""
+    """The figures of the half-years in the task table, each worked out once; the task table
+    is read once (a few dozen rows), so walking back through half-years that have no task
+    costs no statement per step."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.done: dict[HalfYear, StatushouderHalf | None] = {}
+        self.tasks = {row.half_year: row for row in session.exec(select(StatushouderTask))}
 
     def __call__(self, half: HalfYear) -> StatushouderHalf | None:
         if half not in self.done:
@@ -122,7 +125,7 @@ class _Figures:
         return self.done[half]
 
     def _work_out(self, half: HalfYear) -> StatushouderHalf | None:
-        row = self.session.get(StatushouderTask, str(half))
+        row = self.tasks.get(str(half))
         if row is None:
             return None
         backlog = row.backlog_start
@@ -188,18 +191,48 @@ def statushouder_half(session: Session, *, half: str, actor: Any,
     except ValueError as error:
         raise ValidationFailed({"half": str(error)}) from None
     figures = _Figures(session)
-    this = figures(parsed)
-    if this is None:
+    if figures(parsed) is None:
         raise NotFound(f"half-year {parsed} has no statushouder task")
     override = session.get(StatushouderRung, str(parsed))
+    inputs = session.get(StatushouderSteering, str(parsed))
+    today = today or local_date(utcnow())
+    return _completed(figures, parsed, override, inputs,
+                      accelerations(session, parsed, today), today)
+
+
+def statushouder_halves_figures(session: Session, *, actor: Any,
+                                today: date | None = None) -> list[StatushouderHalf]:
+    """Every half-year of the task table, newest first, as `statushouder_half` gives each:
+    worked out together, with a statement per table rather than per half-year."""
+    require_role(actor, *STEERING_ROLES)
+    figures = _Figures(session)
+    overrides = {row.half_year: row for row in session.exec(select(StatushouderRung))}
+    inputs = {row.half_year: row for row in session.exec(select(StatushouderSteering))}
+    plans: dict[str, list[StatushouderAcceleration]] = {}
+    for plan in session.exec(select(StatushouderAcceleration).order_by(
+            col(StatushouderAcceleration.starts_on), col(StatushouderAcceleration.name))):
+        plans.setdefault(plan.half_year, []).append(plan)
+    today = today or local_date(utcnow())
+    found = []
+    for code in sorted(figures.tasks, reverse=True):
+        half = parse_half(code)
+        found.append(_completed(figures, half, overrides.get(code), inputs.get(code),
+                                _paced(plans.get(code, []), today), today))
+    return found
+
+
+def _completed(figures: _Figures, half: HalfYear, override: StatushouderRung | None,
+               inputs: StatushouderSteering | None, plans: list[dict[str, Any]],
+               today: date) -> StatushouderHalf:
+    """The half-year's figures with its rung (recorded, else computed), pace and inputs."""
+    this = figures(half)
+    assert this is not None
     rung: int | None
     if override is not None:
         rung, note = override.rung, override.note
     else:
-        rung, note = _computed_rung(figures, parsed)
-    today = today or local_date(utcnow())
-    pace = pace_per_week(this.total, this.realised, parsed, today)
-    inputs = session.get(StatushouderSteering, str(parsed))
+        rung, note = _computed_rung(figures, half)
+    pace = pace_per_week(this.total, this.realised, half, today)
     extra = inputs.extra_target if inputs else None
     return replace(
         this, rung=rung, rung_note=note, pace_needed_per_week=pace,
@@ -207,7 +240,7 @@ def statushouder_half(session: Session, *, half: str, actor: Any,
         total_with_extra=this.total + extra if this.total is not None and extra else None,
         administratively_housed=inputs.administratively_housed if inputs else None,
         inputs_source=inputs.source if inputs else None,
-        accelerations=accelerations(session, parsed, today))
+        accelerations=plans)
 
 
 def accelerations(session: Session, half: HalfYear, today: date) -> list[dict[str, Any]]:
@@ -215,6 +248,10 @@ def accelerations(session: Session, half: HalfYear, today: date) -> list[dict[st
     plans = session.exec(select(StatushouderAcceleration).where(
         StatushouderAcceleration.half_year == str(half)).order_by(
         col(StatushouderAcceleration.starts_on), col(StatushouderAcceleration.name))).all()
+    return _paced(list(plans), today)
+
+
+def _paced(plans: list[StatushouderAcceleration], today: date) -> list[dict[str, Any]]:
     found = []
     for plan in plans:
         ends = plan.starts_on + timedelta(days=plan.weeks * 7 - 1)

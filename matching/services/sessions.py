@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from matching.models import LoginAttempt, User, UserSession
 from matching.services.errors import NotFound
@@ -82,16 +82,23 @@ def user_for_session(
 ) -> User | None:
     """Return the active user of a live session, ending it when idle too long or older than
     its absolute lifetime."""
-    record = session.get(UserSession, session_id)
-    if record is None or record.ended_at is not None:
+    # One statement for both rows: it runs before every page, so a round trip saved here is
+    # saved on every request.
+    found = session.exec(
+        select(UserSession, User).join(User, col(User.id) == col(UserSession.user_id))
+        .where(col(UserSession.id) == session_id)
+    ).first()
+    if found is None:
+        return None
+    record, user = found
+    if record.ended_at is not None:
         return None
     last_seen = as_utc(record.last_seen_at)
     if now - last_seen > idle or now - as_utc(record.created_at) > absolute:
         record.ended_at = now
         commit(session)
         return None
-    user = session.get(User, record.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     if now - last_seen > _TOUCH_EVERY:
         record.last_seen_at = now

@@ -126,8 +126,7 @@ def _prefilled(form: LettingsForm, year: int) -> LettingsForm:
     return form
 
 
-def _half_choices() -> list[Any]:
-    rows = statushouder_halves(db_session(), actor=current_actor())
+def _half_choices(rows: list[Any]) -> list[Any]:
     return choices([("", _("Kies een halfjaar")),
                     *((row.half, half_label(row.half)) for row in rows)])
 
@@ -148,12 +147,13 @@ def _page(year: int, lettings: LettingsForm | None = None, rung: RungForm | None
     if rung is None:
         rung = RungForm(formdata=None)
         rung.half.data = request.args.get("halfjaar", "")
-    rung.half.choices = _half_choices()
+    halves = statushouder_halves(session, actor=actor)  # worked out once for both uses
+    rung.half.choices = _half_choices(halves)
     figures = _balance_of(year)
     return render_template(
         "steering/inputs.html", year=year, lettings=lettings, rung_form=rung,
         entered=year_lettings(session, year=year, actor=actor),
-        halves=statushouder_halves(session, actor=actor), balance=figures,
+        halves=halves, balance=figures,
         may_record_rung=actor.role == "admin", half_label=half_label,
         rung_label=rung_label, number_text=_number_text,
         quarters=[(n, f"{year}Q{n}") for n in QUARTERS],

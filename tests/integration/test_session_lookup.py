@@ -1,0 +1,56 @@
+"""Every page looks its signed-in user up through the server-side session: one statement for
+the session and its user together (services/sessions.py), and the same answers as before."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from matching.models import User
+from matching.services.sessions import sign_in, user_for_session
+from tests.factories import make_user
+
+NOW = datetime(2026, 1, 13, 9, 0, tzinfo=UTC)
+
+
+def _signed_in(reference: Session) -> tuple[int, str]:
+    user = make_user(reference, "Lister", "care_provider")
+    _user, session_id = sign_in(reference, email=user.email, password="correct horse battery",
+                                remote_addr="192.0.2.1", now=NOW)
+    assert user.id is not None
+    return user.id, session_id
+
+
+def test_a_live_session_and_its_user_are_read_in_one_statement(reference: Session):
+    user_id, session_id = _signed_in(reference)
+    statements: list[str] = []
+    engine = reference.get_bind()
+    with Session(engine) as fresh:  # nothing in its identity map, as in a new request
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            user = user_for_session(fresh, session_id=session_id, now=NOW + timedelta(seconds=5))
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert user is not None and user.id == user_id
+    assert len(statements) == 1, statements
+
+
+def test_an_unknown_ended_or_deactivated_session_opens_nothing(reference: Session):
+    _user_id, session_id = _signed_in(reference)
+    assert user_for_session(reference, session_id="no-such-session", now=NOW) is None
+    assert user_for_session(reference, session_id=session_id, now=NOW) is not None
+    assert user_for_session(reference, session_id=session_id,
+                            now=NOW + timedelta(minutes=31)) is None  # idle too long
+    assert user_for_session(reference, session_id=session_id, now=NOW) is None  # ended for good
+    user_id, live = _signed_in(reference)
+    assert user_for_session(reference, session_id=live, now=NOW) is not None
+    # An inactive account opens nothing, even through a session that was not ended.
+    user = reference.get(User, user_id)
+    assert user is not None
+    user.active = False
+    reference.commit()
+    assert user_for_session(reference, session_id=live, now=NOW) is None

@@ -96,6 +96,17 @@ def proposal_round(session: Session, *, actor: Any, proposal_id: int) -> tuple[R
     return rounds_of(session, [proposal])[0], dwelling
 
 
+def round_members(session: Session, proposal_id: int) -> tuple[int | None, list[int]]:
+    """Return a round's dwelling id and its candidates' client ids (none for an unknown round;
+    unchecked: the caller's service checks the right to see it before anything is shown)."""
+    rows = session.exec(
+        select(Proposal.dwelling_id, Candidate.client_id)
+        .join(Candidate, col(Candidate.proposal_id) == col(Proposal.id))
+        .where(Proposal.id == proposal_id)
+    ).all()
+    return (rows[0][0] if rows else None), [client_id for _, client_id in rows]
+
+
 def client_history(session: Session, client_id: int) -> list[ClientEvent]:
     """Return a client's events, oldest first (the caller has checked the right to see it)."""
     return list(session.exec(

@@ -1,6 +1,7 @@
 """Clients (referrals): register, list and read (every read logged), approve, hold, resume,
 withdraw, reinstate."""
 
+from collections.abc import Callable
 from typing import Any
 
 from matching.models import Client
@@ -24,7 +25,7 @@ from matching.web.api.schemas import (
     ResumeBody,
     WithdrawBody,
 )
-from matching.web.api.shown import log_shown_clients
+from matching.web.api.shown import log_shown_clients, with_reads_logged
 
 blueprint = resource("clients", "Clients referred by care providers (no names, no BSN)")
 ONE = f"/clients/<{ID}:client_id>"
@@ -34,6 +35,12 @@ def _client_answer(client: Client, trigger: str, status: int = 200) -> Any:
     """The client after a change: the answer shows the whole record, so it is logged."""
     log_shown_clients(db_session(), [client.id], f"API: client after {trigger}")
     return to.answer(to.client(client), status)
+
+
+def _client_change(client_id: int, trigger: str, run: Callable[[], Client]) -> Any:
+    """Run a transition of a known client; its answer's read goes in the same commit."""
+    client = with_reads_logged(db_session(), [client_id], f"API: client after {trigger}", run)
+    return to.answer(to.client(client))
 
 
 @blueprint.post("/clients", responses={201: out.ClientOut})
@@ -80,42 +87,38 @@ def get_client(path: ClientPath) -> Any:
 @roles("matcher")
 def approve_client(path: ClientPath, body: ApproveBody, header: IdempotencyHeader) -> Any:
     """Approve a referral: the client starts waiting (now, or from `waiting_since`)."""
-    client = service.approve_client(db_session(), client_id=path.client_id,
-                                    waiting_since=body.waiting_since, actor=api_actor())
-    return _client_answer(client, "approve")
+    return _client_change(path.client_id, "approve", lambda: service.approve_client(
+        db_session(), client_id=path.client_id, actor=api_actor(),
+        waiting_since=body.waiting_since))
 
 
 @blueprint.post(f"{ONE}/hold", responses={200: out.ClientOut})
 @roles("care_provider", "matcher")
 def hold_client(path: ClientPath, body: HoldBody, header: IdempotencyHeader) -> Any:
     """Pause a waiting client (for example a stay in a clinic)."""
-    client = service.hold_client(db_session(), client_id=path.client_id, reason=body.reason,
-                                 actor=api_actor())
-    return _client_answer(client, "hold")
+    return _client_change(path.client_id, "hold", lambda: service.hold_client(
+        db_session(), client_id=path.client_id, actor=api_actor(), reason=body.reason))
 
 
 @blueprint.post(f"{ONE}/resume", responses={200: out.ClientOut})
 @roles("care_provider", "matcher")
 def resume_client(path: ClientPath, body: ResumeBody, header: IdempotencyHeader) -> Any:
     """Put a paused client back in the queue (with a reason, if one is given)."""
-    client = service.resume_client(db_session(), client_id=path.client_id, reason=body.reason,
-                                   actor=api_actor())
-    return _client_answer(client, "resume")
+    return _client_change(path.client_id, "resume", lambda: service.resume_client(
+        db_session(), client_id=path.client_id, actor=api_actor(), reason=body.reason))
 
 
 @blueprint.post(f"{ONE}/withdraw", responses={200: out.ClientOut})
 @roles("care_provider", "matcher")
 def withdraw_client(path: ClientPath, body: WithdrawBody, header: IdempotencyHeader) -> Any:
     """Withdraw a client from the process, with a reason."""
-    client = service.withdraw_client(db_session(), client_id=path.client_id,
-                                     reason=body.reason, actor=api_actor())
-    return _client_answer(client, "withdraw")
+    return _client_change(path.client_id, "withdraw", lambda: service.withdraw_client(
+        db_session(), client_id=path.client_id, actor=api_actor(), reason=body.reason))
 
 
 @blueprint.post(f"{ONE}/reinstate", responses={200: out.ClientOut})
 @roles("matcher")
 def reinstate_client(path: ClientPath, body: ReinstateBody, header: IdempotencyHeader) -> Any:
     """Give a client who refused an offer their place back, with a motivation."""
-    client = service.reinstate_client(db_session(), client_id=path.client_id,
-                                      motivation=body.motivation, actor=api_actor())
-    return _client_answer(client, "reinstate")
+    return _client_change(path.client_id, "reinstate", lambda: service.reinstate_client(
+        db_session(), client_id=path.client_id, actor=api_actor(), motivation=body.motivation))

@@ -1,5 +1,6 @@
 """Suggestions of the engine, rounds of candidates, and the corporation's decisions."""
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlmodel import Session
@@ -25,20 +26,27 @@ from matching.web.api.schemas import (
     RoundExtendBody,
     SuggestionQuery,
 )
-from matching.web.api.shown import log_shown_clients
+from matching.web.api.shown import log_shown_clients, with_reads_logged
 from matching.workdays import local_date
 
 blueprint = resource("proposals", "The engine's suggestions, rounds of candidates, decisions")
 
 
-def _round_answer(session: Session, proposal_id: int | None, status: int = 200):
-    """The round after the change, with its dwelling; the candidates' reads are logged."""
+def _round_purpose(proposal_id: int, dwelling_id: int | None) -> str:
+    return f"API: round {proposal_id} of dwelling {dwelling_id}"
+
+
+def _round_answer(session: Session, proposal_id: int | None, status: int = 200,
+                  *, logged: Collection[int] = ()):
+    """The round after the change, with its dwelling; the candidates' reads are logged
+    (but for those in `logged`: the change's own commit wrote them)."""
     assert proposal_id is not None
     actor = api_actor()
     found, dwelling = queries.proposal_round(session, actor=actor, proposal_id=proposal_id)
     client_ids = [c.client_id for c in found.candidates]
     clients = queries.clients_by_id(session, client_ids)
-    log_shown_clients(session, client_ids, f"API: round {proposal_id} of dwelling {dwelling.id}")
+    log_shown_clients(session, set(client_ids) - set(logged),
+                      _round_purpose(proposal_id, dwelling.id))
     assert dwelling.id is not None
     earmarks = queries.earmarks_of(session, [dwelling.id])[dwelling.id]
     return to.answer(to.proposal_result(found, clients, dwelling, earmarks), status)
@@ -81,12 +89,17 @@ def get_proposal(path: ProposalPath) -> Any:
 def decide_candidate(path: ProposalPath, body: DecisionBody, header: IdempotencyHeader) -> Any:
     """Accept one candidate of a round, or reject one with a reason code."""
     session = db_session()
-    proposal = service.decide_candidate(
-        session, proposal_id=path.proposal_id, client_id=body.client_id,
-        decision=body.decision, reason_code=body.reason_code, motivation=body.motivation,
-        actor=api_actor(),
-    )
-    return _round_answer(session, proposal.id)
+    # A round's candidates are set when it opens: the answer shows these, so their reads go
+    # into the decision's own commit (dropped with it when the decision is refused).
+    dwelling_id, client_ids = queries.round_members(session, path.proposal_id)
+    proposal = with_reads_logged(
+        session, client_ids, _round_purpose(path.proposal_id, dwelling_id),
+        lambda: service.decide_candidate(
+            session, proposal_id=path.proposal_id, client_id=body.client_id,
+            decision=body.decision, reason_code=body.reason_code, motivation=body.motivation,
+            actor=api_actor(),
+        ))
+    return _round_answer(session, proposal.id, logged=client_ids)
 
 
 @blueprint.post(f"/proposals/<{ID}:proposal_id>/extend", responses={200: out.ProposalResult})

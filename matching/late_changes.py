@@ -205,10 +205,26 @@ def _deleted_row_reaches(session: OrmSession, row: Any) -> Reach:
     return ANY_DAY if row.__tablename__ not in UNREAD else NOWHERE
 
 
+# session.info key: the last day of the last closed quarter, read once per transaction (a
+# service flushes many times; a quarter closed in the same transaction reads it again).
+_CLOSED_UNTIL = "matching.late_changes.closed_until"
+
+
 def _last_closed_day(session: OrmSession) -> date | None:
+    closing = any(isinstance(row, models.ClosedQuarter) for row in session.new)
+    if _CLOSED_UNTIL in session.info and not closing:
+        cached: date | None = session.info[_CLOSED_UNTIL]
+        return cached
     with session.no_autoflush:
         last = session.execute(select(func.max(models.ClosedQuarter.quarter))).scalar()
-    return parse_quarter(last).last_day if last else None
+    session.info[_CLOSED_UNTIL] = parse_quarter(last).last_day if last else None
+    return session.info[_CLOSED_UNTIL]
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_closed_until(session: OrmSession, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CLOSED_UNTIL, None)
 
 
 def reach_of_flush(session: OrmSession) -> tuple[Reach, list[str]]:

@@ -136,17 +136,18 @@ def _top(session: Session, run: _Run, size: int, eligible: int) -> list[Client]:
         order = (score_expression(session, context).desc(), waiting_start(), col(Client.id))
         return list(session.exec(select(Client).where(*conditions).order_by(*order)
                                  .limit(size)).all())
-    oldest = session.exec(select(func.min(Client.waiting_since))
-                          .where(col(Client.state) == ClientState.WAITING)).one()
-    if oldest is None:
+    oldest, newest = session.exec(
+        select(func.min(Client.waiting_since), func.max(Client.waiting_since))
+        .where(col(Client.state) == ClientState.WAITING)).one()
+    if oldest is None or newest is None:
         return []
-    days = (today - oldest).days + 1
+    days = (newest - oldest).days + 1
     span = max(1, -(-PROBE * days // eligible))  # days expected to hold PROBE eligible clients
     while True:
         end = oldest + timedelta(days=span)
         found: list[Any] = list(session.exec(
             select(*_RANKED).where(*conditions, col(Client.waiting_since) < end)).all())
-        if len(found) >= size or end > today:
+        if len(found) >= size or end > newest:
             break
         span *= 4
     if len(found) >= size:

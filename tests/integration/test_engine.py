@@ -288,7 +288,8 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
         excluded=often((), st.sets(st.sampled_from(WIJKEN), min_size=1, max_size=2).map(
             lambda s: tuple(sorted(s)))),
         flip_ok=often(True, st.just(False)),
-        waited=st.one_of(st.integers(0, 500),
+        # A wait may start after the day ranked for (a replay of an earlier day).
+        waited=st.one_of(st.integers(-3, 500),
                          st.sampled_from((ambition - 1, ambition, 10, 30, 200))),
         state=often("waiting", st.sampled_from(("on_hold", "proposed")), 5),
         earlier_round=often(None, st.sampled_from(("rejected", "not_chosen")), 5),
@@ -832,3 +833,16 @@ def test_on_equal_wait_and_numbers_the_group_with_fewer_recent_lettings_gets_pri
     assert groups["vrouwenopvang"].recent_share == pytest.approx(1 / 3)
     assert groups["statushouder"].recent_share == pytest.approx(2 / 3)
     _assert_first_group_wins(result, a, b)
+
+
+def test_clients_whose_wait_starts_after_the_day_ranked_are_still_found(reference: Session):
+    """A replay of an earlier day can meet waits that start later: the engine's read by
+    ranges of waiting starts must still reach them (scenario 13 met this)."""
+    rows = Rows(reference)
+    dwelling = rows.dwelling()
+    later = [rows.client(waiting_since=TODAY + timedelta(days=days)) for days in (2, 4, 6)]
+    reference.commit()
+
+    result = suggest(reference, dwelling, today=TODAY, limit=3)
+    assert result.eligible == 3
+    assert result.top_ids == [c.id for c in later]

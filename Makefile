@@ -22,7 +22,7 @@ COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --qui
 # the lock holds everything pyproject.toml asks for.
 STALE_LOCK = { echo "$< lacks what pyproject.toml asks for: run 'make lock'" >&2; exit 1; }
 
-.PHONY: run test install install-test browser-tools lint typecheck migrate seed clean \
+.PHONY: run test fuzz install install-test browser-tools lint typecheck migrate seed clean \
 	translations lock design-system
 
 # The virtualenv keeps the pip that comes with Python: nothing unhashed is downloaded.
@@ -102,10 +102,18 @@ design-system: $(DESIGN_PACKAGES)
 
 ## Set up with the test extras and run the whole suite (PostgreSQL too when
 ## MATCHING_TEST_POSTGRES_URL is set), then lint and type-check.
+## Each worker builds the schema once and empties it between tests (tests/conftest.py); the
+## files with the longest tests are handed out first.
 test: install-test browser-tools
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(BIN)/ruff check .
 	$(BIN)/mypy matching
+
+## The long runs `make test` keeps short: schemathesis with 100 examples per operation, role
+## and mode (2 in the suite), the workflow state machine with 500 runs (25 in the suite).
+fuzz: install-test
+	MATCHING_FUZZ_EXAMPLES=100 MATCHING_STATEFUL_EXAMPLES=500 $(BIN)/pytest -n 2 \
+		--dist loadfile tests/api/test_schemathesis.py tests/integration/test_stateful.py
 
 lint: install-test
 	$(BIN)/ruff check .

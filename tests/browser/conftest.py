@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from matching.config import Settings
 from matching.db import get_engine
 from matching.models import User
-from matching.services.reference import load_reference
 from matching.web import create_app
+from tests.conftest import _sqlite_copy
 from tests.factories import make_user
 from tests.second_factor import enrol, fresh_code
 
@@ -54,11 +54,11 @@ def browser() -> Iterator[Browser]:
 class LiveSite:
     """The application served on a fresh SQLite database with the reference data."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        self.database_url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
-        SQLModel.metadata.create_all(get_engine(self.database_url))
+    def __init__(self, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+        # A copy of the worker's template database, which holds the schema and reference data.
+        self.database_url = _sqlite_copy(tmp_path / "browser.sqlite", reference=True,
+                                         tmp_path_factory=tmp_path_factory)
         self.session = Session(get_engine(self.database_url), expire_on_commit=False)
-        load_reference(self.session)
         app = create_app(
             Settings(database_url=self.database_url, secret_key="browser-test", env="development")
         )
@@ -82,8 +82,8 @@ class LiveSite:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[LiveSite]:
-    live = LiveSite(tmp_path)
+def site(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
+    live = LiveSite(tmp_path, tmp_path_factory)
     yield live
     live.close()
 

@@ -25,8 +25,8 @@ FEW_WORKING_DAYS = 10
 class DemoSite(LiveSite):
     """The application on a database with the demo built up to today, and what it printed."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        super().__init__(tmp_path)
+    def __init__(self, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+        super().__init__(tmp_path, tmp_path_factory)
         self.printed = build_demo(self.session).summary()
 
     def logins(self) -> dict[str, tuple[str, str]]:
@@ -39,7 +39,7 @@ class DemoSite(LiveSite):
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    live = DemoSite(tmp_path_factory.mktemp("demo-site"))
+    live = DemoSite(tmp_path_factory.mktemp("demo-site"), tmp_path_factory)
     yield live
     live.close()
 

@@ -88,7 +88,7 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveSite, Demo]]:
-    site = LiveSite(tmp_path_factory.mktemp("widths"))
+    site = LiveSite(tmp_path_factory.mktemp("widths"), tmp_path_factory)
     yield site, Demo(site)
     site.close()
 

@@ -1,5 +1,8 @@
 """Fixtures shared by the integration tests that need a real database server."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from sqlmodel import Session
@@ -14,10 +17,7 @@ from tests import conftest
 def pg_url() -> str:
     """A fresh PostgreSQL schema with the reference data (tests that race need row locks)."""
     assert conftest.POSTGRES_URL
-    url = conftest._reset_postgres(conftest.POSTGRES_URL)
-    with Session(get_engine(url), expire_on_commit=False) as session:
-        load_reference(session)
-    return url
+    return conftest._reset_postgres(conftest.POSTGRES_URL, reference=True)
 
 
 @pytest.fixture
@@ -35,10 +35,29 @@ def migrated_pg_url() -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database file built by `matching db upgrade`, once per worker: the migrations
+    take seconds, and the `cli` tests copy the file rather than run them all again."""
+    folder = tmp_path_factory.mktemp("migrated")
+    path = folder / "migrated.sqlite"
+    url = f"sqlite:///{path}"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("MATCHING_DATABASE_URL", url)
+        monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(folder / "instance"))
+        result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    get_engine(url).dispose()  # the last connection closing folds the write-ahead log in
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture
-def cli(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    """Run `matching` commands against a fresh, migrated SQLite database under tmp_path;
+def cli(tmp_path, monkeypatch, migrated_sqlite: Path):  # type: ignore[no-untyped-def]
+    """Run `matching` commands against a fresh, migrated SQLite database under tmp_path (a
+    copy of `migrated_sqlite`, which `db upgrade` then finds at the newest revision);
     `ok=False` lets a command fail, and `cli.url` names the database."""
+    shutil.copyfile(migrated_sqlite, tmp_path / "cli.sqlite")
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     monkeypatch.setenv("MATCHING_DATABASE_URL", url)
     monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path / "instance"))

@@ -1,6 +1,8 @@
 """What production refuses: the demo (its accounts share a published password), a secret key
 short enough to guess, and a page over TLS without HSTS."""
 
+import shutil
+
 import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, func, select
@@ -21,8 +23,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    """Run commands against a fresh, migrated SQLite database under tmp_path."""
+def cli(tmp_path, monkeypatch, migrated_sqlite):  # type: ignore[no-untyped-def]
+    """Run commands against a fresh, migrated SQLite database under tmp_path (a copy of
+    `migrated_sqlite`, see conftest.py, which `db upgrade` finds at the newest revision)."""
+    shutil.copyfile(migrated_sqlite, tmp_path / "guards.sqlite")
     url = f"sqlite:///{tmp_path / 'guards.sqlite'}"
     monkeypatch.setenv("MATCHING_DATABASE_URL", url)
     monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path / "instance"))

@@ -136,9 +136,11 @@ def _top(session: Session, run: _Run, size: int, eligible: int) -> list[Client]:
         order = (score_expression(session, context).desc(), waiting_start(), col(Client.id))
         return list(session.exec(select(Client).where(*conditions).order_by(*order)
                                  .limit(size)).all())
-    oldest, newest = session.exec(
-        select(func.min(Client.waiting_since), func.max(Client.waiting_since))
-        .where(col(Client.state) == ClientState.WAITING)).one()
+    # Each end by its own subquery: one index probe each (min and max together would scan).
+    waiting = col(Client.state) == ClientState.WAITING
+    oldest, newest = session.exec(select(
+        select(func.min(Client.waiting_since)).where(waiting).scalar_subquery(),
+        select(func.max(Client.waiting_since)).where(waiting).scalar_subquery())).one()
     if oldest is None or newest is None:
         return []
     days = (newest - oldest).days + 1

@@ -4,15 +4,42 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from matching.services.errors import ValidationFailed
 
 NEEDS = ("ground_floor", "lift", "wheelchair")
 
 
+def refuse_over_long_text(model: type[BaseModel], value: object,
+                          info: ValidationInfo) -> object:
+    """Refuse a text longer than its field allows as sent, before whitespace is stripped:
+    the documented maxLength holds for the request itself."""
+    field = model.model_fields.get(info.field_name or "")
+    limits = [getattr(rule, "max_length", None) for rule in (field.metadata if field else ())]
+    limit = next((n for n in limits if isinstance(n, int)), None)
+    if isinstance(value, str) and limit is not None and len(value) > limit:
+        raise PydanticCustomError("string_too_long",
+                                  "String should have at most {max_length} characters",
+                                  {"max_length": limit})
+    return value
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_too_long_as_sent(cls, value: object, info: ValidationInfo) -> object:
+        return refuse_over_long_text(cls, value, info)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -85,6 +85,8 @@ def test_only_the_administrator_records_a_rung(api, reference, role):
     ({"source": "WoningNet"}, "total"),
     ({"total": 612, "source": "   "}, "source"),
     ({"total": 612, "source": "x" * 301}, "source"),
+    # The documented maxLength holds for what is sent, whitespace included.
+    ({"total": 612, "source": "\r" + "x" * 300}, "source"),
     ({"total": 612, "source": "Woning\x00Net"}, "source"),
     ({"total": 612}, "source"),
     ({"total": 612, "source": "WoningNet", "by": "someone"}, "by"),

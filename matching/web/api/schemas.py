@@ -9,9 +9,18 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from matching.schemas import ClientInput, DwellingInput
+from matching.schemas import ClientInput, DwellingInput, refuse_over_long_text
 from matching.services.round_escalation import REASON_MAX_LENGTH as ROUND_REASON_MAX_LENGTH
 from matching.services.steering import MAX_QUARTER_LETTINGS, RUNGS
 from matching.services.unit_of_work import MAX_ID
@@ -196,6 +205,11 @@ class IdempotencyHeader(BaseModel):
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_too_long_as_sent(cls, value: object, info: ValidationInfo) -> object:
+        return refuse_over_long_text(cls, value, info)
 
 
 class OptionalBody(Body):

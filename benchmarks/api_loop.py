@@ -36,10 +36,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,7 +57,7 @@ from matching.db import get_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_databases import drop_schema, prepare_database  # noqa: E402
-from web import _free_port, _matching, _wait_until_up  # noqa: E402
+from web import _free_port, _matching, _wait_until_up, latency_figures  # noqa: E402
 
 TARGET_TRANSITIONS_PER_S = 200.0
 EVENT_TABLES = {  # event table -> (row table, key column)
@@ -407,16 +405,8 @@ def _event_count(url: str) -> int:
 
 def _report(tally: Tally, arguments: argparse.Namespace, backend: str, seconds: float,
             transitions: int, broken: dict[str, list[str]]) -> dict[str, Any]:
-    endpoints = {}
-    for label, values in sorted(tally.latencies.items()):
-        ordered = sorted(values)
-        endpoints[label] = {
-            "requests": len(values),
-            "p50_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 1),  # nearest rank
-            "max_ms": round(ordered[-1], 1),
-            "errors": tally.errors.get(label, 0),
-        }
+    endpoints = {label: latency_figures(values, tally.errors.get(label, 0))
+                 for label, values in sorted(tally.latencies.items())}
     errors = sum(tally.errors.values())
     rate = transitions / seconds if seconds else 0.0
     intact = not any(broken.values())

@@ -330,17 +330,21 @@ def _load_scale(url: str, folder: Path) -> int:
     return count
 
 
+def latency_figures(values: list[float], errors: int) -> dict[str, float | int]:
+    """Requests, p50, p95 (nearest rank) and maximum in ms, and errors of one page or call."""
+    ordered = sorted(values)
+    return {
+        "requests": len(values),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 1),
+        "max_ms": round(ordered[-1], 1),
+        "errors": errors,
+    }
+
+
 def _report(figures: Figures, arguments: argparse.Namespace, backend: str) -> dict[str, object]:
-    rows = {}
-    for page, values in sorted(figures.latencies.items()):
-        ordered = sorted(values)
-        rows[page] = {
-            "requests": len(values),
-            "p50_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 1),  # nearest rank
-            "max_ms": round(ordered[-1], 1),
-            "errors": figures.errors.get(page, 0),
-        }
+    rows = {page: latency_figures(values, figures.errors.get(page, 0))
+            for page, values in sorted(figures.latencies.items())}
     # The target is the pages' and the journeys' posts (a sign-in hashes its password slowly
     # on purpose, so its post is left out).
     worst = max((row["p95_ms"] for page, row in rows.items() if "POST /aanmelden" not in page),

@@ -41,7 +41,8 @@ def test_a_round_tells_the_corporation_without_naming_the_client(api, world):
     assert TIMESTAMP.match(item["created_at"]) and item["read_at"] is None
     assert dwelling.address in item["message_nl"] and dwelling.address in item["message_en"]
     assert item["message_nl"] != item["message_en"]
-    shown = json.dumps(item)
+    # The timestamp is left out: its microseconds may spell "1977" by chance.
+    shown = json.dumps({key: value for key, value in item.items() if key != "created_at"})
     for personal in ("REF-GEHEIM-42", "1977", "23456", "23.456", "23,456"):
         assert personal not in shown
     # Nobody else is told of the round: not another corporation, nor the agency itself.

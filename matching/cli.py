@@ -350,3 +350,8 @@ main.add_command(leases)
 from matching.cli_planning import planning  # noqa: E402
 
 main.add_command(planning)
+
+# The Citydeal-overleg's nominations (matching/cli_citydeal.py).
+from matching.cli_citydeal import citydeal  # noqa: E402
+
+main.add_command(citydeal)

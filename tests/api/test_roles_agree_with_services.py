@@ -24,6 +24,7 @@ BODIES = {
     "register_client": client_body(),
     "withdraw_client": {"reason": "test"},
     "reinstate_client": {"motivation": "test"},
+    "record_citydeal_nomination": {"nominated_on": "2019-07-02"},
     "transfer_lease": {"on": "2020-01-01"},
     "extend_lease": {"review_on": "2020-01-01", "reason": "test"},
     "end_lease": {"on": "2020-01-01", "reason": "test"},

@@ -46,6 +46,7 @@ BODIES: dict[str, Callable[[Objects, Params], dict[str, Any]]] = {
     "resume_client": lambda o, v: {"reason": "toegangstest"},
     "withdraw_client": lambda o, v: {"reason": "toegangstest"},
     "reinstate_client": lambda o, v: {"motivation": "toegangstest"},
+    "record_citydeal_nomination": lambda o, v: {"nominated_on": o.today.isoformat()},
     "transfer_lease": lambda o, v: {"on": _later(o, 30)},
     "extend_lease": lambda o, v: {"review_on": _later(o, 1000), "reason": "toegangstest"},
     "end_lease": lambda o, v: {"on": _later(o, 30), "reason": "toegangstest"},

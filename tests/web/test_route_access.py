@@ -259,6 +259,7 @@ ACCESS: dict[str, Owned | Unowned] = {
     "POST /api/v1/clients/{client_id}/resume": agency("client_on_hold", "care_provider"),
     "POST /api/v1/clients/{client_id}/withdraw": agency("client_waiting", "care_provider"),
     "POST /api/v1/clients/{client_id}/reinstate": agency("client_refused"),
+    "POST /api/v1/clients/{client_id}/citydeal-nomination": agency("client_waiting"),
     "GET /api/v1/leases": LISTS,
     "POST /api/v1/leases/institution": LISTS,
     "GET /api/v1/leases/{lease_id}": agency("lease", "corporation"),

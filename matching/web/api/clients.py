@@ -1,5 +1,5 @@
 """Clients (referrals): register, list and read (every read logged), approve, hold, resume,
-withdraw, reinstate."""
+withdraw, reinstate, and the Citydeal-overleg's nomination of a City Deal client."""
 
 from collections.abc import Callable
 from typing import Any
@@ -7,6 +7,7 @@ from typing import Any
 from matching.models import Client
 from matching.queries import api as queries
 from matching.queries.lists import clients_for
+from matching.services import citydeal
 from matching.services import clients as service
 from matching.services.unit_of_work import commit
 from matching.web import db_session
@@ -16,6 +17,7 @@ from matching.web.api.auth import api_actor, roles
 from matching.web.api.common import ID, check_own_organisation, resource
 from matching.web.api.schemas import (
     ApproveBody,
+    CitydealNominationBody,
     ClientCreate,
     ClientPath,
     ClientQuery,
@@ -122,3 +124,15 @@ def reinstate_client(path: ClientPath, body: ReinstateBody, header: IdempotencyH
     """Give a client who refused an offer their place back, with a motivation."""
     return _client_change(path.client_id, "reinstate", lambda: service.reinstate_client(
         db_session(), client_id=path.client_id, actor=api_actor(), motivation=body.motivation))
+
+
+@blueprint.post(f"{ONE}/citydeal-nomination", responses={200: out.ClientOut})
+@roles("matcher")
+def record_citydeal_nomination(path: ClientPath, body: CitydealNominationBody,
+                               header: IdempotencyHeader) -> Any:
+    """Record the day the Citydeal-overleg nominated a client of target group citydeal (once;
+    not for a client housed or withdrawn); it counts in the year's City Deal contingent."""
+    return _client_change(path.client_id, "citydeal nomination",
+                          lambda: citydeal.record_citydeal_nomination(
+                              db_session(), client_id=path.client_id,
+                              nominated_on=body.nominated_on, actor=api_actor()))

@@ -178,6 +178,9 @@ class ClientOut(Stateful):
     one_time_offer_due: bool = Field(
         description="(1.1) twelve months in a corporation hotel without housing: the agency "
                     "makes a one-time offer")
+    citydeal_nominated_on: date | None = Field(
+        description="(1.1) target group citydeal: the day the Citydeal-overleg nominated the "
+                    "client (POST /clients/{id}/citydeal-nomination); else empty")
     erased_at: datetime | None = Field(
         description="when retention erased the personal fields of a client who left the "
                     "process (birth year, income, needs, districts, free texts)")

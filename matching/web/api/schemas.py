@@ -321,6 +321,13 @@ class EndBody(Body):
     reason: Reason
 
 
+class CitydealNominationBody(Body):
+    """The day the Citydeal-overleg nominated a client of target group citydeal."""
+
+    nominated_on: Annotated[Day, Field(description="YYYY-MM-DD: the day the Citydeal-overleg "
+                                                   "put the client forward; not in the future")]
+
+
 RoundReason = Annotated[str, Field(min_length=1, max_length=ROUND_REASON_MAX_LENGTH)]
 
 

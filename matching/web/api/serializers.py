@@ -145,6 +145,7 @@ def _client_fields(row: Client) -> dict[str, Any]:
         allowed_triggers=allowed_triggers(row), hotel_stay_since=row.hotel_stay_since,
         hotel_kind=row.hotel_kind, origin_municipality=row.origin_municipality,
         one_time_offer_due=_offer_due(row, local_date(utcnow())),
+        citydeal_nominated_on=row.citydeal_nominated_on,
     )
 
 

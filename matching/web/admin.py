@@ -7,9 +7,10 @@ is for the `admin` role only.
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request
+from flask import Blueprint, current_app, flash, redirect, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 
 from matching.services import administration as rules
 from matching.services import parameter_values as values
@@ -80,12 +81,27 @@ def flash_problem(error: ValidationFailed) -> None:
         flash(text, "error")
 
 
+def page_of(path: str) -> str:
+    """`path` when it is a page, else the nearest page above it: an action button's address
+    takes POST only (`/beheer/gebruikers/7/deactiveren` is shown at `/beheer/gebruikers/7`)."""
+    adapter = current_app.create_url_adapter(request)
+    assert adapter is not None  # inside a request
+    while path.count("/") > 1:
+        try:
+            adapter.match(path, method="GET")
+        except HTTPException:
+            path = path.rsplit("/", 1)[0]
+        else:
+            return path
+    return path
+
+
 @blueprint.errorhandler(Conflict)
 def conflict(error: Conflict):
-    """Send the administrator back to the page when a simultaneous change won (two people
-    creating the same e-mail address or code at once): the database refused the second."""
+    """Send the administrator back to the page when a simultaneous change won that its view
+    does not catch (a button's action; the form pages keep their input themselves)."""
     flash(describe(error), "error")
-    return redirect(request.path, code=303)
+    return redirect(page_of(request.path), code=303)
 
 
 def init_views() -> None:

@@ -9,11 +9,12 @@ from matching.services.administration import (
     rename_organisation,
     set_organisation_active,
 )
-from matching.services.errors import ValidationFailed
+from matching.services.errors import Conflict, ValidationFailed
 from matching.web import db_session
 from matching.web.admin import KIND_LABELS, blueprint, flash_problem, show_problems
 from matching.web.admin_forms import OrganisationForm, RenameForm
 from matching.web.auth import current_actor, roles_required
+from matching.web.errors import describe
 from matching.web.page_helpers import page_args
 
 
@@ -55,6 +56,9 @@ def create_organisation_view():
     except ValidationFailed as error:
         show_problems(form, error)
         return _list(form, 422)
+    except Conflict as error:  # a simultaneous change won: the input stays to try again
+        flash(describe(error), "error")
+        return _list(form, 409)
     flash(_("Organisatie %(name)s is aangemaakt.", name=made.name), "success")
     return redirect(url_for("admin.organisations"))
 
@@ -77,6 +81,9 @@ def organisation(organisation_id: int):
         except ValidationFailed as error:
             show_problems(form, error)
             status = 422
+        except Conflict as error:  # a simultaneous change won: the input stays
+            flash(describe(error), "error")
+            status = 409
         else:
             flash(_("De naam is gewijzigd."), "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation_id))

@@ -16,7 +16,7 @@ from matching.services.administration import (
     remove_year_parameter,
     set_year_parameter,
 )
-from matching.services.errors import ValidationFailed
+from matching.services.errors import Conflict, ValidationFailed
 from matching.services.parameter_values import PARAMETER_TYPES
 from matching.vocabulary import utcnow
 from matching.web import db_session
@@ -24,6 +24,7 @@ from matching.web.admin import blueprint, optional_int, show_problems
 from matching.web.admin_forms import ParameterForm
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
+from matching.web.errors import describe
 
 # Each parameter's name on the page, in groups an administrator recognises from the plans.
 GROUPS: list[tuple[str, dict[str, str]]] = [
@@ -186,6 +187,9 @@ def set_year_parameter_view():
     except ValidationFailed as error:
         show_problems(form, error)
         return _page(form, year, 422)
+    except Conflict as error:  # a simultaneous change won: the input stays to try again
+        flash(describe(error), "error")
+        return _page(form, year, 409)
     flash(_("%(label)s is vanaf %(year)s %(value)s.", label=label_of(row.name), year=year,
             value=shown(row.value, PARAMETER_TYPES[row.name])), "success")
     return redirect(url_for("admin.year_parameters", jaar=year))

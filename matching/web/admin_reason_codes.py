@@ -10,11 +10,12 @@ from matching.services.administration import (
     set_reason_code_active,
     update_reason_code,
 )
-from matching.services.errors import ValidationFailed
+from matching.services.errors import Conflict, ValidationFailed
 from matching.web import db_session
 from matching.web.admin import blueprint, show_problems
 from matching.web.admin_forms import REASON_KIND_LABELS, ReasonCodeForm, ReasonLabelsForm
 from matching.web.auth import current_actor, roles_required
+from matching.web.errors import describe
 from matching.web.page_helpers import page_args
 
 
@@ -48,6 +49,9 @@ def new_reason_code():
         except ValidationFailed as error:
             show_problems(form, error)
             status = 422
+        except Conflict as error:  # the same code added at the same moment: input stays
+            flash(describe(error), "error")
+            status = 409
         else:
             flash(_("Redencode %(code)s is toegevoegd.", code=made.code), "success")
             return redirect(url_for("admin.reason_codes"))
@@ -75,6 +79,9 @@ def reason_code(code: str):
         except ValidationFailed as error:
             show_problems(form, error)
             status = 422
+        except Conflict as error:  # a simultaneous change won: the input stays
+            flash(describe(error), "error")
+            status = 409
         else:
             flash(_("Redencode %(code)s is gewijzigd.", code=code), "success")
             return redirect(url_for("admin.reason_codes"))

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from matching.queries.admin import organisation_choices, user_detail, users_page
-from matching.services.errors import ValidationFailed
+from matching.services.errors import Conflict, ValidationFailed
 from matching.services.users import (
     create_user,
     generate_password,
@@ -20,6 +20,7 @@ from matching.web.admin import KIND_LABELS, blueprint, flash_problem, optional_i
 from matching.web.admin_forms import UserForm
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
+from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import ROLE_LABELS
 from matching.web.page_helpers import page_args
@@ -99,6 +100,9 @@ def new_user():
         except ValidationFailed as error:
             _show_user_problems(form, error, kind)
             status = 422
+        except Conflict as error:  # the same address added at the same moment: input stays
+            flash(describe(error), "error")
+            status = 409
         else:
             return render_template(
                 "admin/password.html", email=user.email, password=password, created=True,

@@ -48,10 +48,11 @@ def nominate(client_id: int):
             })
             status = 422
         except Conflict:
+            # Said on this page, with the date as typed: not on another page without it.
             flash(_("Deze voordracht kan niet worden vastgelegd: alleen een cliënt van de "
                     "doelgroep City Deal die nog niet gehuisvest, ingetrokken of voorgedragen "
                     "is, kan worden voorgedragen."), "error")
-            return redirect(url_for("clients.show", client_id=client_id), code=303)
+            status = 409
         else:
             flash(_("De voordracht door het Citydeal-overleg is vastgelegd."), "success")
             return redirect(url_for("clients.show", client_id=client_id), code=303)

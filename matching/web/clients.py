@@ -111,6 +111,9 @@ def new():
         except ValidationFailed as error:
             show_service_errors(form, error, service_messages())
             status = 422
+        except Conflict as error:  # the same reference at the same moment: the input stays
+            flash(describe(error), "error")
+            status = 409
         else:
             flash(_("Cliënt %(reference)s is aangemeld.", reference=client.reference), "success")
             return redirect(url_for(".show", client_id=client.id))

@@ -33,11 +33,15 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.contingent_extras import contingent_extras
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.page_helpers import asked_year, today
 
 blueprint = Blueprint("contingents", __name__)
 
 FIRST_YEAR, LAST_YEAR = 2019, 2100
+
+# The name under which a refused edit waits for the contingents page (form_return.py).
+EDIT = "contingent"
 
 # Who may read every provider's contingent; care providers only with the manager's right.
 READERS = ("matcher", "analyst", "admin", "care_provider")
@@ -82,10 +86,15 @@ def _year(value: object) -> int:
 @blueprint.get("/contingenten")
 @roles_required(*READERS)
 def index():
-    """Show contingent, proposed, housed and remaining per care provider for a year."""
+    """Show contingent, proposed, housed and remaining per care provider for a year; an edit
+    refused just now comes back with its input and errors."""
     if not sees_every_provider(current_actor()):
         return redirect(url_for("contingents.own", jaar=request.args.get("jaar")))
-    return _render_index(_year(request.args.get("jaar")), ContingentForm(formdata=None))
+    year = _year(request.args.get("jaar"))
+    if returned_name() == EDIT and (kept := take_back(EDIT)) is not None:
+        data, errors = kept
+        return _render_index(year, restore_errors(ContingentForm(formdata=data), errors))
+    return _render_index(year, ContingentForm(formdata=None))
 
 
 def _render_index(year: int, form: ContingentForm, status: int = 200):
@@ -114,6 +123,12 @@ def _render_index(year: int, form: ContingentForm, status: int = 200):
     ), status
 
 
+def _refused(year: int, form: ContingentForm):
+    """Back to the contingents of `year` with the refused edit's input and errors."""
+    back = send_back(form, EDIT, url_for("contingents.index", jaar=year))
+    return back if back is not None else _render_index(year, form, 422)
+
+
 @blueprint.post("/contingenten/wijzigen")
 @roles_required(*MANAGERS)
 @contingent_manager_required
@@ -125,7 +140,7 @@ def edit():
         SelectChoice(str(r.care_provider_id), r.care_provider)
         for r in contingent_rows(db_session(), actor=current_actor(), year=year)]
     if not form.validate():
-        return _render_index(year, form, 422)
+        return _refused(year, form)
     try:
         edit_contingent(db_session(), year=year, care_provider_id=form.care_provider_id.data,
                         contingent=form.contingent.data, reason=form.reason.data or "",
@@ -135,7 +150,7 @@ def edit():
             "reason": _("Geef een reden voor de wijziging."),
             "contingent": _("Vul een aantal van 0 of meer in."),
         })
-        return _render_index(year, form, 422)
+        return _refused(year, form)
     except Conflict as error:
         flash(describe(error), "error")
         return _render_index(year, form, 409)

@@ -34,13 +34,17 @@ def _back(dwelling_id: int):
     return redirect(url_for("dwellings.show", dwelling_id=dwelling_id))
 
 
-def _complex_full(dwelling_id: int, error: StudentComplexFull):
+def _say_complex_full(error: StudentComplexFull) -> None:
     """Say which student complex is at its cap, with its numbers (reason student_complex_cap)."""
     share = error.share
     flash(_("Studentencomplex %(code)s zit aan het maximum: %(let)d van de %(units)d "
             "zelfstandige woningen zijn verhuurd aan bijzondere doelgroepen, hoogstens "
             "%(cap)d (%(pct)s%%) mag.", code=share.code, let=share.let, units=share.units,
             cap=share.cap, pct=share.pct_text), "error")
+
+
+def _complex_full(dwelling_id: int, error: StudentComplexFull):
+    _say_complex_full(error)
     return render_dwelling(dwelling_id, status=422)
 
 
@@ -126,7 +130,9 @@ def let(dwelling_id: int):
         flash(describe(error), "error")
         return render_dwelling(dwelling_id, status=409)
     except StudentComplexFull as error:
-        return _complex_full(dwelling_id, error)
+        # No field is wrong: the message, and the dates typed, wait on the dwelling page.
+        _say_complex_full(error)
+        return _refused(dwelling_id, "let", form)
     except ValidationFailed as error:
         show_service_errors(form, error, FIELD_MESSAGES)
         return _refused(dwelling_id, "let", form)

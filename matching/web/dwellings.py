@@ -114,6 +114,9 @@ def new():
         except ValidationFailed as error:
             show_service_errors(form, error, FIELD_MESSAGES)
             status = 422
+        except Conflict as error:  # a change the database kept undoing: the input stays
+            flash(describe(error), "error")
+            status = 409
         else:
             flash(_("De woning is opgeslagen als concept. Draag haar voor wanneer ze klaar is."),
                   "success")

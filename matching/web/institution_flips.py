@@ -117,8 +117,9 @@ def new(client_id: int):
             show_service_errors(form, error, _messages(client))
             status = 422
         except (TransitionNotAllowed, Conflict) as error:
+            # Said on this page with the input kept, as the client's edit page does.
             flash(describe(error), "error")
-            return redirect(url_for("clients.show", client_id=client_id), code=303)
+            status = 409
         else:
             flash(_("De instellingswoning is omgeklapt: cliënt %(reference)s is nu zelf de "
                     "huurder.", reference=client.reference), "success")

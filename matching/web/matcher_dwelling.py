@@ -26,6 +26,7 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import language, short_date
 from matching.web.matcher_forms import SERVICE_MESSAGES, DryRunForm, ProposeForm
 from matching.web.page_helpers import log_reads, today
@@ -57,10 +58,27 @@ VERDICT_LABELS = {
 }
 
 
+# The name under which a refused proposal waits for the dwelling page (form_return.py).
+PROPOSE = "propose"
+
+
 @roles_required("matcher")
 def dwelling(dwelling_id: int):
-    """Show a dwelling with the engine's suggestions, the dry run and its rounds."""
+    """Show a dwelling with the engine's suggestions, the dry run and its rounds; a proposal
+    refused just now comes back with the clients ticked, the text typed and its errors."""
+    if returned_name() == PROPOSE and (kept := take_back(PROPOSE)) is not None:
+        data, errors = kept
+        return _render(dwelling_id, restore_errors(ProposeForm(formdata=data), errors),
+                       kept=True)
     return _render(dwelling_id, ProposeForm(formdata=None))
+
+
+def _refused(dwelling_id: int, form: ProposeForm):
+    """Back to the dwelling page with the refused proposal's input and errors; with the longer
+    list of suggestions when the form came from it, so a client ticked there is shown again."""
+    more: dict[str, Any] = {"meer": "1"} if request.form.get("meer") == "1" else {}
+    back = send_back(form, PROPOSE, url_for("matcher.dwelling", dwelling_id=dwelling_id, **more))
+    return back if back is not None else _render(dwelling_id, form, status=422)
 
 
 @roles_required("matcher")
@@ -68,11 +86,11 @@ def propose(dwelling_id: int):
     """Open a round with the chosen clients (a motivation is needed to deviate)."""
     form = ProposeForm()
     if not form.validate():
-        return _render(dwelling_id, form, status=422)
+        return _refused(dwelling_id, form)
     chosen = list(dict.fromkeys(form.chosen_ids()))  # checked and typed, without repeats
     if not chosen:
         form.client_ids.errors = [*form.client_ids.errors, _("Kies ten minste één cliënt.")]
-        return _render(dwelling_id, form, status=422)
+        return _refused(dwelling_id, form)
     try:
         proposal = propose_candidates(
             db_session(), dwelling_id=dwelling_id, client_ids=chosen, actor=current_actor(),
@@ -80,7 +98,7 @@ def propose(dwelling_id: int):
         )
     except ValidationFailed as error:
         show_service_errors(form, error, SERVICE_MESSAGES)
-        return _render(dwelling_id, form, status=422)
+        return _refused(dwelling_id, form)
     except (TransitionNotAllowed, Conflict) as error:
         flash(describe(error), "error")
         return redirect(url_for("matcher.dwelling", dwelling_id=dwelling_id), code=303)
@@ -94,11 +112,12 @@ def propose(dwelling_id: int):
     return redirect(url_for("matcher.dwelling", dwelling_id=dwelling_id), code=303)
 
 
-def _render(dwelling_id: int, form: ProposeForm, status: int = 200):
+def _render(dwelling_id: int, form: ProposeForm, status: int = 200, *, kept: bool = False):
+    """The dwelling page; `form` as posted (or `kept` from a refused post) keeps its ticks."""
     session, actor, day = db_session(), current_actor(), today()
     view = dwelling_view(session, actor=actor, dwelling_id=dwelling_id, today=day)
     size = round_size(session, day)
-    more = request.args.get("meer") == "1"
+    more = request.args.get("meer") == "1" or request.form.get("meer") == "1"
     dry_form = DryRunForm(formdata=request.args if "client" in request.args else None)
     can_propose = "propose" in allowed_triggers(view.dwelling)
     suggestions, verdict = None, None
@@ -116,7 +135,8 @@ def _render(dwelling_id: int, form: ProposeForm, status: int = 200):
         [verdict.client_id] if verdict else [])
     labels = client_labels(session, actor=actor, client_ids=shown)
     top = suggestions.top_ids[:size] if suggestions else []
-    selected = set(form.client_ids.data or []) if form.is_submitted() else set(top)
+    chosen_before = form.is_submitted() or kept
+    selected = set(form.client_ids.data or []) if chosen_before else set(top)
     return render_template(
         "matcher/dwelling.html", view=view, d=view.dwelling, form=form, dry_form=dry_form,
         suggestions=suggestions, verdict=verdict, labels=labels, rounds=rounds, top=top,

@@ -14,11 +14,12 @@ from flask_babel import ngettext
 
 from matching.notifications.kinds import label
 from matching.queries.notifications import NotificationRow, notifications_for, preferences_of
-from matching.services.errors import ValidationFailed
+from matching.services.errors import Conflict, ValidationFailed
 from matching.services.notifications import mark_all_read, mark_read, set_mail_preferences
 from matching.vocabulary import Role, utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import language
 from matching.web.notification_forms import delivery_fields, preferences_form, service_messages
@@ -140,6 +141,9 @@ def preferences():
         except ValidationFailed as error:
             show_service_errors(form, error, service_messages(rows))
             status = 422
+        except Conflict as error:  # the same choice saved twice at once: the choices stay
+            flash(describe(error), "error")
+            status = 409
         else:
             flash(_("Uw voorkeuren voor meldingen zijn opgeslagen."), "success")
             return redirect(url_for(".preferences"), code=303)

@@ -152,12 +152,25 @@ def _page(year: int, lettings: LettingsForm | None = None, rung: RungForm | None
     figures = _balance_of(year)
     return render_template(
         "steering/inputs.html", year=year, lettings=lettings, rung_form=rung,
+        **_refused_summary(lettings, rung),
         entered=year_lettings(session, year=year, actor=actor),
         halves=halves, balance=figures,
         may_record_rung=actor.role == "admin", half_label=half_label,
         rung_label=rung_label, number_text=_number_text,
         quarters=[(n, f"{year}Q{n}") for n in QUARTERS],
     ), status
+
+
+def _refused_summary(lettings: LettingsForm, rung: RungForm) -> dict[str, Any]:
+    """The refused form and its summary's title: base.html puts the summary first on the
+    page (as on the lease and client pages), not halfway down beside the form."""
+    if lettings.errors:
+        return {"form": lettings,
+                "error_title": _("Er is niets opgeslagen. Verbeter de gemarkeerde velden.")}
+    if rung.errors:
+        return {"form": rung,
+                "error_title": _("De trede is niet vastgelegd. Verbeter de gemarkeerde velden.")}
+    return {}
 
 
 def _number_text(value: Any) -> str:

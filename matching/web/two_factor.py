@@ -86,10 +86,12 @@ def second_step():
             return redirect(_safe_next(held.next_page) or url_for("health.home"))
     elif request.method == "POST":
         status = 422
+    # The form refused just now heads the page's error summary (base.html reads `form`).
+    summary = {"form": used} if used.errors else {}
     return render_template("two_factor/second_step.html", app_form=app_form,
                            recovery_form=recovery_form,
-                           recovery_open=used is recovery_form and bool(field.errors)
-                           ), status, headers
+                           recovery_open=used is recovery_form and bool(field.errors),
+                           **summary), status, headers
 
 
 @blueprint.post("/aanmelden/code/annuleren")

@@ -15,7 +15,9 @@ def returned(client: FlaskClient, response: TestResponse, page: str, *,
     assert response.status_code == 303, response.status_code
     location = urlsplit(response.location)
     assert (location.path, location.fragment) == (page, SUMMARY_ANCHOR), response.location
-    shown = client.get(location.path)
+    # As a browser follows it: with the query string (the year, the longer list), not the
+    # fragment, which stays in the browser.
+    shown = client.get(location.path + (f"?{location.query}" if location.query else ""))
     assert shown.status_code == 200, shown.status_code
     assert ('data-testid="error-summary"' in shown.get_data(as_text=True)) is summary
     return shown

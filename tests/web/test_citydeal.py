@@ -36,7 +36,11 @@ def test_the_agency_records_a_nomination_from_the_client_s_page(reference, users
     assert "ja, op 2 juli 2019" in page and PAGE.format(client.id) not in page
     again = browser.post(PAGE.format(client.id), data={"csrf_token": token,
                                                        "nominated_on": "2019-07-03"})
-    assert again.status_code == 303  # refused with a message; nothing changes
+    # Refused with a message on the form's own page, the date as typed; nothing changes.
+    assert again.status_code == 409 and again.request.path == PAGE.format(client.id)
+    refused = html.unescape(again.get_data(as_text=True))
+    assert "Deze voordracht kan niet worden vastgelegd" in refused
+    assert 'value="2019-07-03"' in refused
     reference.expire_all()
     assert str(reference.get(Client, client.id).citydeal_nominated_on) == "2019-07-02"
 

@@ -1,17 +1,20 @@
 """A refused form that posts to a separate action address goes back to its own page (GOV.UK):
 the address is the page's, the error summary links to the field, the input is kept, and only
 once. One test per kind of such form: a lease action, a round's rejection, a dwelling action,
-a client action."""
+a client action, a proposal of candidates, a contingent's edit."""
 
-from sqlmodel import Session
+import re
 
-from matching.models import Client, Dwelling, Lease
+from sqlmodel import Session, select
+
+from matching.models import Client, Contingent, Dwelling, Lease, Organisation, Proposal
 from matching.services.clients import register_client
 from matching.services.dwellings import create_dwelling
 from matching.services.timers import run_tick
 from matching.web.form_return import MAX_CARRIED
 from tests.corporation_data import open_round
 from tests.factories import ClientData, DwellingData
+from tests.matcher_setup import submitted_dwelling, waiting_clients
 from tests.web.conftest import csrf_token
 from tests.web.returning import returned
 from tests.web.test_leases import at, let_flip_lease
@@ -124,3 +127,59 @@ def test_kept_input_is_dropped_when_the_user_opens_another_page_first(
     back = browser.get(page).get_data(as_text=True)
     assert 'id="extend-review_on-error"' not in back
     assert "vrije tekst die niet meereist" not in back
+
+
+def _input(page: str, name: str) -> str:
+    """The <input> element named `name` on the page."""
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert found, name
+    return found.group(0)
+
+
+def test_a_refused_proposal_returns_to_the_dwelling_page_with_the_ticks_and_text_kept(
+    reference: Session, users, signed_in,
+):
+    clients = waiting_clients(reference, users["care_provider"], users["matcher"], 4)
+    dwelling = submitted_dwelling(reference, users["corporation"])
+    browser = signed_in("matcher")
+    page = f"/matcher/woningen/{dwelling.id}"
+    longer = browser.get(f"{page}?meer=1").get_data(as_text=True)
+    fourth, third = clients[3], clients[2]
+    assert f'value="{fourth.id}"' in longer  # beyond the top 3: on the longer list only
+    # Others than the top suggestions without a motivation: refused.
+    response = browser.post(f"{page}/voorstellen", data={
+        "client_ids": [str(fourth.id)], "other_ids": f"#{third.id}", "motivation": "",
+        "meer": "1", "csrf_token": csrf_token(browser, page)})
+    assert "meer=1" in response.location  # back to the list the choice was made in
+    shown = returned(browser, response, page).get_data(as_text=True)
+    assert '<a href="#motivation">' in shown and 'id="motivation-error"' in shown
+    ticked = re.search(rf'<input[^>]*name="client_ids" value="{fourth.id}"[^>]*>', shown)
+    assert ticked and "checked" in ticked.group(0)  # the tick is kept
+    assert f'value="#{third.id}"' in _input(shown, "other_ids")  # and the number typed
+    reference.expire_all()
+    assert reference.exec(select(Proposal).where(Proposal.dwelling_id == dwelling.id)).all() == []
+    again = browser.get(page).get_data(as_text=True)  # once only
+    assert 'id="motivation-error"' not in again
+
+
+def test_a_refused_contingent_edit_returns_to_the_contingents_page_with_its_input(
+    reference: Session, users, signed_in,
+):
+    manager = users["matcher"]
+    manager.contingent_manager = True
+    reference.add(manager)
+    reference.commit()
+    lister = reference.exec(select(Organisation).where(Organisation.name == "Lister")).one()
+    browser = signed_in("matcher")
+    page = "/contingenten"
+    response = browser.post(f"{page}/wijzigen", data={
+        "jaar": "2026", "care_provider_id": str(lister.id), "contingent": "37", "reason": " ",
+        "csrf_token": csrf_token(browser, f"{page}?jaar=2026")})
+    assert "jaar=2026" in response.location  # the year the form was about
+    shown = returned(browser, response, page).get_data(as_text=True)
+    assert '<a href="#reason">' in shown and 'id="reason-error"' in shown
+    assert 'value="37"' in _input(shown, "contingent")
+    chosen = re.search(rf'<option[^>]*value="{lister.id}"[^>]*>', shown)
+    assert chosen and "selected" in chosen.group(0)
+    reference.expire_all()
+    assert reference.get(Contingent, (2026, lister.id)) is None

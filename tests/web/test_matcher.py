@@ -20,6 +20,7 @@ from tests.matcher_setup import (
 )
 from tests.web.confirming import confirm, confirmation_text
 from tests.web.conftest import csrf_token
+from tests.web.returning import returned
 
 MATCHER_PAGES = ["/matcher/wachtrij", "/matcher/aanmeldingen", "/matcher/aanbiedingen",
                  "/matcher/te-laat"]
@@ -147,8 +148,7 @@ def test_a_deviation_without_motivation_is_refused_with_the_message_at_the_field
     client = signed_in("matcher")
     response = client.post(f"/matcher/woningen/{dwelling.id}/voorstellen", data={
         "csrf_token": csrf_token(client, "/matcher/wachtrij"), "other_ids": str(fourth.id)})
-    assert response.status_code == 422
-    page = _text(response)
+    page = _text(returned(client, response, f"/matcher/woningen/{dwelling.id}"))
     assert re.search(r'id="motivation-error">Geef een motivatie', page)
     assert 'aria-invalid="true"' in page
     assert _fresh(reference, dwelling).state == "submitted"
@@ -174,8 +174,8 @@ def test_proposing_an_ineligible_client_names_the_rule_in_dutch(reference, signe
     response = client.post(f"/matcher/woningen/{dwelling.id}/voorstellen", data={
         "csrf_token": csrf_token(client, "/matcher/wachtrij"), "client_ids": [str(large.id)],
         "motivation": "toch proberen"})
-    assert response.status_code == 422
-    assert f"Cliënt {large.id} is niet geschikt: huishouden te groot" in _text(response)
+    shown = returned(client, response, f"/matcher/woningen/{dwelling.id}")
+    assert f"Cliënt {large.id} is niet geschikt: huishouden te groot" in _text(shown)
 
 
 def test_a_refusal_the_page_does_not_know_is_still_said_in_dutch(
@@ -189,8 +189,8 @@ def test_a_refusal_the_page_does_not_know_is_still_said_in_dutch(
     client = signed_in("matcher")
     response = client.post(f"/matcher/woningen/{dwelling.id}/voorstellen", data={
         "csrf_token": csrf_token(client, "/matcher/wachtrij"), "client_ids": [str(chosen.id)]})
-    assert response.status_code == 422
-    assert "Deze waarde klopt niet (a problem nobody foresaw)." in _text(response)
+    shown = returned(client, response, f"/matcher/woningen/{dwelling.id}")
+    assert "Deze waarde klopt niet (a problem nobody foresaw)." in _text(shown)
 
 
 def test_the_dry_run_says_why_a_client_is_not_among_the_suggestions(signed_in, world):

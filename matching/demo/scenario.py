@@ -24,6 +24,7 @@ from matching.demo.population import (
 )
 from matching.demo.report import DemoLogin, DemoReport, count_demo
 from matching.demo.timeline import moment, row_id
+from matching.engine import profile as pool_profile
 from matching.models import Organisation, User
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
@@ -51,7 +52,8 @@ def build_demo(session: Session, *, seed: int = 2025, today: date | None = None)
     if not needed <= names:
         raise ValueError("reference data is not loaded: run `matching seed reference` first")
     demo = _Demo(session, random.Random(seed), day)
-    with _unsynced_sqlite(session):
+    # The pool's profile is rebuilt once at the end instead of adjusted at every commit.
+    with _unsynced_sqlite(session), pool_profile.paused(session):
         demo.run()
     return count_demo(session, seed, day, demo.logins, demo.service_users)
 

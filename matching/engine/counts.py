@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from matching.engine.facts import DwellingFacts, Limits
 from matching.engine.pool import CLIENTS, PROFILES, exclusion_class, rule_conditions
-from matching.engine.profile import BASIS_COLUMNS, Basis
+from matching.engine.profile import BASIS_COLUMNS, Basis, is_paused
 from matching.engine.rows import client_facts
 from matching.engine.rules import RULE_NAMES, first_failing_rule
 from matching.models import Client, PoolProfile, PoolProfileBasis
@@ -29,7 +29,8 @@ def exclusion_counts(session: Session, facts: DwellingFacts, limits: Limits,
                      basis: Basis) -> dict[str, int]:
     """Count the waiting clients by the first rule that excludes them ('eligible' if none);
     `basis` is the income limits of the year ranked for."""
-    counts = _from_profile(session, facts, limits, basis)
+    # A bulk load that left the profile aside has removed its basis: no need to ask.
+    counts = None if is_paused(session) else _from_profile(session, facts, limits, basis)
     if counts is None:
         counts = scan_clients(session, facts, limits)
     return {ELIGIBLE: counts[ELIGIBLE], **{name: counts[name] for name in RULE_NAMES}}

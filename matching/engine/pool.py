@@ -6,8 +6,10 @@ agree with the pure rules for random clients and dwellings.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Boolean, String, and_, case, cast, false, not_, or_, true
@@ -100,8 +102,17 @@ PROFILES = PoolColumns(
 
 
 def rule_conditions(dwelling: DwellingFacts, limits: Limits,
-                    source: PoolColumns = CLIENTS) -> dict[str, ColumnElement]:
-    """Return, per rule, the condition a row of `source` must meet to pass it."""
+                    source: PoolColumns = CLIENTS) -> Mapping[str, ColumnElement]:
+    """Return, per rule, the condition a row of `source` must meet to pass it (read-only:
+    the same dwelling is asked about again and again, so the answer is kept)."""
+    return _rule_conditions(dwelling, limits, source)
+
+
+# Building the conditions costs about a millisecond of Python; the expressions are immutable,
+# so statements may share them.
+@lru_cache(maxsize=512)
+def _rule_conditions(dwelling: DwellingFacts, limits: Limits,
+                     source: PoolColumns) -> Mapping[str, ColumnElement]:
     d, c = dwelling, source
     year = limits.today.year
     persons = c.persons
@@ -135,7 +146,7 @@ def rule_conditions(dwelling: DwellingFacts, limits: Limits,
             needs.append(not_(c.has_need("lift")))
     if not d.accessible:
         needs.append(not_(c.has_need("wheelchair")))
-    return {
+    return MappingProxyType({
         "rejected_before": (
             c.client_id.not_in(sorted(d.rejected_client_ids))
             if d.rejected_client_ids and c.client_id is not None else true()
@@ -156,10 +167,10 @@ def rule_conditions(dwelling: DwellingFacts, limits: Limits,
             c.care_provider_id.in_(sorted(d.earmarked_care_provider_ids))
             if d.earmarked_care_provider_ids and c.care_provider_id is not None else true()
         ),
-    }
+    })
 
 
-def exclusion_class(conditions: dict[str, ColumnElement]) -> ColumnElement:
+def exclusion_class(conditions: Mapping[str, ColumnElement]) -> ColumnElement:
     """Return the position (1, 2, …) of the first rule a row fails in `conditions`, or 0.
 
     Small integers group faster than names; the caller maps them back.

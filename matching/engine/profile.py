@@ -26,7 +26,8 @@ at the first commit that changes a client. Writes that bypass the ORM (bulk load
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -56,6 +57,8 @@ _KEY_COLUMNS = ("phase", "flip_lease_ok", "persons", "birth_year", "below_income
 
 # session.info key: client id -> its TRACKED values when the transaction began (None: new).
 _TOUCHED = "matching.pool_profile.touched"
+# session.info key: set while a bulk load leaves the profile aside (`paused`).
+_PAUSED = "matching.pool_profile.paused"
 # PostgreSQL advisory lock: shared by commits that adjust the profile, exclusive for a rebuild.
 _PROFILE_LOCK = 0x504F4F4C50524F46  # "POOLPROF"
 
@@ -238,12 +241,41 @@ def _as_date(value: Any) -> date:
 def refresh(session: Any, today: date) -> bool:
     """Rebuild the profile when it is missing or classified for another year or other limits
     than `today`'s (the daily tick, a change of the limits); return whether it did."""
+    if is_paused(session):
+        return False  # rebuilt once when the bulk load ends
     basis = basis_for(limits_for(year_parameters(session, today.year), today))
     connection = session.connection()
     if current_basis(connection) == basis:
         return False
     rebuild(connection, basis)
     return True
+
+
+def is_paused(session: Any) -> bool:
+    """Whether `session` runs a bulk load that leaves the profile aside (`paused`)."""
+    return bool(session.info.get(_PAUSED))
+
+
+@contextmanager
+def paused(session: Any) -> Iterator[None]:
+    """Leave the profile aside while `session` runs a bulk load through the services (the
+    demo's thousands of commits, each of which would adjust it): the basis is removed, so the
+    engine scans the clients meanwhile, and the profile is rebuilt once at the end. Meant for
+    a database nobody else writes to during the load."""
+    connection = session.connection()
+    _lock(connection, exclusive=True)
+    connection.execute(delete(PoolProfileBasis))
+    session.commit()
+    session.info[_PAUSED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_PAUSED, None)
+        session.rollback()  # what the load left unfinished
+    today = local_date(utcnow())
+    rebuild(session.connection(),
+            basis_for(limits_for(year_parameters(session, today.year), today)))
+    session.commit()
 
 
 # --- keeping it up to date ----------------------------------------------------------------
@@ -308,7 +340,7 @@ def _adjust_at_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # a client changed since the last flush is noted by this one
     touched = session.info.pop(_TOUCHED, None)
-    if touched:
+    if touched and not is_paused(session):
         adjust(session, touched)
 
 

@@ -22,6 +22,7 @@ from matching.engine.profile import (
     count_pool,
     current_basis,
     is_current,
+    paused,
     stored,
 )
 from matching.engine.rows import dwelling_facts
@@ -182,6 +183,29 @@ def test_the_engine_scans_while_the_profile_is_classified_for_other_limits_and_t
     assert_profile_is_a_recount(reference)
     assert suggest(reference, dwelling, today=today).excluded == result.excluded
     assert not run_tick(reference, now=NOW).pool_profile_rebuilt
+
+
+def test_a_bulk_load_leaves_the_profile_aside_and_rebuilds_it_once_at_the_end(
+    reference: Session
+):
+    """The demo's thousands of commits do not adjust the profile one by one: meanwhile the
+    engine scans, and afterwards the profile is a recount again."""
+    users = _users(reference)
+    client = register_client(reference, data=ClientData(), actor=users["provider"], now=NOW)
+    approve_client(reference, client_id=client.id, actor=users["matcher"], now=NOW)
+    assert sum(stored(reference.connection()).profiles.values()) == 1
+    with paused(reference):
+        for income in (14_000, 30_000):
+            added = register_client(reference, data=ClientData(annual_income=income),
+                                    actor=users["provider"], now=NOW)
+            approve_client(reference, client_id=added.id, actor=users["matcher"], now=NOW)
+        withdraw_client(reference, client_id=client.id, reason="test", actor=users["matcher"],
+                        now=NOW)
+        # No basis while paused, so the engine cannot read a profile that lags behind.
+        assert current_basis(reference.connection()) is None
+        assert not run_tick(reference, now=NOW).pool_profile_rebuilt
+    assert_profile_is_a_recount(reference)
+    assert sum(stored(reference.connection()).profiles.values()) == 2
 
 
 @pytest.mark.skipif(not conftest.POSTGRES_URL, reason="concurrent writers need PostgreSQL")

@@ -640,6 +640,12 @@ def test_the_order_is_deterministic_and_ties_break_on_waiting_start_then_id(
     # again after the pool, gives every client the same score (no state kept between calls).
     again = copy.deepcopy(context)
     assert [score(c, again) for c in reversed(order)][::-1] == [score(c, context) for c in order]
+    # ...and follows the context: a day later every client has waited one day more.
+    later = replace(context, today=context.today + timedelta(days=1))
+    for client in order:
+        waited = {f.name: f for f in score(client, later).factors}["waiting_time"]
+        assert waited.value == (later.today - client.waiting_since).days
+        assert waited.points == waited.value * context.policy.points_per_waiting_day
     for first, second in zip(order, order[1:], strict=False):
         a, b = score(first, context).total, score(second, context).total
         assert a >= b

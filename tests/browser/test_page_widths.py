@@ -73,14 +73,18 @@ class Demo:
                 "/matcher/te-laat", "/contingenten", "/huurcontracten", "/dashboard",
                 "/stuurcijfers", f"/matcher/woningen/{self.queued.id}",
                 f"/matcher/woningen/{dwelling}", f"/matcher/rondes/{proposal}",
-                f"/matcher/aanbiedingen/{self.offered.id}", lease, "/meldingen", "/profiel"]),
+                f"/matcher/aanbiedingen/{self.offered.id}", lease, "/meldingen", "/profiel",
+                "/planning", "/rapportages/aanbod",
+                f"/clienten/{self.clients[1].id}/instellingswoning-omgeklapt"]),
             "care_provider": (self.provider, [
                 "/clienten", "/contingent", "/huurcontracten",
-                f"/clienten/{self.clients[0].id}", "/clienten/nieuw", lease]),
-            "analyst": (self.analyst, ["/rapportages", "/dashboard", "/rapportages/jaar"]),
+                f"/clienten/{self.clients[0].id}", "/clienten/nieuw", lease,
+                f"/clienten/{self.clients[1].id}/instellingswoning-omgeklapt"]),
+            "analyst": (self.analyst, ["/rapportages", "/dashboard", "/rapportages/jaar",
+                                       "/rapportages/aanbod"]),
             "admin": (self.admin, [
                 "/beheer/gebruikers", "/beheer/organisaties", "/beheer/redencodes",
-                "/beheer/jaarparameters", "/stuurcijfers",
+                "/beheer/jaarparameters", "/stuurcijfers", "/planning",
                 f"/beheer/gebruikers/{self.corporation.id}",
                 f"/beheer/organisaties/{self.corporation.organisation_id}"]),
         }

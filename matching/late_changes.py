@@ -19,7 +19,8 @@ data, whose every change reaches back to any day. tests/unit/test_late_changes.p
 declaration whole: a new table or column must be placed before the tests pass.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -248,6 +249,8 @@ def reach_of_flush(session: OrmSession) -> tuple[Reach, list[str]]:
 def record_late_changes(session: OrmSession, _flush: UOWTransaction, _instances: Any) -> None:
     """Add a LateChange to a flush whose changes can move a figure of a past day: before
     today, or of a closed quarter (a quarter closed with a clock set ahead, in tests)."""
+    if session.info.get(_DEFERRED):
+        return  # one row for the whole load, written when it ends
     reach, tables = reach_of_flush(session)
     if reach == NOWHERE:
         return
@@ -258,6 +261,27 @@ def record_late_changes(session: OrmSession, _flush: UOWTransaction, _instances:
     _hold_ledger_shared(session)
     session.add(models.LateChange(recorded_at=utcnow(), reaches_back_to=reach,
                                   tables=",".join(tables)[:300]))
+
+
+# session.info key: set while a bulk load records one late change for all its flushes.
+_DEFERRED = "matching.late_changes.deferred"
+
+
+@contextmanager
+def deferred(session: OrmSession) -> Iterator[None]:
+    """Record one late change reaching back to any day for a whole bulk load (the demo
+    writes a year of history, so nearly every one of its flushes reaches back), instead of
+    a row per flush. Meant for a load that closes no quarter."""
+    session.info[_DEFERRED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_DEFERRED, None)
+        session.rollback()  # what the load left unfinished
+        _hold_ledger_shared(session)
+        session.add(models.LateChange(recorded_at=utcnow(), reaches_back_to=None,
+                                      tables="bulk load"))
+        session.commit()
 
 
 def last_seen(session: OrmSession) -> int:

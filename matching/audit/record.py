@@ -10,7 +10,8 @@ rows cannot be written the commit fails with AccessNotRecorded, so the page or a
 would have shown the record is never sent: a read that cannot be logged is refused.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, insert, select, text
@@ -31,6 +32,8 @@ RECORD_FIELDS = tuple(name for name in Client.model_fields
                       if name not in ("id", "version", "created_at", "erased_at"))
 
 _PENDING = "matching.audit.pending"
+# session.info key: rows of committed transactions held back until a bulk load ends (`deferred`).
+_DEFERRED = "matching.audit.deferred"
 # PostgreSQL's advisory lock on the chain's end; the number spells "NEN7513" in ASCII.
 _CHAIN_LOCK = 0x4E454E37353133
 
@@ -100,11 +103,32 @@ def _write_pending(session: Session) -> None:
     rows = session.info.pop(_PENDING, None)
     if not rows:
         return
+    if _DEFERRED in session.info:
+        session.info[_DEFERRED].extend(rows)  # written, in this order, when the load ends
+        return
     session.flush()  # the transaction's own writes and their row locks come first
     try:
         append(session.connection(), rows)
     except SQLAlchemyError as error:
         raise AccessNotRecorded("the access log could not record this access") from error
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """Hold back the access-log rows of the transactions `session` commits during a bulk load
+    (the demo's thousands of commits, three statements each) and append them, in the order
+    they were committed, in one transaction when it ends. Rows of a transaction rolled back
+    are dropped as always; if the load fails, the rows of what it committed are still
+    written."""
+    session.info[_DEFERRED] = []
+    try:
+        yield
+    finally:
+        rows = session.info.pop(_DEFERRED)
+        session.rollback()  # what the load left unfinished
+        if rows:
+            append(session.connection(), rows)
+            session.commit()
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
+from matching import late_changes
+from matching.audit import record as audit_record
 from matching.demo.client_steps import ClientSteps
 from matching.demo.dwelling_steps import DwellingSteps
 from matching.demo.dwellings import dwelling_data, new_dwelling
@@ -52,8 +54,11 @@ def build_demo(session: Session, *, seed: int = 2025, today: date | None = None)
     if not needed <= names:
         raise ValueError("reference data is not loaded: run `matching seed reference` first")
     demo = _Demo(session, random.Random(seed), day)
-    # The pool's profile is rebuilt once at the end instead of adjusted at every commit.
-    with _unsynced_sqlite(session), pool_profile.paused(session):
+    # Thousands of commits: the pool's profile is rebuilt once at the end instead of adjusted
+    # at each, the ledger of late changes gets one row for the year written, and the access
+    # log's rows are appended in one go.
+    with _unsynced_sqlite(session), pool_profile.paused(session), \
+            late_changes.deferred(session), audit_record.deferred(session):
         demo.run()
     return count_demo(session, seed, day, demo.logins, demo.service_users)
 

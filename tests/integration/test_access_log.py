@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, col, func, select
 
 from matching.audit import AccessNotRecorded, on_command_line, verify_access_log
+from matching.audit import record as audit_record
 from matching.audit.chain import digest
 from matching.db import get_engine
 from matching.models import AccessLog
@@ -242,6 +243,24 @@ def test_noted_reads_are_written_at_commit_and_dropped_with_a_rollback(world: Wo
                      purpose="looked")
     world.session.commit()
     assert [r.purpose for r in log_rows(world.session)[before:]] == ["looked"]
+
+
+def test_a_bulk_load_appends_its_committed_reads_in_order_when_it_ends(world: World):
+    """The demo's build holds its rows back (matching/audit/record.deferred): nothing is
+    written meanwhile, a rolled-back read is dropped, and the chain holds afterwards."""
+    client = world.waiting()
+    before = len(log_rows(world.session))
+    with audit_record.deferred(world.session):
+        for purpose in ("first", "dropped", "second"):
+            log_client_reads(world.session, actor=world.matcher, client_ids=[client.id],
+                             purpose=purpose)
+            if purpose == "dropped":
+                world.session.rollback()
+            else:
+                world.session.commit()
+        assert len(log_rows(world.session)) == before
+    assert [r.purpose for r in log_rows(world.session)[before:]] == ["first", "second"]
+    assert verify_access_log(world.session).intact
 
 
 def test_a_refused_service_writes_no_log_row(world: World):

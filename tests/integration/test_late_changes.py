@@ -144,6 +144,20 @@ def test_history_recorded_with_an_earlier_date_reaches_back_to_that_day(world): 
     assert "client_event" in change.tables.split(",")
 
 
+def test_a_bulk_load_records_one_late_change_reaching_back_to_every_day(world):  # noqa: F811
+    """The demo writes a year of history in thousands of flushes: one row says it all."""
+    session, users, things = world
+    seen = late_changes.last_seen(session)
+    with late_changes.deferred(session):
+        for client_id, day in zip(things["waiting"][:2], (date(2019, 9, 20), date(2019, 9, 23)),
+                                  strict=True):
+            withdraw_client(session, client_id=client_id, reason="vertrokken",
+                            actor=users["lister"], now=at(day))
+        assert _recorded_since(session, seen) == []
+    [change] = _recorded_since(session, seen)
+    assert change.reaches_back_to is None  # any day: every closed quarter is recomputed
+
+
 def test_a_lease_registered_after_its_start_reaches_back_to_the_start(world):  # noqa: F811
     session, users, _things = world
     seen = late_changes.last_seen(session)

@@ -1,10 +1,11 @@
 """Fixtures shared by the integration tests that need a real database server."""
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from sqlmodel import Session
 
 from matching.cli import main
@@ -50,6 +51,22 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     get_engine(url).dispose()  # the last connection closing folds the write-ahead log in
     assert not path.with_name(path.name + "-wal").exists()
     return path
+
+
+@pytest.fixture
+def cli_on_each_database(database_url: str, monkeypatch: pytest.MonkeyPatch
+                         ) -> Callable[..., Result]:
+    """Run `matching` on the test's database (SQLite, and PostgreSQL when configured);
+    `status` is the exit code expected."""
+    monkeypatch.setenv("MATCHING_DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def run(*args: str, status: int = 0) -> Result:
+        result = runner.invoke(main, list(args))
+        assert result.exit_code == status, result.output
+        return result
+
+    return run
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlmodel import Session, select
 
-from matching.cli import main
 from matching.models import AccessLog, Client
 from matching.reports.citydeal import citydeal_year
 from matching.reports.period import Reader
@@ -22,20 +21,6 @@ from tests.world import World
 @pytest.fixture
 def world(reference: Session) -> World:
     return World(reference)
-
-
-@pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Run `matching` on the test's database; `status` is the exit code expected."""
-    monkeypatch.setenv("MATCHING_DATABASE_URL", database_url)
-    runner = CliRunner()
-
-    def run(*args: str, status: int = 0) -> Result:
-        result = runner.invoke(main, list(args))
-        assert result.exit_code == status, result.output
-        return result
-
-    return run
 
 
 def _args(world: World, **change: str) -> list[str]:
@@ -52,6 +37,12 @@ def _nominated_on(world: World, client_id: int) -> date | None:
         client = fresh.get(Client, client_id)
         assert client is not None
         return client.citydeal_nominated_on
+
+
+@pytest.fixture
+def cli(cli_on_each_database: Callable[..., Result]) -> Callable[..., Result]:
+    """The command line on SQLite and PostgreSQL (tests/integration/conftest.py)."""
+    return cli_on_each_database
 
 
 def test_the_agency_records_a_nomination_that_counts_in_the_year(world, cli):

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from matching.cli import main
 from matching.models import AccessLog, Client
 from matching.services.clients import read_client
 from matching.services.errors import NotFound, PermissionDenied
@@ -90,17 +89,9 @@ def test_only_the_client_s_own_care_provider_may_export(
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Run `matching` on the test's database (SQLite, and PostgreSQL when configured)."""
-    monkeypatch.setenv("MATCHING_DATABASE_URL", database_url)
-    runner = CliRunner()
-
-    def run(*args: str, status: int = 0) -> Result:
-        result = runner.invoke(main, list(args))
-        assert result.exit_code == status, result.output
-        return result
-
-    return run
+def cli(cli_on_each_database: Callable[..., Result]) -> Callable[..., Result]:
+    """The command line on SQLite and PostgreSQL (tests/integration/conftest.py)."""
+    return cli_on_each_database
 
 
 def test_clients_export_prints_the_json_and_logs_the_export_without_a_user(

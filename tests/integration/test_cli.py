@@ -112,6 +112,11 @@ def test_the_wheel_ships_migrations_and_reference_data_and_runs_anywhere(tmp_pat
     matching("db", "upgrade")
     loaded = matching("seed", "reference")
     assert "organisations.csv:" in loaded and "reason_codes.csv:" in loaded
+    # The pages are styled from the wheel alone: the design system and its typeface ship.
+    static = site / "matching" / "web" / "static" / "vendor"
+    for shipped in ("utrecht/component-library-css/index.css", "utrecht/design-tokens/index.css",
+                    "noto-sans/index.css"):
+        assert (static / shipped).stat().st_size > 1000, shipped
 
 
 def _a_round_past_its_deadline(url: str) -> None:

@@ -6,27 +6,12 @@ from typing import Any
 
 import click
 
-from matching.config import ConfigurationError, Settings, load_settings
+from matching.cli_common import database_url as _database_url
+from matching.cli_common import refused as _fail
+from matching.cli_common import settings as _settings
+from matching.config import ConfigurationError, load_settings
 from matching.db import session_scope
-from matching.services.errors import ServiceError, ValidationFailed
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ConfigurationError as error:
-        raise click.ClickException(str(error)) from error
-
-
-def _database_url() -> str:
-    return _settings().database_url
-
-
-def _fail(error: ServiceError) -> click.ClickException:
-    if isinstance(error, ValidationFailed):
-        lines = [f"  {field}: {problem}" for field, problem in error.fields.items()]
-        return click.ClickException("invalid input:\n" + "\n".join(lines))
-    return click.ClickException(str(error))
+from matching.services.errors import ServiceError
 
 
 @click.group()

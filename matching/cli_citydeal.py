@@ -7,14 +7,10 @@ from datetime import datetime
 import click
 
 from matching.audit import on_command_line
+from matching.cli_common import database_url as _database_url
+from matching.cli_common import refused as _fail
 from matching.db import session_scope
 from matching.services.errors import ServiceError
-
-
-def _database_url() -> str:
-    from matching.cli import _database_url as url
-
-    return url()
 
 
 @click.group()
@@ -36,7 +32,6 @@ def citydeal_nominate(reference: str, organisation: str, nominated_on: datetime,
     counts in the year's City Deal contingent. Exits 1 naming the reason when refused
     (unknown client or user, not a City Deal client, housed, withdrawn or already
     nominated, a day in the future, a user who may not)."""
-    from matching.cli import _fail
     from matching.services.citydeal import record_citydeal_nomination
     from matching.services.subject_access import client_by_reference
     from matching.services.users import user_by_email

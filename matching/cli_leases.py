@@ -6,15 +6,11 @@ from datetime import datetime
 import click
 
 from matching.audit import on_command_line
+from matching.cli_common import database_url as _database_url
+from matching.cli_common import refused as _fail
 from matching.db import session_scope
 from matching.services.errors import ServiceError
 from matching.workflow import TransitionNotAllowed
-
-
-def _database_url() -> str:
-    from matching.cli import _database_url as url
-
-    return url()
 
 
 @click.group()
@@ -39,7 +35,6 @@ def leases_institution(reference: str, organisation: str, corporation: str, addr
     the client's name; it counts toward the provider's flip target of the year. Exits 1
     naming the reason when refused (unknown client, corporation or district, a client
     already housed or in a round, a user who may not)."""
-    from matching.cli import _fail
     from matching.services.institution_flips import register_institution_flip
     from matching.services.reference import organisation_by_name
     from matching.services.subject_access import client_by_reference

@@ -4,20 +4,10 @@ provisional contingents (the contingent manager)."""
 
 import click
 
+from matching.cli_common import database_url as _database_url
+from matching.cli_common import refused as _fail
 from matching.db import session_scope
 from matching.services.errors import ServiceError
-
-
-def _database_url() -> str:
-    from matching.cli import _database_url as url
-
-    return url()
-
-
-def _fail(error: ServiceError) -> click.ClickException:
-    from matching.cli import _fail as fail
-
-    return fail(error)
 
 
 @click.group()

@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
 from matching.engine.facts import Limits, limits_for
@@ -340,8 +341,29 @@ def _adjust_at_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # a client changed since the last flush is noted by this one
     touched = session.info.pop(_TOUCHED, None)
-    if touched and not is_paused(session):
+    if touched and not is_paused(session) and _may_move_the_pool(session, touched):
         adjust(session, touched)
+
+
+def _waiting_now(session: Session, client_id: int) -> bool | None:
+    """Whether a client is waiting as this transaction left it (it is flushed, and a
+    stale copy could not have been: the version check refuses its write); None when the
+    session does not hold its state."""
+    client = session.identity_map.get(identity_key(Client, client_id))
+    if client is None or "state" in inspect(client).unloaded:
+        return None
+    return client.state == ClientState.WAITING
+
+
+def _may_move_the_pool(session: Session, before: Mapping[int, Mapping[str, Any] | None]
+                       ) -> bool:
+    """Whether a touched client was or is waiting: only the waiting are in the profile and
+    the group totals, so a commit that registers, matches, offers or houses clients leaves
+    them as they are, and need not take the profile's lock or read anything."""
+    return any(
+        (old is not None and old["state"] == ClientState.WAITING)
+        or _waiting_now(session, client_id) is not False
+        for client_id, old in before.items())
 
 
 @event.listens_for(Session, "after_transaction_end")

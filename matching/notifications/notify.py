@@ -71,17 +71,16 @@ def notify(
     )
     session.add(notice)
     session.flush()
-    recipients = _recipients(session, [i for i in organisation_ids if i is not None],
-                             definition.roles)
-    if not recipients:
+    deliveries = _deliveries(session, [i for i in organisation_ids if i is not None],
+                             definition.roles, kind)
+    if not deliveries:
         return notice
-    notifications = [Notification(notice_id=notice.id, user_id=user.id)  # type: ignore[arg-type]
-                     for user in recipients]
+    notifications = [Notification(notice_id=notice.id, user_id=user_id)  # type: ignore[arg-type]
+                     for user_id in deliveries]
     session.add_all(notifications)
-    deliveries = _deliveries(session, kind, [user.id for user in recipients])  # type: ignore[misc]
     session.flush()
     for notification in notifications:
-        delivery = deliveries.get(notification.user_id, IMMEDIATE)
+        delivery = deliveries[notification.user_id]
         if delivery != NO_MAIL:
             session.add(OutboxMail(
                 notification_id=notification.id,  # type: ignore[arg-type]
@@ -91,25 +90,26 @@ def notify(
     return notice
 
 
-def _recipients(session: Session, organisation_ids: list[int], roles: tuple[str, ...]
-                ) -> list[User]:
+def _deliveries(session: Session, organisation_ids: list[int], roles: tuple[str, ...],
+                kind: str) -> dict[int, str]:
+    """The active users of the organisations with one of the roles, by id, each with how
+    they want to hear of `kind` (e-mail at once unless they chose otherwise): one
+    statement."""
     if not organisation_ids:
-        return []
-    return list(session.exec(
-        select(User).where(
+        return {}
+    their_preference = ((col(NotificationPreference.user_id) == col(User.id))
+                        & (col(NotificationPreference.kind) == kind))
+    rows = session.exec(
+        select(User.id, NotificationPreference.delivery)
+        .outerjoin(NotificationPreference, their_preference)
+        .where(
             col(User.organisation_id).in_(sorted(set(organisation_ids))),
             col(User.role).in_(roles),
             col(User.active).is_(True),
         ).order_by(col(User.id))
-    ))
-
-
-def _deliveries(session: Session, kind: str, user_ids: list[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    rows = session.exec(select(NotificationPreference).where(
-        col(NotificationPreference.user_id).in_(user_ids), NotificationPreference.kind == kind))
-    return {row.user_id: row.delivery for row in rows}
+    )
+    return {user_id: delivery or IMMEDIATE for user_id, delivery in rows
+            if user_id is not None}
 
 
 def next_digest_time(moment: datetime) -> datetime:

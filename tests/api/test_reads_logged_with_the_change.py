@@ -93,3 +93,25 @@ def test_a_decision_started_over_still_logs_each_candidate_once(
     assert response.status_code == 200, response.get_json()
     purpose = f"API: round {proposal.id} of dwelling {dwelling.id}"
     assert [len(reads(reference, c.id, purpose)) for c in clients] == [1, 1]
+
+
+def test_a_proposal_logs_each_candidate_once_and_a_refused_one_none(api, world, reference
+                                                                     ) -> None:
+    dwelling = world.dwelling()
+    clients = [world.client() for _ in range(2)]
+    purpose = f"API: new round of dwelling {dwelling.id}"
+    response = api.post(f"/api/v1/dwellings/{dwelling.id}/proposals",
+                        {"client_ids": [c.id for c in clients],
+                         "motivation": "chosen by hand in a test"}, as_="matcher")
+    assert response.status_code == 201, response.get_json()
+    round_id = response.get_json()["id"]
+    assert [len(reads(reference, c.id, purpose)) for c in clients] == [1, 1]
+    assert [reads(reference, c.id, f"API: round {round_id} of dwelling {dwelling.id}")
+            for c in clients] == [[], []]  # not logged a second time by the answer
+
+    other = world.dwelling()
+    again = api.post(f"/api/v1/dwellings/{other.id}/proposals",  # already proposed: refused
+                     {"client_ids": [clients[0].id], "motivation": "chosen by hand"},
+                     as_="matcher")
+    assert again.status_code == 409, again.get_json()
+    assert reads(reference, clients[0].id, f"API: new round of dwelling {other.id}") == []

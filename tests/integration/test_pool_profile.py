@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 from sqlmodel import Session, delete, select
 
 from matching.db import get_engine
@@ -28,7 +29,13 @@ from matching.engine.profile import (
 from matching.engine.rows import dwelling_facts
 from matching.engine.rules import RULE_NAMES
 from matching.engine.suggest import suggest
-from matching.models import Client, PoolGroupTotal, PoolProfile, PoolProfileBasis
+from matching.models import (
+    Client,
+    PoolGroupTotal,
+    PoolProfile,
+    PoolProfileBasis,
+    Proposal,
+)
 from matching.parameters import year_parameters
 from matching.services.clients import (
     approve_client,
@@ -38,8 +45,10 @@ from matching.services.clients import (
     update_client,
     withdraw_client,
 )
-from matching.services.dwellings import create_dwelling, submit_dwelling
+from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
 from matching.services.errors import Conflict
+from matching.services.leases import let_dwelling
+from matching.services.proposals import decide_candidate, propose_candidates
 from matching.services.timers import run_tick
 from matching.workflow import TransitionNotAllowed
 from tests import conftest
@@ -124,6 +133,72 @@ def test_every_commit_that_changes_a_client_keeps_the_profile_equal_to_a_recount
             _apply(session, users, operation, pick, edit)
             assert_profile_is_a_recount(session)
         session.commit()
+
+
+def test_a_commit_touching_no_waiting_client_leaves_the_profile_unread(reference: Session):
+    """Registering a client (not waiting yet) needs nothing of the profile; approving one
+    (now waiting) moves it."""
+    users = _users(reference)
+    register_client(reference, data=ClientData(), actor=users["provider"], now=NOW)
+    engine = reference.get_bind()
+    statements: list[str] = []
+
+    def note(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        client = register_client(reference, data=ClientData(), actor=users["provider"], now=NOW)
+        registering = list(statements)
+        statements.clear()
+        approve_client(reference, client_id=client.id, actor=users["matcher"], now=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert any("INSERT INTO client " in statement for statement in registering)
+    assert not [s for s in registering if "pool_profile" in s or "pool_group_total" in s]
+    assert any("pool_profile" in statement for statement in statements)
+    assert_profile_is_a_recount(reference)
+
+
+def test_the_letting_loop_keeps_the_profile_equal_to_a_recount(reference: Session):
+    """Proposing takes clients out of the pool, a rejection or a declined offer puts them
+    back, accepting, the offer and the letting leave it as it is: after every step the
+    profile is what a recount gives."""
+    users = {**_users(reference), "corporation": make_user(reference, "Mitros", "corporation")}
+    clients = []
+    for _ in range(3):
+        client = register_client(reference, data=ClientData(), actor=users["provider"], now=NOW)
+        approve_client(reference, client_id=client.id, actor=users["matcher"], now=NOW)
+        clients.append(client)
+    dwelling = create_dwelling(reference, data=DwellingData(), actor=users["corporation"])
+    submit_dwelling(reference, dwelling_id=dwelling.id, actor=users["corporation"])
+    waiting_before = sum(stored(reference.connection()).profiles.values())
+    steps: list[Callable[[], Any]] = [
+        lambda: propose_candidates(reference, dwelling_id=dwelling.id,
+                                   client_ids=[c.id for c in clients], actor=users["matcher"],
+                                   motivation="chosen by hand in a test"),
+        lambda: decide_candidate(reference, proposal_id=_round(reference, dwelling.id),
+                                 client_id=clients[0].id, decision="reject",
+                                 reason_code="size_mismatch", motivation="te klein",
+                                 actor=users["corporation"]),
+        lambda: decide_candidate(reference, proposal_id=_round(reference, dwelling.id),
+                                 client_id=clients[1].id, decision="accept",
+                                 actor=users["corporation"]),
+        lambda: record_offer_answer(reference, dwelling_id=dwelling.id, answer="accepted",
+                                    actor=users["matcher"]),
+        lambda: let_dwelling(reference, dwelling_id=dwelling.id, lease_start=NOW.date(),
+                             lease_type="direct", actor=users["corporation"]),
+    ]
+    for step in steps:
+        step()
+        assert_profile_is_a_recount(reference)
+    # The rejected and the unchosen candidate are back; the housed one is gone.
+    assert sum(stored(reference.connection()).profiles.values()) == waiting_before - 1
+
+
+def _round(session: Session, dwelling_id: int) -> int:
+    return session.exec(select(Proposal.id).where(Proposal.dwelling_id == dwelling_id)
+                        ).one()  # type: ignore[return-value]
 
 
 def test_a_rolled_back_transaction_or_savepoint_leaves_the_profile_as_it_was(

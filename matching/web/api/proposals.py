@@ -70,11 +70,15 @@ def list_suggestions(path: DwellingPath, query: SuggestionQuery) -> Any:
 def propose_candidates(path: DwellingPath, body: ProposeBody, header: IdempotencyHeader) -> Any:
     """Open a round of candidates for a submitted dwelling (motivation when deviating)."""
     session = db_session()
-    proposal = service.propose_candidates(
-        session, dwelling_id=path.dwelling_id, client_ids=body.client_ids,
-        motivation=body.motivation, actor=api_actor(),
-    )
-    return _round_answer(session, proposal.id, 201)
+    # The round's candidates are the clients asked for: the answer shows them, so their
+    # reads go into the proposal's own commit (dropped with it when it is refused).
+    proposal = with_reads_logged(
+        session, body.client_ids, f"API: new round of dwelling {path.dwelling_id}",
+        lambda: service.propose_candidates(
+            session, dwelling_id=path.dwelling_id, client_ids=body.client_ids,
+            motivation=body.motivation, actor=api_actor(),
+        ))
+    return _round_answer(session, proposal.id, 201, logged=body.client_ids)
 
 
 @blueprint.get(f"/proposals/<{ID}:proposal_id>", responses={200: out.ProposalResult})

@@ -3,6 +3,9 @@
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from matching.models import YearParameter
@@ -95,8 +98,39 @@ _FIELD_TYPES = {
 }
 
 
+# session.info key: the parameters resolved in this transaction, by year. A service reads
+# them in several places (the engine, the round size, the deadlines); they are read once per
+# transaction, and again after a change to a parameter row is flushed or pending.
+_RESOLVED = "matching.parameters.resolved"
+
+
 def year_parameters(session: Session, year: int) -> YearParameters:
     """Resolve the parameters for `year` from the latest row per name at or before it."""
+    resolved: dict[int, YearParameters] = session.info.setdefault(_RESOLVED, {})
+    if year in resolved and not _parameter_rows_pending(session):
+        return resolved[year]
+    resolved[year] = _resolve(session, year)
+    return resolved[year]
+
+
+def _parameter_rows_pending(session: OrmSession) -> bool:
+    return any(isinstance(row, YearParameter)
+               for row in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _forget_on_change(session: OrmSession, _context: object, _instances: object) -> None:
+    if _parameter_rows_pending(session):
+        session.info.pop(_RESOLVED, None)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_at_end(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_RESOLVED, None)
+
+
+def _resolve(session: Session, year: int) -> YearParameters:
     rows = session.exec(
         select(col(YearParameter.name), col(YearParameter.year), col(YearParameter.value))
         .where(YearParameter.year <= year)

@@ -19,10 +19,10 @@ from matching.models import Candidate, Client, Dwelling, Proposal
 from matching.notifications import causes
 from matching.parameters import year_parameters
 from matching.services.access import check_dwelling_owner, require_role
-from matching.services.errors import NotFound, ValidationFailed
+from matching.services.errors import ValidationFailed
 from matching.services.locks import lock_rows, lock_where
 from matching.services.reference import reason_code_of_kind
-from matching.services.unit_of_work import commit, get_or_404, service
+from matching.services.unit_of_work import MAX_ID, commit, get_or_404, service
 from matching.vocabulary import CandidateState, ProposalState, Role, utcnow
 from matching.workdays import local_date
 from matching.workflow import fire
@@ -100,12 +100,11 @@ def propose_candidates(
     if problems:
         raise ValidationFailed(problems)
     require_trigger(dwelling, "propose", now=moment)
-    clients = []
-    for client_id in sorted(ids):
-        try:
-            clients.append(get_or_404(session, Client, client_id, lock=True))
-        except NotFound:
-            raise ValidationFailed({"client_ids": f"client {client_id} does not exist"}) from None
+    # One statement, in ascending id order; an id no row can have is not sent to the database.
+    clients = lock_rows(session, Client, [i for i in ids if 0 < i <= MAX_ID])
+    missing = sorted(set(ids) - {client.id for client in clients})
+    if missing:
+        raise ValidationFailed({"client_ids": f"client {missing[0]} does not exist"})
     for client in clients:
         require_trigger(client, "propose", now=moment)
     by_id = {c.id: c for c in clients}

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from matching.models import LoginAttempt, User, UserSession
+from matching.models import LoginAttempt, Organisation, User, UserSession
 from matching.services.errors import NotFound
 from matching.services.throttle import MustWait, claim_attempt, forget_attempts, uncount_attempt
-from matching.services.unit_of_work import commit, service
+from matching.services.unit_of_work import commit, keep_loaded, service
 from matching.services.users import spend_a_password_check, user_by_email, verify_password
 from matching.vocabulary import as_utc
 
@@ -85,12 +85,15 @@ def user_for_session(
     # One statement for both rows: it runs before every page, so a round trip saved here is
     # saved on every request.
     found = session.exec(
-        select(UserSession, User).join(User, col(User.id) == col(UserSession.user_id))
+        select(UserSession, User, Organisation)
+        .join(User, col(User.id) == col(UserSession.user_id))
+        .join(Organisation, col(Organisation.id) == col(User.organisation_id))
         .where(col(UserSession.id) == session_id)
     ).first()
     if found is None:
         return None
-    record, user = found
+    record, user, organisation = found
+    keep_loaded(session, organisation)  # the page's services look it up by id
     if record.ended_at is not None:
         return None
     last_seen = as_utc(record.last_seen_at)

@@ -124,3 +124,14 @@ def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool =
     if row is None:
         raise NotFound(f"{model.__name__.lower()} {object_id} not found")
     return row
+
+
+_KEPT = "matching.kept_rows"  # session.info key: rows held for the session's lifetime
+
+
+def keep_loaded(session: Session, *rows: Any) -> None:
+    """Hold `rows` for as long as `session` lives. Its identity map holds rows weakly, so a
+    row read along with another (a user's organisation, joined into the sign-in's one
+    statement) is gone when nothing refers to it, and the next `session.get` of it in the
+    same request reads it again."""
+    session.info.setdefault(_KEPT, []).extend(rows)

@@ -16,7 +16,7 @@ from matching.models import ApiToken, Organisation, User
 from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.passwords import password_problem
-from matching.services.unit_of_work import commit, get_or_404, service
+from matching.services.unit_of_work import commit, get_or_404, keep_loaded, service
 from matching.vocabulary import ROLES_BY_KIND, Role, utcnow
 
 _hasher = PasswordHasher()
@@ -140,7 +140,8 @@ def user_for_token(session: Session, token: str) -> Any:
     ).first()
     if found is None:
         return None
-    user = found[0]
+    user, organisation = found
+    keep_loaded(session, organisation)
     return user if user.active else None
 
 

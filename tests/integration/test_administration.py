@@ -4,6 +4,7 @@ codes and year parameters, each change all-or-nothing and refused for bad input.
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from matching.models import Client, ClientEvent, Organisation, ReasonCode, YearParameter
@@ -304,3 +305,28 @@ def test_a_text_key_with_a_nul_character_is_not_found(reference, administrator):
 def test_a_value_that_is_not_a_finite_number_is_refused(number):
     with pytest.raises(ValueError):
         values.check_value("candidates_per_round", number)
+
+
+def test_the_parameters_are_read_once_per_transaction_and_again_after_a_change(
+        reference, administrator):
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        if "FROM year_parameter" in statement:
+            statements.append(statement)
+
+    engine = reference.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        reference.commit()
+        first = year_parameters(reference, 2026).mobw_task
+        assert year_parameters(reference, 2026).mobw_task == first
+        assert len(statements) == 1  # the second answer came from the transaction's own
+        # A value for this year, pending in this transaction (not yet flushed).
+        reference.add(YearParameter(year=2026, name="mobw_task", value=Decimal(first + 7),
+                                    source="test"))
+        assert year_parameters(reference, 2026).mobw_task == first + 7
+        reference.rollback()
+        assert year_parameters(reference, 2026).mobw_task == first  # a new transaction
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

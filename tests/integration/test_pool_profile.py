@@ -161,9 +161,9 @@ def test_a_commit_touching_no_waiting_client_leaves_the_profile_unread(reference
 
 
 def test_the_letting_loop_keeps_the_profile_equal_to_a_recount(reference: Session):
-    """Proposing takes clients out of the pool, a rejection or a declined offer puts them
-    back, accepting, the offer and the letting leave it as it is: after every step the
-    profile is what a recount gives."""
+    """Proposing takes clients out of the pool, a rejection and the accepted round put the
+    others back, the offer and the letting leave it as it is: after every step the profile
+    is what a recount gives."""
     users = {**_users(reference), "corporation": make_user(reference, "Mitros", "corporation")}
     clients = []
     for _ in range(3):

@@ -106,11 +106,14 @@ _RESOLVED = "matching.parameters.resolved"
 
 def year_parameters(session: Session, year: int) -> YearParameters:
     """Resolve the parameters for `year` from the latest row per name at or before it."""
-    resolved: dict[int, YearParameters] = session.info.setdefault(_RESOLVED, {})
-    if year in resolved and not _parameter_rows_pending(session):
-        return resolved[year]
-    resolved[year] = _resolve(session, year)
-    return resolved[year]
+    known: dict[int, YearParameters] = session.info.get(_RESOLVED, {})
+    # A pending change is not in what was resolved before; reading the rows flushes it.
+    if year in known and not _parameter_rows_pending(session):
+        return known[year]
+    found = _resolve(session, year)
+    # Taken after reading: the read's flush of a change forgets what was resolved before.
+    session.info.setdefault(_RESOLVED, {})[year] = found
+    return found
 
 
 def _parameter_rows_pending(session: OrmSession) -> bool:
@@ -120,6 +123,8 @@ def _parameter_rows_pending(session: OrmSession) -> bool:
 
 @event.listens_for(OrmSession, "before_flush")
 def _forget_on_change(session: OrmSession, _context: object, _instances: object) -> None:
+    # A change flushed without a read after it (an explicit flush) must not be answered
+    # with the values from before it.
     if _parameter_rows_pending(session):
         session.info.pop(_RESOLVED, None)
 

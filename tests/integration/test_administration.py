@@ -323,9 +323,15 @@ def test_the_parameters_are_read_once_per_transaction_and_again_after_a_change(
         assert year_parameters(reference, 2026).mobw_task == first
         assert len(statements) == 1  # the second answer came from the transaction's own
         # A value for this year, pending in this transaction (not yet flushed).
-        reference.add(YearParameter(year=2026, name="mobw_task", value=Decimal(first + 7),
-                                    source="test"))
+        row = YearParameter(year=2026, name="mobw_task", value=Decimal(first + 7),
+                            source="test")
+        reference.add(row)
         assert year_parameters(reference, 2026).mobw_task == first + 7
+        assert year_parameters(reference, 2026).mobw_task == first + 7
+        assert len(statements) == 2  # read again after the change, then kept
+        row.value = Decimal(first + 9)
+        reference.flush()  # a change flushed without a read after it
+        assert year_parameters(reference, 2026).mobw_task == first + 9
         reference.rollback()
         assert year_parameters(reference, 2026).mobw_task == first  # a new transaction
     finally:

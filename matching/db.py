@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from matching.db_liveness import ping_after_idle
+
 # Every session records the changes that reach back into closed quarters (its flush hook).
 import matching.late_changes  # noqa: F401  isort: skip
 
@@ -35,7 +37,9 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    ping_after_idle(engine)  # not pool_pre_ping: that is a round trip more per request
+    return engine
 
 
 @contextmanager

@@ -5,10 +5,9 @@ inputs page use them too."""
 
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from matching.web.i18n import language
+from matching.web.i18n import decimal, language
 
 
 def figure_number(value: Any, decimals: int = 1) -> str:
@@ -16,14 +15,14 @@ def figure_number(value: Any, decimals: int = 1) -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return str(format_decimal(value, format=pattern))
+    return decimal(value, pattern)
 
 
 def figure_pct(value: Any) -> str:
     """A percentage with one decimal: 22,5% (22.5%)."""
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0.0')}%"
+    return f"{decimal(value, '#,##0.0')}%"
 
 
 def half_name(code: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from argon2 import PasswordHasher
+from flask import Flask
 from hypothesis import settings
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -27,9 +28,11 @@ from sqlmodel import Session, SQLModel, create_engine
 
 import matching.models  # noqa: F401  (registers the tables)
 import matching.workflow  # noqa: F401  (registers the machines)
+from matching.config import Settings
 from matching.db import get_engine
 from matching.services import users as users_service
 from matching.services.reference import load_reference
+from matching.web import create_app
 
 POSTGRES_URL = os.environ.get("MATCHING_TEST_POSTGRES_URL")
 
@@ -257,3 +260,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if item.get_closest_marker("slow") or file_of(item).startswith("tests/browser/")}
     items.sort(key=lambda item: (file_of(item) not in slow, -sizes[file_of(item)],
                                  file_of(item)))
+
+
+_APPLICATION: list[Flask] = []
+
+
+def application_on(database_url: str) -> Iterator[Flask]:
+    """The application on `database_url`, for the web and API tests' `app` fixture.
+
+    Building an application (its routes) and compiling the templates on its first pages took
+    about a tenth of a second per test, a minute and more of the suite's time. So each worker
+    builds one, points it at each test's database in turn and puts back afterwards whatever
+    configuration the test changed. A test that adds a route builds its own."""
+    if not _APPLICATION:
+        _APPLICATION.append(create_app(Settings(database_url=database_url, secret_key="test",
+                                                env="development")))
+    app = _APPLICATION[0]
+    settled = dict(app.config)
+    app.config["MATCHING_DATABASE_URL"] = database_url
+    try:
+        yield app
+    finally:
+        app.config.clear()
+        app.config.update(settled)

@@ -11,7 +11,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from matching.config import Settings
 from matching.models import Client, Dwelling, Lease, Proposal, User
 from matching.services.clients import approve_client, register_client
 from matching.services.dwellings import create_dwelling, record_offer_answer, submit_dwelling
@@ -20,8 +19,8 @@ from matching.services.proposals import decide_candidate, propose_candidates
 from matching.services.timers import run_tick
 from matching.services.users import create_api_token
 from matching.vocabulary import utcnow
-from matching.web import create_app
 from matching.workdays import local_date
+from tests.conftest import application_on
 from tests.factories import ClientData, DwellingData, make_user
 
 # One organisation per role, and a second corporation and care provider for the
@@ -52,8 +51,8 @@ def client_body(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(reference: Session, database_url: str) -> Flask:
-    return create_app(Settings(database_url=database_url, secret_key="test", env="development"))
+def app(reference: Session, database_url: str) -> Iterator[Flask]:
+    yield from application_on(database_url)
 
 
 @pytest.fixture

@@ -2,16 +2,15 @@
 signing in through the real sign-in form (CSRF included)."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from matching.config import Settings
 from matching.models import User
-from matching.web import create_app
+from tests.conftest import application_on
 from tests.factories import make_user
 from tests.second_factor import enrol, fresh_code
 
@@ -31,8 +30,8 @@ ROLE_ORGANISATIONS = {
 
 
 @pytest.fixture
-def app(reference: Session, database_url: str) -> Flask:
-    return create_app(Settings(database_url=database_url, secret_key="test", env="development"))
+def app(reference: Session, database_url: str) -> Iterator[Flask]:
+    yield from application_on(database_url)
 
 
 @pytest.fixture

@@ -12,11 +12,15 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
+from matching.config import Settings
+from matching.models import User
 from matching.services.dwellings import create_dwelling
+from matching.web import create_app
 from matching.web.i18n import dated, number, policy
 from tests.factories import DwellingData
-from tests.web.conftest import csrf_token
+from tests.web.conftest import csrf_token, sign_in
 from tests.web.test_english import in_english, visible_text
 from tests.web.test_isolation import (  # noqa: F401  (world is a fixture used below)
     ANY_PARAMETER,
@@ -112,12 +116,13 @@ ERROR_PAGES = {  # status: (a Dutch sentence, an English sentence) of its page
 
 
 @pytest.fixture
-def failing_app(app: Flask) -> Flask:
-    """The app with one page that breaks, to see the 500 page."""
+def failing_app(reference: Session, database_url: str) -> Flask:
+    """An app of its own with one page that breaks, to see the 500 page."""
 
     def broken() -> str:
         raise RuntimeError("a bug")
 
+    app = create_app(Settings(database_url=database_url, secret_key="test", env="development"))
     app.add_url_rule("/kapot", "broken", broken)
     return app
 
@@ -135,9 +140,10 @@ def _error_pages(browser: FlaskClient) -> dict[int, str]:
 
 
 def test_the_error_pages_speak_dutch_and_english_without_a_library_sentence(
-    failing_app: Flask, signed_in: Callable[[str], FlaskClient],
+    failing_app: Flask, users: dict[str, User],
 ):
-    browser = signed_in("matcher")
+    browser = failing_app.test_client()
+    assert sign_in(browser, users["matcher"]).status_code == 302
     dutch = _error_pages(browser)
     for status, (nl, _en) in ERROR_PAGES.items():
         assert nl in dutch[status], (status, dutch[status])

@@ -79,8 +79,11 @@ def _report_request(app: Flask) -> None:
                      lambda: f"{request.remote_addr} {request.scheme}")
 
 
-def test_the_forwarded_address_and_scheme_count_only_from_a_trusted_proxy(app, behind_proxy):
+def test_the_forwarded_address_and_scheme_count_only_from_a_trusted_proxy(
+    reference, database_url, behind_proxy,
+):
     headers = {"X-Forwarded-For": ATTACKER, "X-Forwarded-Proto": "https"}
+    app = create_app(Settings(database_url=database_url, secret_key="test", env="development"))
     _report_request(app)
     _report_request(behind_proxy)
     assert app.test_client().get("/probe-address", headers=headers).get_data(as_text=True) \

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from babel import Locale, dates, numbers
@@ -50,7 +51,13 @@ def _translations() -> NullTranslations:
 
 def decimal(value: Decimal | float | int, pattern: str) -> str:
     """`value` written with a number pattern of Babel's in the page's language."""
-    return numbers.format_decimal(value, format=pattern, locale=_locale())
+    return numbers.format_decimal(value, format=_number_pattern(pattern), locale=_locale())
+
+
+@lru_cache(maxsize=32)
+def _number_pattern(pattern: str) -> numbers.NumberPattern:
+    # Babel parses a number pattern anew at every call; a report page writes hundreds.
+    return numbers.parse_pattern(pattern)
 
 
 def _day(value: date | datetime, pattern: str) -> str:

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from matching.access import require_role
 from matching.models import Organisation, ReasonCode, User, YearParameter
 from matching.paging import Page, paginate
 from matching.parameters import year_parameters
-from matching.services.access import require_role
 from matching.services.errors import NotFound
 from matching.services.parameter_values import PARAMETER_TYPES
 from matching.vocabulary import Role

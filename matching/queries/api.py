@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.access import check_dwelling_visible, check_lease_visible, get_or_404, require_role
 from matching.models import (
     Candidate,
     Client,
@@ -25,8 +26,6 @@ from matching.models import (
     TargetGroup,
 )
 from matching.paging import Page, paginate
-from matching.services.access import check_dwelling_visible, check_lease_visible, require_role
-from matching.services.unit_of_work import get_or_404
 from matching.vocabulary import Role
 
 

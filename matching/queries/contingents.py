@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from matching.access import require_role
 from matching.models import Contingent, ContingentChange, Organisation, User
-from matching.services.access import require_role
 from matching.services.planning import ContingentRow, contingent_overview
 from matching.vocabulary import Role
 

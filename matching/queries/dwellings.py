@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.access import check_dwelling_owner, get_or_404, require_role
 from matching.models import (
     Candidate,
     District,
@@ -24,10 +25,8 @@ from matching.models import (
     User,
 )
 from matching.paging import Page, paginate
-from matching.services.access import check_dwelling_owner, require_role
 from matching.services.planning import QuotaRow, quarter_quotas
 from matching.services.proposals import OPEN_ROUND_STATES
-from matching.services.unit_of_work import get_or_404
 from matching.vocabulary import DwellingState, OrganisationKind, ProposalState, Role
 
 # How many items of each kind the quarter page lists before linking to the full list.

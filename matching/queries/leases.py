@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, and_, case, false, or_
 from sqlmodel import Session, col, select
 
+from matching.access import check_lease_visible, get_or_404, require_role
 from matching.models import (
     Client,
     Dwelling,
@@ -20,9 +21,7 @@ from matching.models import (
     User,
 )
 from matching.parameters import year_parameters
-from matching.services.access import check_lease_visible, require_role
 from matching.services.lease_requests import TRANSFERABLE_STATES, open_transfer_requests
-from matching.services.unit_of_work import get_or_404
 from matching.vocabulary import LeaseState, LeaseType, Role
 from matching.workflow import allowed_triggers
 

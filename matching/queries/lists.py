@@ -4,10 +4,10 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
+from matching.access import require_role
 from matching.models import Client, Dwelling, Lease
 from matching.paging import Page, paginate
 from matching.queries.leases import lease_search, running_first_order
-from matching.services.access import require_role
 from matching.vocabulary import Role
 
 

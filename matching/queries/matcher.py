@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from matching.access import get_or_404, require_role
 from matching.models import (
     Candidate,
     Client,
@@ -22,8 +23,6 @@ from matching.models import (
 )
 from matching.paging import Page, paginate
 from matching.parameters import year_parameters
-from matching.services.access import require_role
-from matching.services.unit_of_work import get_or_404
 from matching.vocabulary import DwellingState, OrganisationKind, ProposalState, Role
 from matching.workdays import WorkCalendar, add_working_days, local_date
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.access import get_or_404, require_role
 from matching.models import (
     Candidate,
     Client,
@@ -24,8 +25,6 @@ from matching.models import (
 from matching.paging import Page, paginate
 from matching.queries.clients import target_groups_by_code
 from matching.queries.matcher import care_provider_names, corporation_names
-from matching.services.access import require_role
-from matching.services.unit_of_work import get_or_404
 from matching.vocabulary import ClientState, Role
 from matching.workdays import local_date, working_days_between
 

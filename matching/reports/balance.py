@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from matching.access import require_role
 from matching.models import (
     DwellingEvent,
     PriorityLettingsReference,
@@ -26,7 +27,6 @@ from matching.models import (
     YearParameter,
 )
 from matching.parameters import YearParameters, year_parameters
-from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import DwellingState, Role, utcnow
 from matching.workdays import UTRECHT, local_date

@@ -46,6 +46,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.access import require_role
 from matching.models import (
     Client,
     ClientEvent,
@@ -56,7 +57,6 @@ from matching.models import (
 )
 from matching.quarters import HalfYear, parse_half
 from matching.reports.balance import FIRST_SYSTEM_YEAR, STEERING_ROLES, one_decimal
-from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import ClientState, utcnow
 from matching.workdays import UTRECHT, local_date

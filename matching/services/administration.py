@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from matching.access import require_role
 from matching.models import Organisation, ReasonCode, User, YearParameter
-from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.parameter_values import PARAMETER_TYPES, check_value
 from matching.services.unit_of_work import commit, get_or_404, service

@@ -16,10 +16,10 @@ from typing import Any
 from sqlmodel import Session
 
 from matching import planning
+from matching.access import require_role
 from matching.models import PolicyConfirmation, User
 from matching.parameters import YearParameters, year_parameters
 from matching.quarters import Quarter
-from matching.services.access import require_role
 from matching.services.errors import Conflict
 from matching.services.unit_of_work import commit, service
 from matching.vocabulary import Role, utcnow

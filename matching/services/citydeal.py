@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import check_client_visible, require_role
 from matching.models import Client
-from matching.services.access import check_client_visible, require_role
 from matching.services.clients import log_client_reads
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service

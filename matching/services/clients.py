@@ -6,12 +6,12 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session, select
 
+from matching.access import check_client_visible, require_role
 from matching.audit import record_client_access
 from matching.models import Candidate, Client, District, Dwelling, TargetGroup
 from matching.notifications import causes
 from matching.schemas import ClientInput, parse
 from matching.services import hotels
-from matching.services.access import check_client_visible, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.locks import RowsMoved
 from matching.services.unit_of_work import commit, get_or_404, service

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import require_role
 from matching.late_changes import wait_for_late_changes
 from matching.models import ClosedQuarter
 from matching.quarters import parse_quarter
 from matching.reports.build import closed_by, quarter_snapshots
-from matching.services.access import require_role
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.unit_of_work import commit, service
 from matching.vocabulary import Role, utcnow

@@ -5,10 +5,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from matching.access import check_dwelling_owner, require_role
 from matching.models import Client, District, Dwelling, DwellingEarmark, Organisation
 from matching.parameters import year_parameters
 from matching.schemas import DwellingInput, parse
-from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.reference import reason_code_of_kind
 from matching.services.student_complexes import check_student_complex_cap

@@ -15,10 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
+from matching.access import require_role
 from matching.cells import CellError, converter, to_text
 from matching.models import Client, Dwelling, TargetGroup
 from matching.schemas import ClientInput, DwellingInput
-from matching.services.access import require_role
 from matching.services.clients import add_client, check_new_client
 from matching.services.dwellings import add_dwelling, check_dwelling_references
 from matching.services.errors import ValidationFailed

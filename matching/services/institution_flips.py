@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import MAX_ID, check_client_visible, require_role
 from matching.models import Client, District, Lease, Organisation
-from matching.services.access import check_client_visible, require_role
 from matching.services.errors import ValidationFailed
-from matching.services.unit_of_work import MAX_ID, commit, get_or_404, service
+from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import LeaseType, OrganisationKind, Role
 from matching.workflow import fire
 from matching.workflow.engine import record_creation, require_trigger

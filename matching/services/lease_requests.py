@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.access import check_lease_visible, require_role
 from matching.models import Lease, LeaseTransferRequest
 from matching.notifications import causes
-from matching.services.access import check_lease_visible, require_role
 from matching.services.errors import PermissionDenied, ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import LeaseState, LeaseType, Role, utcnow

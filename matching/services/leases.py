@@ -6,9 +6,9 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session
 
+from matching.access import check_dwelling_owner, check_lease_visible, require_role
 from matching.models import Client, Dwelling, Lease, Organisation
 from matching.parameters import year_parameters
-from matching.services.access import check_dwelling_owner, check_lease_visible, require_role
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.student_complexes import check_student_complex_cap
 from matching.services.unit_of_work import commit, get_or_404, service

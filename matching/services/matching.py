@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import require_role
 from matching.engine.suggest import ClientVerdict, Suggestions, explain_client, suggest
 from matching.models import Client, Dwelling
 from matching.parameters import year_parameters
-from matching.services.access import require_role
 from matching.services.clients import log_client_reads
 from matching.services.errors import ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404

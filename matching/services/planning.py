@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from matching import planning
+from matching.access import require_role
 from matching.history import states_as_of
 from matching.models import (
     Client,
@@ -23,7 +24,6 @@ from matching.models import (
 )
 from matching.parameters import year_parameters
 from matching.quarters import Quarter, parse_quarter
-from matching.services.access import require_role
 from matching.services.approach import quota_basis
 from matching.services.errors import NotFound, PermissionDenied, ValidationFailed
 from matching.services.unit_of_work import commit, service

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from matching.access import MAX_ID, check_dwelling_owner, require_role
 from matching.engine.context import limits_for
 from matching.engine.ranking import score
 from matching.engine.rules import first_failing_rule
@@ -18,11 +19,10 @@ from matching.engine.suggest import RULE_TEXT, client_facts, dwelling_facts, sug
 from matching.models import Candidate, Client, Dwelling, Proposal
 from matching.notifications import causes
 from matching.parameters import year_parameters
-from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import ValidationFailed
 from matching.services.locks import lock_rows, lock_where
 from matching.services.reference import reason_code_of_kind
-from matching.services.unit_of_work import MAX_ID, commit, get_or_404, service
+from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import CandidateState, ProposalState, Role, utcnow
 from matching.workdays import local_date
 from matching.workflow import fire

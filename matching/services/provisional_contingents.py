@@ -19,10 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from matching import planning
+from matching.access import require_role
 from matching.models import Contingent, ContingentChange, Organisation, PolicyConfirmation, User
 from matching.notifications.notify import agency_ids, notice_key, notify
 from matching.parameters import year_parameters
-from matching.services.access import require_role
 from matching.services.errors import Conflict, PermissionDenied
 from matching.services.retry import is_transient
 from matching.services.unit_of_work import commit, service

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import require_role
 from matching.models import Proposal
 from matching.notifications import causes
 from matching.parameters import year_parameters
-from matching.services.access import require_role
 from matching.services.errors import ValidationFailed
 from matching.services.proposals import cancel_open_round, lock_round
 from matching.services.unit_of_work import commit, service

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlmodel import Session, col, delete
 
+from matching.access import require_role
 from matching.models import StatushouderAcceleration, StatushouderSteering, StatushouderTask
 from matching.quarters import parse_half
-from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.steering import _text, _whole
 from matching.services.unit_of_work import commit, service

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import require_role
 from matching.models import StatushouderRung, StatushouderTask, TotalLettingsQuarter
 from matching.quarters import parse_half, parse_quarter
-from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.unit_of_work import commit, service
 from matching.vocabulary import Role, utcnow

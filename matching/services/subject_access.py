@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from matching.access import require_role
 from matching.models import Client, Organisation
 from matching.paging import Page
 from matching.queries.access_log import AccessEntry, client_accesses, client_accesses_page
 from matching.queries.subject_access import client_document
-from matching.services.access import require_role
 from matching.services.clients import log_client_reads
 from matching.services.errors import NotFound
 from matching.services.unit_of_work import commit, get_or_404, service

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from matching.access import check_dwelling_owner, require_role
 from matching.models import Client, Dwelling, DwellingEarmark, Organisation
 from matching.notifications.causes import organisation_name
 from matching.notifications.notify import agency_ids, already_noticed, notify
 from matching.parameters import year_parameters
-from matching.services.access import check_dwelling_owner, require_role
 from matching.services.errors import ValidationFailed
 from matching.services.unit_of_work import commit, get_or_404, service
 from matching.vocabulary import ClientState, DwellingState, OrganisationKind, Role, utcnow

@@ -29,10 +29,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from matching.access import require_role
 from matching.models import Dwelling
 from matching.parameters import YearParameters, year_parameters
 from matching.quarters import parse_quarter
-from matching.services.access import require_role
 from matching.services.errors import ValidationFailed
 from matching.vocabulary import Role
 

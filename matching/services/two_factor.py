@@ -15,8 +15,8 @@ import pyotp
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from matching.access import require_role
 from matching.models import RecoveryCode, SecondFactor, User
-from matching.services.access import require_role
 from matching.services.errors import ValidationFailed
 from matching.services.recovery_codes import (
     hash_recovery_code,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from matching import access
 from matching.services.errors import Conflict, NotFound
 from matching.services.locks import lock_rows
 from matching.services.retry import run_with_retries
@@ -50,8 +51,6 @@ _SQLITE_COLUMNS = {
     "proposal.dwelling_id": "uq_proposal_open_per_dwelling",
     "dwelling.matched_client_id": "uq_dwelling_matched_client",
 }
-
-MAX_ID = 2_147_483_647  # PostgreSQL's integer, the type of every id column
 
 STALE_MESSAGE = "someone else changed this record first; reload and try again"
 
@@ -108,22 +107,15 @@ def service(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool = False) -> T:
-    """Load one row by primary key, or raise NotFound; `lock` takes a row lock (PostgreSQL),
-    in the global order of services.locks."""
-    if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
-        # No row has such an id, and the database would refuse the number with an error.
+    """Load one row by primary key, or raise NotFound (matching.access.get_or_404); `lock`
+    takes a row lock (PostgreSQL), in the global order of services.locks."""
+    if not lock:
+        return access.get_or_404(session, model, object_id)
+    access.refuse_impossible_id(model, object_id)
+    found = lock_rows(session, model, [object_id])  # type: ignore[type-var]
+    if not found:
         raise NotFound(f"{model.__name__.lower()} {object_id} not found")
-    if isinstance(object_id, str) and "\x00" in object_id:
-        # Likewise no text key holds a NUL character, which PostgreSQL refuses outright.
-        raise NotFound(f"{model.__name__.lower()} not found")
-    if lock:
-        found = lock_rows(session, model, [object_id])  # type: ignore[type-var]
-        row = found[0] if found else None
-    else:
-        row = session.get(model, object_id)
-    if row is None:
-        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
-    return row
+    return found[0]
 
 
 _KEPT = "matching.kept_rows"  # session.info key: rows held for the session's lifetime

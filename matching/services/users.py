@@ -12,8 +12,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlmodel import Session, col, select
 
+from matching.access import require_role
 from matching.models import ApiToken, Organisation, User
-from matching.services.access import require_role
 from matching.services.errors import NotFound, ValidationFailed
 from matching.services.passwords import password_problem
 from matching.services.unit_of_work import commit, get_or_404, keep_loaded, service

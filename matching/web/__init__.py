@@ -66,7 +66,7 @@ class DatabaseId(IntegerConverter):
     instead of reaching the database, which would refuse it with an error."""
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        from matching.services.unit_of_work import MAX_ID
+        from matching.access import MAX_ID
 
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)

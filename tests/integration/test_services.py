@@ -1116,9 +1116,9 @@ def test_release_is_refused_before_the_vacancy_deadline_and_allowed_after(world:
 
 
 def test_an_id_beyond_the_databases_integers_is_simply_not_found(reference):
+    from matching.access import get_or_404
     from matching.models import Client
     from matching.services.errors import NotFound
-    from matching.services.unit_of_work import get_or_404
 
     for impossible in (0, -1, 99999999999999999999):
         with pytest.raises(NotFound):

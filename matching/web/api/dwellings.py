@@ -4,13 +4,14 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import get_or_404
 from matching.models import Dwelling
 from matching.queries import api as queries
 from matching.queries.lists import dwellings_for
 from matching.services import dwellings as service
 from matching.services import leases as lease_service
 from matching.services.clients import log_client_reads
-from matching.services.unit_of_work import commit, get_or_404
+from matching.services.unit_of_work import commit
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api import serializers as to

@@ -4,9 +4,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.access import get_or_404
 from matching.models import Organisation
 from matching.queries import api as queries
-from matching.services.unit_of_work import get_or_404
 from matching.web import db_session
 from matching.web.api import responses as out
 from matching.web.api.auth import api_actor

@@ -20,10 +20,10 @@ from pydantic import (
     model_validator,
 )
 
+from matching.access import MAX_ID
 from matching.schemas import ClientInput, DwellingInput, refuse_over_long_text
 from matching.services.round_escalation import REASON_MAX_LENGTH as ROUND_REASON_MAX_LENGTH
 from matching.services.steering import MAX_QUARTER_LETTINGS, RUNGS
-from matching.services.unit_of_work import MAX_ID
 from matching.vocabulary import (
     ClientState,
     DwellingState,

@@ -1,10 +1,19 @@
-"""Who may do what: roles, and the organisation that owns each object."""
+"""Who may see and do what: roles, and the organisation that owns each object. A row the user
+may not see is "not found", like a row that does not exist, so its existence does not leak;
+`get_or_404` is the lookup by id both start from. Below both the services (the use cases)
+and the queries (the reads), which call the same rules."""
 
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlmodel import Session
+
+from matching.errors import NotFound, PermissionDenied
 from matching.models import Client, Dwelling, Lease, User
-from matching.services.errors import NotFound, PermissionDenied
 from matching.vocabulary import Role
+
+T = TypeVar("T")
+
+MAX_ID = 2_147_483_647  # PostgreSQL's integer, the type of every id column
 
 
 def require_role(actor: User | None, *roles: Role) -> User:
@@ -60,3 +69,22 @@ def check_lease_visible(actor: User, lease: Lease) -> None:
     ):
         return
     raise _not_found("lease", lease.id)
+
+
+def refuse_impossible_id(model: type, object_id: Any) -> None:
+    """NotFound for an id no row can have, before the database is asked."""
+    if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
+        # No row has such an id, and the database would refuse the number with an error.
+        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+    if isinstance(object_id, str) and "\x00" in object_id:
+        # Likewise no text key holds a NUL character, which PostgreSQL refuses outright.
+        raise NotFound(f"{model.__name__.lower()} not found")
+
+
+def get_or_404(session: Session, model: type[T], object_id: Any) -> T:
+    """Load one row by primary key, or raise NotFound."""
+    refuse_impossible_id(model, object_id)
+    row = session.get(model, object_id)
+    if row is None:
+        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+    return row

@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from matching.access import require_role
+from matching.errors import NotFound
 from matching.models import Organisation, ReasonCode, User, YearParameter
 from matching.paging import Page, paginate
 from matching.parameters import year_parameters
-from matching.services.errors import NotFound
 from matching.services.parameter_values import PARAMETER_TYPES
 from matching.vocabulary import Role
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from matching.access import MAX_ID
+from matching.errors import NotFound
 from matching.models import Notice, Notification, NotificationPreference
 from matching.notifications.kinds import Kind, kinds_for_role, message
 from matching.notifications.notify import IMMEDIATE
 from matching.paging import Page, paginate
-from matching.services.errors import NotFound
 
 
 @dataclass(frozen=True)

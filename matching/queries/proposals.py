@@ -11,13 +11,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from matching.access import require_role
+from matching.errors import NotFound
 from matching.models import Candidate, Client, Dwelling, Organisation, Proposal, ReasonCode
 from matching.models import TargetGroup as TargetGroupRow
 from matching.paging import Page, paginate
 from matching.parameters import year_parameters
 from matching.queries.dwellings import is_late, open_rounds_query, own_dwelling, with_dwellings
 from matching.services.clients import log_client_reads
-from matching.services.errors import NotFound
 from matching.services.unit_of_work import commit
 from matching.vocabulary import CandidateState, ProposalState, Role
 from matching.workdays import local_date

@@ -9,12 +9,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from matching.access import require_role
+from matching.errors import NotFound, ValidationFailed
 from matching.models import StatushouderRung, TotalLettingsQuarter
 from matching.quarters import parse_quarter
 from matching.reports.balance import STEERING_ROLES
 from matching.reports.build import closed_by
 from matching.reports.statushouders import statushouder_halves_figures
-from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import Role
 
 # Who enters the inputs: the agency and the administrator (the rung: the administrator only).

@@ -37,10 +37,10 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from matching.access import require_role
+from matching.errors import NotFound, ValidationFailed
 from matching.models import AllocationTarget, Client, Lease
 from matching.parameters import year_parameters
 from matching.reports.period import SUPPRESS_BELOW, Reader
-from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import Role, utcnow
 from matching.workdays import local_date
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from matching.access import require_role
+from matching.errors import NotFound, ValidationFailed
 from matching.models import (
     DwellingEvent,
     PriorityLettingsReference,
@@ -27,7 +28,6 @@ from matching.models import (
     YearParameter,
 )
 from matching.parameters import YearParameters, year_parameters
-from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import DwellingState, Role, utcnow
 from matching.workdays import UTRECHT, local_date
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from matching.access import require_role
+from matching.errors import ValidationFailed
 from matching.history import end_of_day
 from matching.late_changes import reached_since_closing
 from matching.models import ClosedQuarter, Organisation, User
@@ -30,7 +31,6 @@ from matching.reports.institution_flips import institution_flips
 from matching.reports.period import SUPPRESS_BELOW, Period, Reader
 from matching.reports.reads import expect_moments, once, shared_reads
 from matching.reports.spreading import spreading
-from matching.services.errors import ValidationFailed
 from matching.vocabulary import OrganisationKind, Role, utcnow
 from matching.workdays import local_date
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlmodel import Session
 
 from matching.access import require_role
+from matching.errors import NotFound, ValidationFailed
 from matching.models import StatushouderRung
 from matching.quarters import HalfYear, Quarter, parse_quarter
 from matching.reports import sections
@@ -28,7 +29,6 @@ from matching.reports.allocation import allocation_report
 from matching.reports.build import frozen_report, quarter_period
 from matching.reports.period import SUPPRESS_BELOW, Reader
 from matching.reports.statushouders import statushouder_half
-from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import Role, utcnow
 from matching.workdays import local_date
 

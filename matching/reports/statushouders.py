@@ -47,6 +47,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from matching.access import require_role
+from matching.errors import NotFound, ValidationFailed
 from matching.models import (
     Client,
     ClientEvent,
@@ -57,7 +58,6 @@ from matching.models import (
 )
 from matching.quarters import HalfYear, parse_half
 from matching.reports.balance import FIRST_SYSTEM_YEAR, STEERING_ROLES, one_decimal
-from matching.services.errors import NotFound, ValidationFailed
 from matching.vocabulary import ClientState, utcnow
 from matching.workdays import UTRECHT, local_date
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from matching.errors import NotFound
 from matching.reports.allocation import ALLOCATION_ROLES, allocation_report
 from matching.reports.balance import STEERING_ROLES, Balance, balance
 from matching.reports.statushouder_split import StatushouderSplit, statushouder_split
 from matching.reports.statushouders import StatushouderHalf, statushouder_half
-from matching.services.errors import NotFound
 
 
 @dataclass(frozen=True)

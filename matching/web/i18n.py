@@ -43,8 +43,8 @@ def _locale() -> Locale | None:
 
 def _translations() -> NullTranslations:
     """This request's catalogue, looked up once per request. Flask-Babel finds the locale and
-    the domain anew for every text, each through Flask's context locals: on a list page of
-    fifty rows that was a tenth of the time the page took. Nothing here switches the
+    the domain anew for every text, each through Flask's context locals: about a tenth of
+    the workers' time under load (benchmarks/README.md). Nothing here switches the
     language within a request (the switch redirects), so the first lookup holds for all."""
     return _once_per_request("matching_translations", get_translations)
 

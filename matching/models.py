@@ -40,6 +40,12 @@ def _timestamp(nullable: bool = False) -> Any:
     return Field(default_factory=_utcnow, sa_type=DateTime(timezone=True), nullable=False)
 
 
+def _partial_index(name: str, column: str, *, where: str, unique: bool = False) -> Index:
+    """An index over the rows that meet `where` only, the same on both databases."""
+    return Index(name, column, unique=unique, sqlite_where=text(where),
+                 postgresql_where=text(where))
+
+
 # --- organisations, users, reference data -------------------------------------------------
 
 
@@ -349,13 +355,8 @@ class Dwelling(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _dwelling_version}
     __table_args__ = (
         # A client is matched to at most one dwelling, whatever the application does.
-        Index(
-            "uq_dwelling_matched_client",
-            "matched_client_id",
-            unique=True,
-            sqlite_where=text("matched_client_id IS NOT NULL"),
-            postgresql_where=text("matched_client_id IS NOT NULL"),
-        ),
+        _partial_index("uq_dwelling_matched_client", "matched_client_id", unique=True,
+                       where="matched_client_id IS NOT NULL"),
     )
 
 
@@ -464,13 +465,8 @@ class Proposal(SQLModel, table=True):
         # The rounds opened in a period: the matching section of the reports.
         Index("ix_proposal_opened_at", "opened_at"),
         # One open round per dwelling.
-        Index(
-            "uq_proposal_open_per_dwelling",
-            "dwelling_id",
-            unique=True,
-            sqlite_where=text("state IN ('open', 'overdue')"),
-            postgresql_where=text("state IN ('open', 'overdue')"),
-        ),
+        _partial_index("uq_proposal_open_per_dwelling", "dwelling_id", unique=True,
+                       where="state IN ('open', 'overdue')"),
     )
 
 
@@ -500,21 +496,11 @@ class Candidate(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("proposal_id", "client_id"),
         # A client is on at most one open round.
-        Index(
-            "uq_candidate_pending_client",
-            "client_id",
-            unique=True,
-            sqlite_where=text("state = 'pending'"),
-            postgresql_where=text("state = 'pending'"),
-        ),
+        _partial_index("uq_candidate_pending_client", "client_id", unique=True,
+                       where="state = 'pending'"),
         # One accepted candidate per round.
-        Index(
-            "uq_candidate_accepted_per_round",
-            "proposal_id",
-            unique=True,
-            sqlite_where=text("state = 'accepted'"),
-            postgresql_where=text("state = 'accepted'"),
-        ),
+        _partial_index("uq_candidate_accepted_per_round", "proposal_id", unique=True,
+                       where="state = 'accepted'"),
     )
 
 
@@ -737,12 +723,8 @@ class OutboxMail(SQLModel, table=True):
     drop_reason: str | None = Field(default=None, max_length=200)
 
     __table_args__ = (
-        Index(
-            "ix_outbox_mail_pending",
-            "due_at",
-            sqlite_where=text("sent_at IS NULL AND dropped_at IS NULL"),
-            postgresql_where=text("sent_at IS NULL AND dropped_at IS NULL"),
-        ),
+        _partial_index("ix_outbox_mail_pending", "due_at",
+                       where="sent_at IS NULL AND dropped_at IS NULL"),
     )
 
 

@@ -23,14 +23,15 @@ def require_role(actor: User | None, *roles: Role) -> User:
     return actor
 
 
-def _not_found(kind: str, object_id: Any) -> NotFound:
+def not_found(kind: str, object_id: Any) -> NotFound:
+    """The answer for a row that does not exist or that the user may not see: the same."""
     return NotFound(f"{kind} {object_id} not found")
 
 
 def check_dwelling_owner(actor: User, dwelling: Dwelling) -> None:
     """Let only the owning corporation through; others do not learn the dwelling exists."""
     if dwelling.corporation_id != actor.organisation_id:
-        raise _not_found("dwelling", dwelling.id)
+        raise not_found("dwelling", dwelling.id)
 
 
 def check_dwelling_visible(actor: User, dwelling: Dwelling) -> None:
@@ -40,7 +41,7 @@ def check_dwelling_visible(actor: User, dwelling: Dwelling) -> None:
     if actor.role == Role.CORPORATION:
         check_dwelling_owner(actor, dwelling)
         return
-    raise _not_found("dwelling", dwelling.id)
+    raise not_found("dwelling", dwelling.id)
 
 
 def check_client_visible(actor: User, client: Client) -> None:
@@ -49,7 +50,7 @@ def check_client_visible(actor: User, client: Client) -> None:
         return
     if actor.role == Role.CARE_PROVIDER and client.care_provider_id == actor.organisation_id:
         return
-    raise _not_found("client", client.id)
+    raise not_found("client", client.id)
 
 
 def lease_parties(lease: Lease) -> set[int]:
@@ -68,14 +69,14 @@ def check_lease_visible(actor: User, lease: Lease) -> None:
         actor.organisation_id in lease_parties(lease)
     ):
         return
-    raise _not_found("lease", lease.id)
+    raise not_found("lease", lease.id)
 
 
 def refuse_impossible_id(model: type, object_id: Any) -> None:
     """NotFound for an id no row can have, before the database is asked."""
     if isinstance(object_id, int) and not 0 < object_id <= MAX_ID:
         # No row has such an id, and the database would refuse the number with an error.
-        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+        raise not_found(model.__name__.lower(), object_id)
     if isinstance(object_id, str) and "\x00" in object_id:
         # Likewise no text key holds a NUL character, which PostgreSQL refuses outright.
         raise NotFound(f"{model.__name__.lower()} not found")
@@ -86,5 +87,5 @@ def get_or_404(session: Session, model: type[T], object_id: Any) -> T:
     refuse_impossible_id(model, object_id)
     row = session.get(model, object_id)
     if row is None:
-        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+        raise not_found(model.__name__.lower(), object_id)
     return row

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from matching import access
-from matching.services.errors import Conflict, NotFound
+from matching.services.errors import Conflict
 from matching.services.locks import lock_rows
 from matching.services.retry import run_with_retries
 
@@ -114,7 +114,7 @@ def get_or_404(session: Session, model: type[T], object_id: Any, *, lock: bool =
     access.refuse_impossible_id(model, object_id)
     found = lock_rows(session, model, [object_id])  # type: ignore[type-var]
     if not found:
-        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+        raise access.not_found(model.__name__.lower(), object_id)
     return found[0]
 
 

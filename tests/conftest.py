@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -265,6 +266,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 _APPLICATION: list[Flask] = []
 
 
+def new_application(database_url: str, **settings: Any) -> Flask:
+    """A freshly built application on `database_url`, in development mode, with `settings`
+    (say `trusted_proxies=1`): for a test that changes what the shared one must keep."""
+    return create_app(Settings(database_url=database_url, secret_key="test",
+                               env="development", **settings))
+
+
 def application_on(database_url: str) -> Iterator[Flask]:
     """The application on `database_url`, for the web and API tests' `app` fixture.
 
@@ -273,8 +281,7 @@ def application_on(database_url: str) -> Iterator[Flask]:
     builds one, points it at each test's database in turn and puts back afterwards whatever
     configuration the test changed. A test that adds a route builds its own."""
     if not _APPLICATION:
-        _APPLICATION.append(create_app(Settings(database_url=database_url, secret_key="test",
-                                                env="development")))
+        _APPLICATION.append(new_application(database_url))
     app = _APPLICATION[0]
     settled = dict(app.config)
     app.config["MATCHING_DATABASE_URL"] = database_url

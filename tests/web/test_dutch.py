@@ -14,11 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from matching.config import Settings
 from matching.models import User
 from matching.services.dwellings import create_dwelling
-from matching.web import create_app
 from matching.web.i18n import dated, number, policy
+from tests.conftest import new_application
 from tests.factories import DwellingData
 from tests.web.conftest import csrf_token, sign_in
 from tests.web.test_english import in_english, visible_text
@@ -122,7 +121,7 @@ def failing_app(reference: Session, database_url: str) -> Flask:
     def broken() -> str:
         raise RuntimeError("a bug")
 
-    app = create_app(Settings(database_url=database_url, secret_key="test", env="development"))
+    app = new_application(database_url)
     app.add_url_rule("/kapot", "broken", broken)
     return app
 

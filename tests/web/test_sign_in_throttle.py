@@ -8,11 +8,11 @@ from flask import Flask, request
 from sqlmodel import select
 
 import matching.web.auth as auth_views
-from matching.config import ConfigurationError, Settings, load_settings
+from matching.config import ConfigurationError, load_settings
 from matching.models import LoginAttempt
 from matching.services.throttle import FREE_ATTEMPTS_PER_ADDRESS, FREE_ATTEMPTS_PER_EMAIL
 from matching.vocabulary import utcnow
-from matching.web import create_app
+from tests.conftest import new_application
 from tests.web.conftest import PASSWORD, csrf_token
 
 ATTACKER = "203.0.113.7"
@@ -29,8 +29,7 @@ def _post_sign_in(client, email: str, password: str, forwarded_for: str | None =
 @pytest.fixture
 def behind_proxy(reference, database_url: str) -> Flask:  # type: ignore[no-untyped-def]
     """The application as the README deploys it: one proxy in front, trusted."""
-    return create_app(Settings(database_url=database_url, secret_key="test",
-                               env="development", trusted_proxies=1))
+    return new_application(database_url, trusted_proxies=1)
 
 
 def test_the_owner_is_told_to_wait_seconds_and_then_signs_in(app, client, users, monkeypatch):
@@ -83,7 +82,7 @@ def test_the_forwarded_address_and_scheme_count_only_from_a_trusted_proxy(
     reference, database_url, behind_proxy,
 ):
     headers = {"X-Forwarded-For": ATTACKER, "X-Forwarded-Proto": "https"}
-    app = create_app(Settings(database_url=database_url, secret_key="test", env="development"))
+    app = new_application(database_url)
     _report_request(app)
     _report_request(behind_proxy)
     assert app.test_client().get("/probe-address", headers=headers).get_data(as_text=True) \
@@ -93,8 +92,7 @@ def test_the_forwarded_address_and_scheme_count_only_from_a_trusted_proxy(
 
 
 def test_two_proxies_in_front_trust_the_address_the_outer_one_saw(reference, database_url):
-    app = create_app(Settings(database_url=database_url, secret_key="test",
-                              env="development", trusted_proxies=2))
+    app = new_application(database_url, trusted_proxies=2)
     _report_request(app)
     # The client forged the first entry; the outer proxy appended what it saw.
     headers = {"X-Forwarded-For": f"10.9.9.9, {OWNER}, 192.0.2.50"}

@@ -1,6 +1,8 @@
 """Dates and figures as the pages write them in each language (matching/web/i18n.py and
 report_format.py), with the language and catalogue looked up once per request."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -19,11 +21,12 @@ def app() -> Flask:
     return create_app(Settings(database_url="sqlite://", secret_key="test", env="development"))
 
 
-def _in(app: Flask, lang: str):
-    context = app.test_request_context("/")
-    context.push()
-    session["lang"] = lang
-    return context
+@contextmanager
+def _request_in(app: Flask, lang: str) -> Iterator[None]:
+    """A request of a user who chose `lang` with the language switch."""
+    with app.test_request_context("/"):
+        session["lang"] = lang
+        yield
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -31,36 +34,24 @@ def _in(app: Flask, lang: str):
     ("en", ["13 Jan 2026", "13 January 2026", "1,234.57", "22.5%", "9.5", "1,235", "en"]),
 ])
 def test_each_language_writes_dates_and_figures_its_own_way(app, lang, expected):
-    context = _in(app, lang)
-    try:
+    with _request_in(app, lang):
         written = [short_date(date(2026, 1, 13)), long_date("2026-01-13"),
                    number(Decimal("1234.567")), figure_pct(22.5), figure_number(9.5),
                    figure_number(1235), language()]
-    finally:
-        context.pop()
     assert written == expected
 
 
 def test_a_moment_is_dated_by_utrechts_clock_not_by_utc(app):
     late_evening_utc = datetime(2026, 1, 13, 23, 30, tzinfo=UTC)  # 00:30 on the 14th there
-    context = _in(app, "nl")
-    try:
+    with _request_in(app, "nl"):
         assert short_date(late_evening_utc) == "14-01-2026"
-    finally:
-        context.pop()
 
 
 def test_the_next_request_asks_for_its_own_language(app):
-    first = _in(app, "en")
-    try:
+    with _request_in(app, "en"):
         assert short_date(date(2026, 3, 2)) == "2 Mar 2026"
-    finally:
-        first.pop()
-    second = _in(app, "nl")
-    try:
+    with _request_in(app, "nl"):
         assert short_date(date(2026, 3, 2)) == "02-03-2026"
-    finally:
-        second.pop()
 
 
 def test_outside_a_request_the_default_language_applies():

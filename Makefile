@@ -103,17 +103,21 @@ design-system: $(DESIGN_PACKAGES)
 ## Set up with the test extras and run the whole suite (PostgreSQL too when
 ## MATCHING_TEST_POSTGRES_URL is set), then lint and type-check.
 ## Each worker builds the schema once and empties it between tests (tests/conftest.py); the
-## files with the longest tests are handed out first.
+## files with the longest tests are handed out first. Compiled files are written even where
+## PYTHONDONTWRITEBYTECODE is set: else each worker, and each command a test starts,
+## compiles the tests and the project anew (seconds each).
 test: install-test browser-tools
-	$(BIN)/pytest -n 2 --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist loadfile
 	$(BIN)/ruff check .
 	$(BIN)/mypy matching
 
 ## The long runs `make test` keeps short: schemathesis with 100 examples per operation, role
-## and mode (2 in the suite), the workflow state machine with 500 runs (25 in the suite).
+## and mode (2 in the suite), the workflow state machine with 500 runs (25 in the suite), the
+## demo built for each of three days at a year's edges (one in the suite).
 fuzz: install-test
-	MATCHING_FUZZ_EXAMPLES=100 MATCHING_STATEFUL_EXAMPLES=500 $(BIN)/pytest -n 2 \
-		--dist loadfile tests/api/test_schemathesis.py tests/integration/test_stateful.py
+	MATCHING_FUZZ_EXAMPLES=100 MATCHING_STATEFUL_EXAMPLES=500 MATCHING_DEMO_DAYS=all \
+		$(BIN)/pytest -n 2 --dist loadfile tests/api/test_schemathesis.py \
+		tests/integration/test_stateful.py tests/integration/test_demo_logins.py
 
 lint: install-test
 	$(BIN)/ruff check .

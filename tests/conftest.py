@@ -111,7 +111,9 @@ def _prepare_postgres_reset(base_url: str, schema: str) -> tuple[str, str]:
     empty = ["SET LOCAL session_replication_role = replica"]
     empty += [f"DELETE FROM {_quoted(schema, table.name)}"
               for table in reversed(SQLModel.metadata.sorted_tables)]
-    empty += [f"ALTER SEQUENCE {_quoted(schema, name)} RESTART" for name, _ in sequences]
+    # setval, not ALTER SEQUENCE ... RESTART: that rewrites each sequence like DDL, which
+    # took half of the reset's time.
+    empty += [f"SELECT setval('{_quoted(schema, name)}', 1, false)" for name, _ in sequences]
     fill = [f"INSERT INTO {_quoted(schema, name)} SELECT * FROM {_quoted(template, name)}"
             for name in filled]
     fill += [f"SELECT setval('{_quoted(schema, name)}', {value}, true)"
@@ -215,7 +217,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
         _WITH_REFERENCE.add(url)
     yield url
     _WITH_REFERENCE.discard(url)
-    get_engine(url).dispose()
+    # A SQLite file's connections go with it; the worker's PostgreSQL schema stays, and so
+    # do its pooled connections (with the server's catalogue warm, its next test starts
+    # faster than on new ones).
+    if request.param != "postgres":
+        get_engine(url).dispose()
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@ past period's figures do not move as time passes).
 
 A row's state at a moment is the `to_state` of its last event (highest id) with `at` before
 that moment; a row without such an event did not exist yet. The queries are plain SQL (a
-grouped max joined back), so they run on SQLite and PostgreSQL alike.
+grouped max joined back), so they run on SQLite and PostgreSQL alike. When no event of a
+table is as late as the moment (a report as of today), its rows' own states are those
+states, and `states_then` reads them instead.
 """
 
 from collections.abc import Collection, Sequence
@@ -13,7 +15,26 @@ from typing import Any
 from sqlalchemy import BigInteger, Subquery, case, cast
 from sqlmodel import Session, col, func, select
 
+from matching.models import (
+    Candidate,
+    CandidateEvent,
+    Client,
+    ClientEvent,
+    Dwelling,
+    DwellingEvent,
+    Lease,
+    LeaseEvent,
+    Proposal,
+    ProposalEvent,
+)
+from matching.vocabulary import as_utc
 from matching.workdays import UTRECHT
+
+# Each event table and the table whose rows' history it keeps.
+ROWS_OF: dict[Any, Any] = {
+    DwellingEvent: Dwelling, ClientEvent: Client, ProposalEvent: Proposal,
+    CandidateEvent: Candidate, LeaseEvent: Lease,
+}
 
 
 def end_of_day(day: date) -> datetime:
@@ -45,6 +66,38 @@ def states_as_of(model: Any, key: str, before: datetime, *, among: Any = None) -
         .join(last, col(model.id) == last.c.event_id)
         .subquery()
     )
+
+
+def latest_events(session: Session) -> dict[str, datetime | None]:
+    """Per event table, the moment of its latest event (None while it has none): one
+    statement, each maximum read from the end of the table's index on `at`; read once per
+    report build (matching.reports.reads)."""
+    from matching.reports.reads import once  # the reports package imports this module
+
+    def read() -> dict[str, datetime | None]:
+        latest = session.exec(select(*(
+            select(func.max(col(model.at))).scalar_subquery() for model in ROWS_OF
+        ))).one()
+        return {str(model.__tablename__): as_utc(at) if at is not None else None
+                for model, at in zip(ROWS_OF, latest, strict=True)}
+    return once(session, ("latest events",), read)
+
+
+def states_then(session: Session, model: Any, key: str, before: datetime, *,
+                among: Any = None) -> Subquery:
+    """As `states_as_of`, but when every event of `model` happened before `before` (a report
+    as of today, the usual case) read from the rows' own state column: with no event since,
+    each row's state then is the one it is in now, since a row is made with its first event
+    and every change of its state writes one. Replaying the history took a third of the
+    report's database time."""
+    rows = ROWS_OF[model]
+    latest = latest_events(session)[model.__tablename__]
+    if latest is not None and latest >= before:
+        return states_as_of(model, key, before, among=among)
+    query: Any = select(col(rows.id).label("row_id"), col(rows.state).label("state"))
+    if among is not None:
+        query = query.where(col(rows.id).in_(among))
+    return query.subquery()
 
 
 def states_at(session: Session, model: Any, key: str, moments: Sequence[datetime],

@@ -560,12 +560,20 @@ def _history_index(table: str, key: str) -> Index:
     return Index(f"ix_{table}_history", key, "at", "id", "to_state")
 
 
+def _moment_index(table: str) -> Index:
+    """The events by moment alone: a report as of today asks for the latest one (its end of
+    this index) to know whether the rows' own states can stand for the history's
+    (matching.history.states_then)."""
+    return Index(f"ix_{table}_at", "at")
+
+
 class DwellingEvent(_EventBase, table=True):
     __tablename__ = "dwelling_event"
     dwelling_id: int = Field(foreign_key="dwelling.id")  # first in its history index
 
     __table_args__ = (
         _history_index("dwelling_event", "dwelling_id"),
+        _moment_index("dwelling_event"),
         # The dwellings let (or matched) in a period: speed and spreading of the reports.
         Index("ix_dwelling_event_state_at", "to_state", "at"),
     )
@@ -577,6 +585,7 @@ class ClientEvent(_EventBase, table=True):
 
     __table_args__ = (
         _history_index("client_event", "client_id"),
+        _moment_index("client_event"),
         # The clients housed in a period: the statushouder half-year.
         Index("ix_client_event_state_at", "to_state", "at"),
     )
@@ -586,21 +595,27 @@ class ProposalEvent(_EventBase, table=True):
     __tablename__ = "proposal_event"
     proposal_id: int = Field(foreign_key="proposal.id")  # first in its history index
 
-    __table_args__ = (_history_index("proposal_event", "proposal_id"),)
+    __table_args__ = (
+        _history_index("proposal_event", "proposal_id"),
+        _moment_index("proposal_event"),
+    )
 
 
 class CandidateEvent(_EventBase, table=True):
     __tablename__ = "candidate_event"
     candidate_id: int = Field(foreign_key="candidate.id")  # first in its history index
 
-    __table_args__ = (_history_index("candidate_event", "candidate_id"),)
+    __table_args__ = (
+        _history_index("candidate_event", "candidate_id"),
+        _moment_index("candidate_event"),
+    )
 
 
 class LeaseEvent(_EventBase, table=True):
     __tablename__ = "lease_event"
     lease_id: int = Field(foreign_key="lease.id")  # first in its history index
 
-    __table_args__ = (_history_index("lease_event", "lease_id"),)
+    __table_args__ = (_history_index("lease_event", "lease_id"), _moment_index("lease_event"))
 
 
 class AccessLog(SQLModel, table=True):

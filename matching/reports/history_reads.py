@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select as select_columns  # sqlmodel's select types 4 columns at most
 from sqlmodel import Session, col, func, select
 
-from matching.history import end_of_day, states_as_of, states_at
+from matching.history import end_of_day, states_at, states_then
 from matching.models import (
     Candidate,
     CandidateEvent,
@@ -102,6 +102,13 @@ def _of_rounds_since(since: datetime, until: datetime) -> Any:
             .where(col(Proposal.opened_at) >= since, col(Proposal.opened_at) < until))
 
 
+def _opened_in(start: datetime, end: datetime) -> Any:
+    """The ids of the rounds opened in [start, end): a subquery rather than the ids read,
+    which as bound values cost more to send than the rows they find."""
+    return select(col(Proposal.id)).where(col(Proposal.opened_at) >= start,
+                                          col(Proposal.opened_at) < end)
+
+
 def _candidates_of(session: Session, start: datetime, end: datetime, round_ids: set[Any]
                    ) -> list[tuple[int, int, str | None]]:
     """The candidates of these rounds (opened in [start, end)): id, round, reason code."""
@@ -109,7 +116,7 @@ def _candidates_of(session: Session, start: datetime, end: datetime, round_ids: 
     if since is None:
         return [tuple(row) for row in rows_of(session, select(
             col(Candidate.id), Candidate.proposal_id, Candidate.reason_code
-        ).where(col(Candidate.proposal_id).in_(round_ids)))]
+        ).where(col(Candidate.proposal_id).in_(_opened_in(start, end))))]
     until = expected_moments(session)[-1]
 
     def read() -> dict[int, list[tuple[int, int, str | None]]]:
@@ -124,9 +131,8 @@ def _candidates_of(session: Session, start: datetime, end: datetime, round_ids: 
     return [candidate for round_id in round_ids for candidate in by_round.get(round_id, [])]
 
 
-def _candidate_states(session: Session, start: datetime, end: datetime, round_ids: set[Any]
-                      ) -> dict[int, str]:
-    """The states at `end` of the candidates of these rounds (opened in [start, end)). When
+def _candidate_states(session: Session, start: datetime, end: datetime) -> dict[int, str]:
+    """The states at `end` of the candidates of the rounds opened in [start, end). When
     the build expects several quarter ends, those of all rounds opened from a quarter before
     the first are read at every end in one pass; else only these candidates are looked up."""
     since = _shared_since(session, start, end)
@@ -134,8 +140,8 @@ def _candidate_states(session: Session, start: datetime, end: datetime, round_id
         of_rounds = _of_rounds_since(since, expected_moments(session)[-1])
         return history_then(session, CandidateEvent, "candidate_id", list(CandidateState),
                             end, among=(f"rounds since {since.isoformat()}", of_rounds))
-    then = states_as_of(CandidateEvent, "candidate_id", end, among=select(Candidate.id).where(
-        col(Candidate.proposal_id).in_(round_ids)))
+    then = states_then(session, CandidateEvent, "candidate_id", end, among=select(
+        Candidate.id).where(col(Candidate.proposal_id).in_(_opened_in(start, end))))
     return dict(rows_of(session, select(then.c.row_id, then.c.state)))
 
 
@@ -153,7 +159,7 @@ def rounds_then(session: Session, start: datetime, end: datetime) -> Rounds:
         return Rounds([], [], {})
     # Only the columns counted: loading whole candidates would parse every explanation.
     round_ids = {r.id for r in rounds}
-    states: dict[Any, str] = _candidate_states(session, start, end, round_ids)
+    states: dict[Any, str] = _candidate_states(session, start, end)
     candidates = [
         (round_id, states.get(candidate_id) or "pending", reason)
         for candidate_id, round_id, reason in _candidates_of(session, start, end, round_ids)
@@ -267,7 +273,7 @@ def _read_clients(session: Session, before: datetime) -> ClientsThen:
             for moment, states in found.items():
                 remember(session, ("clients", moment), (states, facts))
             return found[before], facts
-    then = states_as_of(ClientEvent, "client_id", before)
+    then = states_then(session, ClientEvent, "client_id", before)
     states, facts = {}, {}
     for client_id, state, group, provider, since in rows_of(session,
         select_columns(col(Client.id), then.c.state, col(Client.target_group),
@@ -295,7 +301,7 @@ def history_then(session: Session, model: Any, key: str, states: Sequence[str],
                 for moment, rows in found.items():
                     remember(session, ("states", name, moment), rows)
                 return found[before]
-        then = states_as_of(model, key, before, among=among[1] if among else None)
+        then = states_then(session, model, key, before, among=among[1] if among else None)
         return dict(rows_of(session, select(then.c.row_id, then.c.state)))
 
     return once(session, ("states", name, before), read)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from matching import planning
 from matching.access import require_role
-from matching.history import states_as_of
+from matching.history import states_then
 from matching.models import (
     Client,
     ClientEvent,
@@ -89,7 +89,7 @@ def _submitted_counts(
     if before is None:
         query = query.where(Dwelling.state != DwellingState.WITHDRAWN)
     else:
-        then = states_as_of(DwellingEvent, "dwelling_id", before)
+        then = states_then(session, DwellingEvent, "dwelling_id", before)
         query = query.join(then, then.c.row_id == Dwelling.id).where(
             col(then.c.state).not_in([DwellingState.WITHDRAWN, DwellingState.DRAFT])
         )
@@ -291,7 +291,7 @@ def contingent_overview(
         if before is None:
             proposing = proposing.where(Client.state == ClientState.PROPOSED)
         else:
-            then = states_as_of(ClientEvent, "client_id", before)
+            then = states_then(session, ClientEvent, "client_id", before)
             proposing = proposing.join(then, then.c.row_id == Client.id).where(
                 then.c.state == ClientState.PROPOSED
             )

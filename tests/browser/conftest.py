@@ -123,7 +123,10 @@ def check_accessibility(page: Page) -> None:
     """Run axe-core on the current page; fail on any moderate, serious or critical violation
     (minor ones are matters of taste). Axe's best practices run too: landmarks with the same
     label, headings out of order or content outside every landmark are moderate findings that
-    no WCAG-tagged rule reports."""
+    no WCAG-tagged rule reports. It waits for the page's stylesheets first: checked while
+    one was still loading (slow under load), a badge had the design system's colours
+    without the site's darker pairs, and failed the contrast rule."""
+    page.wait_for_load_state("load")
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: tags})",

@@ -63,6 +63,7 @@ def test_the_matcher_approves_proposes_the_top_suggestions_and_records_the_accep
                      decision="accept", actor=mitros)
 
     page.get_by_role("link", name="Aanbiedingen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aanbiedingen")
     check_accessibility(page)
     row = page.get_by_role("row").filter(has_text="Kanaalstraat 12, Utrecht")
     expect(row).to_contain_text(clients[0].reference)

@@ -4,6 +4,7 @@ Every user sees only their own; another user's notification is not found."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -61,10 +62,16 @@ class NotificationRow:
         return self.message("en")
 
 
+def unread_of(user_id: Any) -> Any:
+    """How many notifications of `user_id` (a value, or a column of the enclosing query) are
+    unread: the number the bell shows, as a scalar subquery."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, col(Notification.read_at).is_(None)).scalar_subquery()
+
+
 def unread_count(session: Session, user_id: int) -> int:
     """The number the bell shows."""
-    return int(session.exec(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, col(Notification.read_at).is_(None))).one())
+    return int(session.exec(select(unread_of(user_id))).one())
 
 
 def notifications_for(session: Session, *, actor: object, unread_only: bool = False,

@@ -1,12 +1,14 @@
 """Signed-in sessions kept on the server, and signing in past the brake on guessing."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from matching.models import LoginAttempt, Organisation, User, UserSession
+from matching.queries.notifications import unread_of
 from matching.services.errors import NotFound
 from matching.services.throttle import MustWait, claim_attempt, forget_attempts, uncount_attempt
 from matching.services.unit_of_work import commit, keep_loaded, service
@@ -76,23 +78,40 @@ def sign_in(
     return user, session_id
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """The user of a live session, and their unread notifications (the bell's number)."""
+
+    user: User
+    unread_notifications: int
+
+
 def user_for_session(
     session: Session, *, session_id: str, now: datetime, idle: timedelta = DEFAULT_IDLE,
     absolute: timedelta = ABSOLUTE_LIFETIME,
 ) -> User | None:
     """Return the active user of a live session, ending it when idle too long or older than
     its absolute lifetime."""
-    # One statement for both rows: it runs before every page, so a round trip saved here is
-    # saved on every request.
+    live = live_session(session, session_id=session_id, now=now, idle=idle, absolute=absolute)
+    return live.user if live is not None else None
+
+
+def live_session(
+    session: Session, *, session_id: str, now: datetime, idle: timedelta = DEFAULT_IDLE,
+    absolute: timedelta = ABSOLUTE_LIFETIME,
+) -> LiveSession | None:
+    """As `user_for_session`, with the user's unread notifications counted as well."""
+    # One statement for the rows and the count: it runs before every page, so a round trip
+    # saved here is saved on every request.
     found = session.exec(
-        select(UserSession, User, Organisation)
+        select(UserSession, User, Organisation, unread_of(col(User.id)))
         .join(User, col(User.id) == col(UserSession.user_id))
         .join(Organisation, col(Organisation.id) == col(User.organisation_id))
         .where(col(UserSession.id) == session_id)
     ).first()
     if found is None:
         return None
-    record, user, organisation = found
+    record, user, organisation, unread = found
     keep_loaded(session, organisation)  # the page's services look it up by id
     if record.ended_at is not None:
         return None
@@ -106,7 +125,7 @@ def user_for_session(
     if now - last_seen > _TOUCH_EVERY:
         record.last_seen_at = now
         commit(session)
-    return user
+    return LiveSession(user, int(unread))
 
 
 @service

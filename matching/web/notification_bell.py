@@ -1,4 +1,5 @@
-"""The bell in the header: the signed-in user's unread notifications, counted once per page."""
+"""The bell in the header: the signed-in user's unread notifications, counted once per page
+(with the session's lookup, web/auth.py, when the page's user came from it)."""
 
 from flask import Flask, current_app, g
 from flask_login import current_user

@@ -102,8 +102,9 @@ design-system: $(DESIGN_PACKAGES)
 
 ## Set up with the test extras and run the whole suite (PostgreSQL too when
 ## MATCHING_TEST_POSTGRES_URL is set), then lint and type-check.
-## Each worker builds the schema once and empties it between tests (tests/conftest.py); the
-## files with the longest tests are handed out first. Compiled files are written even where
+## Each worker builds the schema once and empties it between tests (tests/conftest.py);
+## pytest-xdist hands out whole files, those with the most tests first (its own order, which
+## it puts before the one tests/conftest.py sorts). Compiled files are written even where
 ## PYTHONDONTWRITEBYTECODE is set: else each worker, and each command a test starts,
 ## compiles the tests and the project anew (seconds each).
 test: install-test browser-tools

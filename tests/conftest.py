@@ -255,10 +255,11 @@ def sqlite_session(tmp_path: Path,
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Hand the long files out first (`make test` gives each pytest-xdist worker whole files,
-    `--dist loadfile`): those with a test marked `slow` and the browser tests (few tests, each
-    long), then the others by their number of tests, most first, so that no worker is left
-    running a long file at the end while the other idles. A file's tests keep their order."""
+    """Order the files: those with a test marked `slow` and the browser tests (few tests,
+    each long) first, then the others by their number of tests, most first. A file's tests
+    keep their order. Under `make test` pytest-xdist hands whole files out (`--dist
+    loadfile`) in its own order, by number of tests, and this order only breaks its ties;
+    measured on 2026-12-04 both workers still ended within seconds of each other."""
     def file_of(item: pytest.Item) -> str:
         return item.nodeid.split("::")[0]
 

@@ -131,8 +131,9 @@ def _candidates_of(session: Session, start: datetime, end: datetime, round_ids: 
     return [candidate for round_id in round_ids for candidate in by_round.get(round_id, [])]
 
 
-def _candidate_states(session: Session, start: datetime, end: datetime) -> dict[int, str]:
-    """The states at `end` of the candidates of the rounds opened in [start, end). When
+def _candidate_states(session: Session, start: datetime, end: datetime, round_ids: set[Any]
+                      ) -> dict[int, str]:
+    """The states at `end` of the candidates of these rounds (opened in [start, end)). When
     the build expects several quarter ends, those of all rounds opened from a quarter before
     the first are read at every end in one pass; else only these candidates are looked up."""
     since = _shared_since(session, start, end)
@@ -141,7 +142,7 @@ def _candidate_states(session: Session, start: datetime, end: datetime) -> dict[
         return history_then(session, CandidateEvent, "candidate_id", list(CandidateState),
                             end, among=(f"rounds since {since.isoformat()}", of_rounds))
     then = states_then(session, CandidateEvent, "candidate_id", end, among=select(
-        Candidate.id).where(col(Candidate.proposal_id).in_(_opened_in(start, end))))
+        Candidate.id).where(col(Candidate.proposal_id).in_(round_ids)))
     return dict(rows_of(session, select(then.c.row_id, then.c.state)))
 
 
@@ -159,7 +160,7 @@ def rounds_then(session: Session, start: datetime, end: datetime) -> Rounds:
         return Rounds([], [], {})
     # Only the columns counted: loading whole candidates would parse every explanation.
     round_ids = {r.id for r in rounds}
-    states: dict[Any, str] = _candidate_states(session, start, end)
+    states: dict[Any, str] = _candidate_states(session, start, end, round_ids)
     candidates = [
         (round_id, states.get(candidate_id) or "pending", reason)
         for candidate_id, round_id, reason in _candidates_of(session, start, end, round_ids)

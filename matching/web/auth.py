@@ -13,7 +13,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -45,6 +44,7 @@ from matching.web import db_session
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import LANGUAGES
 from matching.web.next_page import safe_next_page
+from matching.web.notification_bell import counted_already
 from matching.web.password_messages import password_problem_text
 from matching.web.sign_in_steps import hold_sign_in, note_confirmed
 
@@ -79,7 +79,7 @@ def _load(session_id: str) -> SignedIn | None:
     if live is None:
         return None
     # The bell's number came with the lookup: a statement less on every page.
-    g.unread_notifications = live.unread_notifications
+    counted_already(live.unread_notifications)
     return SignedIn(live.user, session_id)
 
 

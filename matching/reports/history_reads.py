@@ -141,6 +141,8 @@ def _candidate_states(session: Session, start: datetime, end: datetime, round_id
         of_rounds = _of_rounds_since(since, expected_moments(session)[-1])
         return history_then(session, CandidateEvent, "candidate_id", list(CandidateState),
                             end, among=(f"rounds since {since.isoformat()}", of_rounds))
+    # By their rounds' ids, not `_opened_in`: with that subquery SQLite replayed far more
+    # of the history (closing a quarter at ten times Utrecht's volume took a quarter longer).
     then = states_then(session, CandidateEvent, "candidate_id", end, among=select(
         Candidate.id).where(col(Candidate.proposal_id).in_(round_ids)))
     return dict(rows_of(session, select(then.c.row_id, then.c.state)))

@@ -915,3 +915,18 @@ class PoolGroupTotal(SQLModel, table=True):
     target_group: str = Field(primary_key=True, max_length=40)
     clients: int
     since_ordinal_sum: int = Field(sa_type=BigInteger)
+
+
+# --- figures computed for the report pages ---------------------------------------------------
+
+
+class RecentFigures(SQLModel, table=True):
+    """A report's figures as one page view computed them, served to the next views of the
+    same report and reader scope for a short while instead of computing them again
+    (matching/reports/recent.py). Shared by every application process, so all show the same
+    moment's figures; the JSON API never reads it."""
+
+    __tablename__ = "recent_figures"
+    key: str = Field(primary_key=True, max_length=120)  # report, period, role and scope
+    computed_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    figures: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)

@@ -100,10 +100,18 @@ def db_session() -> Session:
 
 
 def register_extensions(app: Flask) -> None:
-    from matching.web import access_log, form_return, i18n, navigation, notification_bell
+    from matching.web import (
+        access_log,
+        form_return,
+        i18n,
+        navigation,
+        notification_bell,
+        recent_reports,
+    )
     from matching.web.auth import login_manager
 
     access_log.init_app(app)
+    recent_reports.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     notification_bell.init_app(app)

@@ -24,6 +24,7 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.i18n import label, language
 from matching.web.i18n import quarter as quarter_name
+from matching.web.recent_reports import page_figures
 from matching.web.report_format import RUNG_NAMES, figure_number, figure_pct, half_name
 from matching.web.reports import chosen_quarter
 
@@ -125,7 +126,8 @@ def _statushouder_chart(half: dict[str, Any], locale: str) -> Markup:
 def index() -> str:
     """Show the quarter's dashboard: verdeelbesluit, waiting, quotas and statushouders."""
     quarter = chosen_quarter()
-    figures = dashboard(db_session(), quarter=str(quarter), actor=current_actor())
+    figures, computed_at = page_figures("dashboard", str(quarter), lambda: dashboard(
+        db_session(), quarter=str(quarter), actor=current_actor()))
     groups = target_groups_by_code(db_session())
     names = {row["target_group"]: _group_name(groups, row["target_group"], row["label"])
              for row in figures["waiting"]}
@@ -142,6 +144,7 @@ def index() -> str:
     return render_template(
         "reports/dashboard.html", figures=figures, charts=charts, names=names,
         quarter=str(quarter), previous=str(quarter.previous), following=str(quarter.following),
+        computed_at=computed_at,
         number=figure_number, percentage=figure_pct, half_name=half_name, rungs=RUNG_NAMES,
         statushouder_rows=(statushouder_rows(figures["statushouders"])
                            if figures["statushouders"] else []),

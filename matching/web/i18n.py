@@ -105,6 +105,11 @@ def moment(value: datetime | None) -> str:
     return format_datetime(value, f"{LONG_DATE} HH:mm")
 
 
+def clock(value: datetime) -> str:
+    """The time of day in Utrecht: `14:05`."""
+    return str(format_datetime(value, "HH:mm"))
+
+
 def money(value: Decimal | float | int | None) -> str:
     """`€ 1.234,56` in Dutch."""
     if value is None:
@@ -320,6 +325,7 @@ def init_app(app: Flask) -> None:
         long_date=long_date,
         short_date=short_date,
         moment=moment,
+        clock=clock,
         money=money,
         quarter=quarter,
         number=number,

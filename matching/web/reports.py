@@ -2,6 +2,7 @@
 and their downloads as CSV or XLSX in the page's language."""
 
 import re
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.i18n import quarter as quarter_name
+from matching.web.recent_reports import page_figures
 from matching.web.report_downloads import download as attachment
 from matching.web.report_downloads import named
 from matching.web.report_format import figure_number, figure_pct, half_name, rung_label
@@ -96,7 +98,7 @@ blueprint.add_app_template_filter(rung_label, "rung_label")
 def index():
     """Show the key figures of a quarter: quotas, matching, waiting, leases."""
     quarter = chosen_quarter()
-    report = quarter_report(db_session(), quarter=str(quarter), actor=current_actor())
+    report, computed_at = _quarter_figures(str(quarter))
     previous, following = str(quarter.previous), str(quarter.following)
     labels = report_labels(db_session(), (r["reason_code"] for r in report["matching"]["reasons"]))
     closure = quarter_closure(db_session(), str(quarter))
@@ -107,7 +109,14 @@ def index():
         "reports/index.html", report=report, quarter=str(quarter), previous=previous,
         following=following, totals=_totals(report), labels=labels, closure=closure,
         may_close=may_close, year=quarter.year, shows_steering=sees_steering(current_actor()),
+        computed_at=computed_at,
     )
+
+
+def _quarter_figures(quarter: str) -> tuple[dict[str, Any], datetime]:
+    """The quarter's report for the page and its downloads, shared for a short while."""
+    return page_figures("quarter", quarter, lambda: quarter_report(
+        db_session(), quarter=quarter, actor=current_actor()))
 
 
 @blueprint.get("/rapportages/jaar")
@@ -167,7 +176,7 @@ def _steering_tables(steering: SteeringFigures) -> list[Table]:
 def download(quarter: str, extension: str):
     """Download the quarterly report as CSV or XLSX, in the page's language."""
     try:
-        report = quarter_report(db_session(), quarter=quarter, actor=current_actor())
+        report, _computed_at = _quarter_figures(quarter)
     except ValidationFailed:
         abort(404)
     return attachment(report_tables(_report_for_download(report)),

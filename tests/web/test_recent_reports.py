@@ -1,0 +1,122 @@
+"""The report pages share a report's figures for a short while (matching/reports/recent.py):
+the next views read them back and say when they were computed, a person who changed
+something since sees figures computed after the change, and each reader scope keeps its own."""
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from matching.models import RecentFigures, User
+from matching.quarters import quarter_of
+from matching.reports.recent import recent_figures
+from matching.services.clients import register_client
+from matching.vocabulary import utcnow
+from matching.web.recent_reports import MAX_AGE_SETTING
+from matching.workdays import local_date
+from tests.dashboard_data import at, waiting
+from tests.factories import ClientData
+from tests.web.conftest import csrf_token
+
+THIS_QUARTER = quarter_of(local_date(utcnow()))  # its figures are today's
+REPORT = f"/rapportages?kwartaal={THIS_QUARTER}"
+_WAITING = re.compile(
+    r'figure__value">([^<]+)</span><span class="figure__label">cliënten wachtend<')
+
+
+@pytest.fixture
+def shared_for_a_minute(app: Flask) -> Iterator[None]:
+    """The figures shared for a minute: the suite's other tests compute them on every view."""
+    app.config[MAX_AGE_SETTING] = 60
+    yield
+
+
+def _waiting_on(client: FlaskClient) -> int:
+    """The count of waiting clients the quarter's key figures show."""
+    page = client.get(REPORT).get_data(as_text=True)
+    found = _WAITING.search(page)
+    assert found, "the page shows no count of waiting clients"
+    assert re.search(r"Berekend om \d\d:\d\d\.", page), "the page does not say when"
+    return int(found.group(1))
+
+
+def _grow_older(session: Session, seconds: int) -> None:
+    session.execute(text("UPDATE recent_figures SET computed_at = :at"),
+                    {"at": utcnow() - timedelta(seconds=seconds)})
+    session.commit()
+
+
+@pytest.mark.usefixtures("shared_for_a_minute")
+def test_the_next_views_read_the_figures_back_until_they_are_a_minute_old(
+        reference: Session, users: dict[str, User], signed_in: Callable[[str], FlaskClient]):
+    matcher = signed_in("matcher")
+    assert _waiting_on(matcher) == 0
+    waiting(reference, users, "mobw_uitstroom", date(2025, 4, 1))  # someone else's change
+    assert _waiting_on(matcher) == 0, "the figures of a moment ago"
+    assert _waiting_on(signed_in("matcher")) == 0, "in another session too"
+    assert _waiting_on(signed_in("admin")) == 1, "another role computes its own"
+    _grow_older(reference, 61)
+    assert _waiting_on(matcher) == 1
+
+
+@pytest.mark.usefixtures("shared_for_a_minute")
+def test_whoever_changed_something_sees_figures_computed_after_the_change(
+        reference: Session, users: dict[str, User], signed_in: Callable[[str], FlaskClient]):
+    matcher = signed_in("matcher")
+    assert _waiting_on(matcher) == 0
+    client = register_client(reference, data=ClientData(target_group="mobw_uitstroom"),
+                             actor=users["care_provider"], now=at(date(2025, 1, 2)))
+    path = f"/clienten/{client.id}"
+    approved = matcher.post(f"{path}/goedkeuren", data={
+        "approve-csrf_token": csrf_token(matcher, path), "approve-waiting_since": "2025-04-01"})
+    assert approved.status_code == 302
+    assert _waiting_on(matcher) == 1, "the matcher's own approval shows at once"
+    assert _waiting_on(signed_in("matcher")) == 1, "and the figures computed for it are shared"
+
+
+@pytest.mark.usefixtures("shared_for_a_minute")
+def test_each_reader_scope_keeps_its_own_figures(
+        reference: Session, users: dict[str, User], signed_in: Callable[[str], FlaskClient]):
+    waiting(reference, users, "mobw_uitstroom", date(2025, 4, 1))
+    assert _waiting_on(signed_in("matcher")) == 1
+    corporation = signed_in("corporation").get(REPORT).get_data(as_text=True)
+    assert "cliënten wachtend" not in corporation, "a corporation sees its own figures only"
+    keys = set(reference.exec(select(RecentFigures.key)).all())
+    assert keys == {f"quarter:{THIS_QUARTER}:matcher:all",
+                    f"quarter:{THIS_QUARTER}:corporation:corporation:{users['corporation'].organisation_id}"}
+
+
+def test_with_no_time_to_share_them_the_figures_are_computed_on_every_view(
+        app: Flask, reference: Session, users: dict[str, User],
+        signed_in: Callable[[str], FlaskClient]):
+    app.config[MAX_AGE_SETTING] = 0
+    matcher = signed_in("matcher")
+    assert _waiting_on(matcher) == 0
+    waiting(reference, users, "mobw_uitstroom", date(2025, 4, 1))
+    assert _waiting_on(matcher) == 1
+    assert reference.exec(select(RecentFigures)).all() == []
+
+
+def test_figures_of_an_earlier_day_are_computed_anew(reference: Session):
+    computed: list[int] = []
+
+    def compute() -> dict[str, int]:
+        computed.append(1)
+        return {"count": len(computed)}
+
+    now = utcnow()
+    minute = timedelta(minutes=1)
+    first, at_first = recent_figures(reference, key="k", compute=compute, now=now,
+                                     max_age=minute)
+    again, at_again = recent_figures(reference, key="k", compute=compute,
+                                     now=now + timedelta(seconds=30), max_age=minute)
+    assert (first, again, at_again) == ({"count": 1}, {"count": 1}, at_first)
+    tomorrow = now + timedelta(days=1)
+    later, _ = recent_figures(reference, key="k", compute=compute, now=tomorrow,
+                              max_age=timedelta(days=2))
+    assert later == {"count": 2}

@@ -5,9 +5,9 @@ or answer whose reads cannot be logged is refused (503) instead of shown."""
 import uuid
 
 from flask import Flask, g, has_request_context, render_template, request
-from flask_babel import gettext as _
 
 from matching.audit import AccessNotRecorded, Origin, read_requests_with
+from matching.web.i18n import text as _
 
 REQUEST_ID_HEADER = "X-Request-Id"
 

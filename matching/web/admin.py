@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 
@@ -17,6 +16,7 @@ from matching.services import parameter_values as values
 from matching.services.errors import Conflict, ValidationFailed
 from matching.web.errors import describe
 from matching.web.form_errors import Message, service_error_texts, show_service_errors
+from matching.web.i18n import lazy_text as _l
 
 blueprint = Blueprint("admin", __name__, url_prefix="/beheer")
 

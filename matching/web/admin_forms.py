@@ -1,12 +1,12 @@
 """The administrator's forms: their shape only; the services decide what is allowed."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from matching.web.choices import choices
 from matching.web.i18n import ROLE_LABELS
+from matching.web.i18n import lazy_text as _l
 
 REQUIRED = _l("Vul dit veld in.")
 CHOOSE = _l("Maak een keuze.")

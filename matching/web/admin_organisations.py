@@ -1,7 +1,6 @@
 """Organisations: the list, creating one, renaming, deactivating and reactivating."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from matching.queries.admin import organisation_detail, organisations_page
 from matching.services.administration import (
@@ -15,6 +14,7 @@ from matching.web.admin import KIND_LABELS, blueprint, flash_problem, show_probl
 from matching.web.admin_forms import OrganisationForm, RenameForm
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
+from matching.web.i18n import text as _
 from matching.web.page_helpers import page_args
 
 

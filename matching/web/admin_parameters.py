@@ -5,8 +5,6 @@ from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from matching.queries.admin import ParameterRow, parameter_overview, parameter_years
@@ -25,6 +23,8 @@ from matching.web.admin_forms import ParameterForm
 from matching.web.auth import current_actor, roles_required
 from matching.web.choices import choices
 from matching.web.errors import describe
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 
 # Each parameter's name on the page, in groups an administrator recognises from the plans.
 GROUPS: list[tuple[str, dict[str, str]]] = [

@@ -2,7 +2,6 @@
 (de)activating it. Codes are never deleted: past decisions refer to them."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from matching.queries.admin import reason_code_detail, reason_codes_page
 from matching.services.administration import (
@@ -16,6 +15,7 @@ from matching.web.admin import blueprint, show_problems
 from matching.web.admin_forms import REASON_KIND_LABELS, ReasonCodeForm, ReasonLabelsForm
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
+from matching.web.i18n import text as _
 from matching.web.page_helpers import page_args
 
 

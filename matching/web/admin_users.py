@@ -2,7 +2,6 @@
 resetting a password and revoking a user's API tokens."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from matching.queries.admin import organisation_choices, user_detail, users_page
 from matching.services.errors import Conflict, ValidationFailed
@@ -23,6 +22,7 @@ from matching.web.choices import choices
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import ROLE_LABELS
+from matching.web.i18n import text as _
 from matching.web.page_helpers import page_args
 from matching.web.sign_in_steps import requires_recent_sign_in
 

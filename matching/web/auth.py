@@ -19,8 +19,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -43,6 +41,8 @@ from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import LANGUAGES
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.next_page import safe_next_page
 from matching.web.notification_bell import counted_already
 from matching.web.password_messages import password_problem_text

@@ -2,8 +2,6 @@
 (matching/services/citydeal.py), from the client's page."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import InputRequired
@@ -15,6 +13,8 @@ from matching.vocabulary import Role
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.form_errors import show_service_errors
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.page_helpers import today
 
 blueprint = Blueprint("citydeal", __name__)

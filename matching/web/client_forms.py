@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -22,7 +20,10 @@ from matching.schemas import NEEDS
 from matching.services.hotels import FAMILY, SINGLE, UTRECHT
 from matching.web.auth import ActionForm
 from matching.web.choices import choices
+from matching.web.form_errors import Message
 from matching.web.i18n import NEED_LABELS, label
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 
 REQUIRED = _l("Dit veld is verplicht.")
 
@@ -129,7 +130,7 @@ class ClientForm(FlaskForm):
         })
 
 
-def service_messages() -> dict[str, str]:
+def service_messages() -> dict[str, Message]:
     """Dutch words for the problems the client services report per field."""
     return {
         "reference": _("Uw organisatie gebruikt deze referentie al voor een andere cliënt."),

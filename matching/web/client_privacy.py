@@ -8,13 +8,13 @@ import re
 from typing import Any
 
 from flask import Response, render_template
-from flask_babel import lazy_gettext as _l
 
 from matching.services import subject_access
 from matching.vocabulary import Role
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.clients import blueprint
+from matching.web.i18n import lazy_text as _l
 from matching.web.page_helpers import page_args
 from matching.web.sign_in_steps import requires_recent_sign_in
 

@@ -6,8 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectField, StringField
 
@@ -31,6 +29,8 @@ from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.form_return import bring_back, send_back
 from matching.web.i18n import STATE_LABELS, label
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed, allowed_triggers
 

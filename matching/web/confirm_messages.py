@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
 
 from matching.web.confirmation import Confirmation
 from matching.web.i18n import LEASE_TYPE_LABELS, label, long_date
+from matching.web.i18n import text as _
 
 
 def accept_candidate(view: Any, item: Any, today: date) -> Confirmation:

@@ -5,8 +5,6 @@ a care provider's own row."""
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField
@@ -34,6 +32,8 @@ from matching.web.contingent_extras import contingent_extras
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.form_return import restore_errors, returned_name, send_back, take_back
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.page_helpers import asked_year, today
 
 blueprint = Blueprint("contingents", __name__)

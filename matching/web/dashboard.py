@@ -4,7 +4,6 @@ chart (server-side SVG, matching/reports/charts.py) with its data table beside i
 from typing import Any
 
 from flask import Blueprint, Response, render_template
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from matching.models import TargetGroup
@@ -24,6 +23,7 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.i18n import label, language
 from matching.web.i18n import quarter as quarter_name
+from matching.web.i18n import text as _
 from matching.web.recent_reports import page_figures
 from matching.web.report_format import RUNG_NAMES, figure_number, figure_pct, half_name
 from matching.web.reports import chosen_quarter

@@ -7,7 +7,6 @@ the dwelling page with its input and its errors at the fields (web/form_return.p
 """
 
 from flask import flash, redirect, url_for
-from flask_babel import gettext as _
 
 from matching.queries.dwellings import dwelling_detail
 from matching.services.dwellings import release_dwelling, submit_dwelling, withdraw_dwelling
@@ -25,6 +24,7 @@ from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.form_return import send_back
 from matching.web.i18n import quarter as quarter_label
+from matching.web.i18n import text as _
 from matching.workflow.engine import TransitionNotAllowed
 
 _REFUSED = (TransitionNotAllowed, Conflict)

@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from annotated_types import Ge, Gt, Le, MaxLen, MinLen
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -35,6 +34,7 @@ from wtforms.widgets import TextInput
 from matching.schemas import DwellingInput
 from matching.web.choices import choices
 from matching.web.i18n import DESIGNATION_LABELS, LEASE_TYPE_LABELS
+from matching.web.i18n import lazy_text as _l
 
 REQUIRED = _l("Dit veld is verplicht.")
 

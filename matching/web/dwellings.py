@@ -5,8 +5,6 @@ the bulk upload in dwelling_uploads.py; both add their routes to this blueprint.
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from matching.quarters import parse_quarter, quarter_of
 from matching.queries.dwellings import (
@@ -32,7 +30,9 @@ from matching.web.dwelling_forms import DwellingForm, LetForm, WithdrawForm
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
 from matching.web.form_return import restore_errors, returned_name, take_back
+from matching.web.i18n import lazy_text as _l
 from matching.web.i18n import quarter as quarter_label
+from matching.web.i18n import text as _
 from matching.web.page_helpers import page_args, today
 from matching.workflow import allowed_triggers
 

@@ -3,12 +3,12 @@
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from matching.services.errors import Conflict, NotFound, PermissionDenied
 from matching.web.i18n import STATE_LABELS, TRIGGER_LABELS
+from matching.web.i18n import text as _
 from matching.workflow.engine import TransitionNotAllowed
 
 

@@ -9,10 +9,10 @@ Dutch sentence with the English detail in parentheses, never the bare English.
 from collections.abc import Callable, Mapping
 
 from flask import flash
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from matching.services.errors import ValidationFailed
+from matching.web.i18n import text as _
 
 Message = str | Callable[[str], str | None]
 

@@ -12,13 +12,13 @@ from babel.support import NullTranslations
 from flask import Flask, g, request, session
 from flask_babel import (
     Babel,
+    LazyString,
     format_currency,
     format_date,
     format_datetime,
     get_locale,
     get_translations,
 )
-from flask_babel import lazy_gettext as _l
 
 T = TypeVar("T")
 LANGUAGES = ("nl", "en")
@@ -47,6 +47,21 @@ def _translations() -> NullTranslations:
     the workers' time under load (benchmarks/README.md). Nothing here switches the
     language within a request (the switch redirects), so the first lookup holds for all."""
     return _once_per_request("matching_translations", get_translations)
+
+
+def text(string: str, **variables: Any) -> str:
+    """Flask-Babel's gettext (`_`), with this request's catalogue looked up once."""
+    translated: str = _translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_text(string: str, **variables: Any) -> LazyString:
+    """Flask-Babel's lazy_gettext (`_l`), translated by `text` when it is written: the
+    labels of states, fields and choices, dozens on a page."""
+    return LazyString(text, string, **variables)
+
+
+_l = lazy_text
 
 
 def decimal(value: Decimal | float | int, pattern: str) -> str:

@@ -5,12 +5,11 @@ a code and its values; a page says the same in Dutch. Use `problem_text` for a R
 and `file_text` for an unreadable file; uploads_view.py and `_upload_form.html` show them.
 """
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from matching.services.imports import RowProblem
 from matching.upload_headers import dutch_header
 from matching.uploads import UnreadableFile
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 
 # The column names of the files (the API's field names), with a Dutch gloss.
 COLUMN_LABELS = {

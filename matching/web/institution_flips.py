@@ -4,8 +4,6 @@ undone (the client becomes the corporation's tenant and leaves the queue), so th
 shows what will happen and waits for a confirm (matching/web/confirmation.py)."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlmodel import col, select
 from wtforms import DateField, SelectField, StringField
@@ -23,7 +21,9 @@ from matching.web.choices import choices
 from matching.web.confirmation import Confirmation, ask_confirmation, is_confirmed
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.i18n import lazy_text as _l
 from matching.web.i18n import long_date
+from matching.web.i18n import text as _
 from matching.web.page_helpers import today
 from matching.workflow import TransitionNotAllowed
 

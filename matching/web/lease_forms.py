@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Form, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -11,6 +9,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from matching.vocabulary import LeaseState, LeaseType
 from matching.web.choices import choices
 from matching.web.i18n import LEASE_TYPE_LABELS, STATE_LABELS, short_date
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 
 DATE_REQUIRED = _l("Vul een geldige datum in.")
 REASON_REQUIRED = _l("Geef een reden op.")

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from matching.queries.leases import (
@@ -29,6 +28,7 @@ from matching.web.confirmation import Confirmation, ask_confirmation, is_confirm
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.form_return import bring_back, send_back
+from matching.web.i18n import text as _
 from matching.web.lease_forms import LeaseFilter, action_forms, service_messages
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow import TransitionNotAllowed

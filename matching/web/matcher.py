@@ -4,7 +4,6 @@ live in matcher_dwelling.py, matcher_offers.py and matcher_rounds.py; their view
 registered on this one blueprint below."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from matching.queries.matcher import (
@@ -23,6 +22,7 @@ from matching.web.errors import describe
 from matching.web.form_errors import service_error_texts
 from matching.web.hotel_offers import one_time_offers
 from matching.web.i18n import short_date
+from matching.web.i18n import text as _
 from matching.web.matcher_dwelling import dwelling, propose
 from matching.web.matcher_forms import SERVICE_MESSAGES, ApproveForm, QueueFilterForm
 from matching.web.matcher_offers import offer, offers

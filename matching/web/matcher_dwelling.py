@@ -5,8 +5,6 @@ dry run for one client, and the rounds so far. Registered on the matcher bluepri
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from matching.queries.dwellings import dwelling_history
@@ -28,6 +26,8 @@ from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import language, short_date
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.matcher_forms import SERVICE_MESSAGES, DryRunForm, ProposeForm
 from matching.web.page_helpers import log_reads, today
 from matching.web.requeue_words import requeue_sentence

@@ -2,8 +2,6 @@
 
 import re
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -20,6 +18,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from matching.engine.suggest import RULE_TEXT
 from matching.web.form_errors import Message
 from matching.web.i18n import language
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 
 
 class QueueFilterForm(FlaskForm):

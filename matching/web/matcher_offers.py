@@ -2,7 +2,6 @@
 before it is recorded). Registered on the matcher blueprint (see matcher.py)."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from matching.models import ReasonCode
@@ -17,6 +16,7 @@ from matching.web.confirmation import ask_confirmation, is_confirmed
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import label
+from matching.web.i18n import text as _
 from matching.web.matcher_forms import SERVICE_MESSAGES, OfferAnswerForm
 from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow.engine import TransitionNotAllowed

@@ -7,8 +7,6 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -28,7 +26,9 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
 from matching.web.form_return import bring_back, send_back
+from matching.web.i18n import lazy_text as _l
 from matching.web.i18n import long_date
+from matching.web.i18n import text as _
 from matching.web.page_helpers import today
 from matching.workflow import TransitionNotAllowed
 

@@ -1,8 +1,9 @@
 """The menu of each role: the pages of its daily job, in the order of that job."""
 
 from flask import Flask, current_app, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from matching.web.i18n import lazy_text as _l
 
 MENUS = {
     "corporation": [

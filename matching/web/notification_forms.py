@@ -1,7 +1,5 @@
 """The form of the notification preferences: per kind how e-mail comes, and its language."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice
 
@@ -10,6 +8,8 @@ from matching.notifications.notify import DIGEST, IMMEDIATE, NO_MAIL
 from matching.queries.notifications import PreferenceRow
 from matching.web.form_errors import Message
 from matching.web.i18n import language
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 
 DELIVERY_CHOICES = [
     SelectChoice(IMMEDIATE, _l("Direct")),

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from matching.notifications.kinds import label
@@ -22,6 +21,7 @@ from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.i18n import language
+from matching.web.i18n import text as _
 from matching.web.notification_forms import delivery_fields, preferences_form, service_messages
 from matching.web.page_helpers import page_args
 

@@ -1,7 +1,5 @@
 """The password policy's refusals (matching/services/passwords.py) in the user's language."""
 
-from flask_babel import gettext as _
-
 from matching.services.passwords import (
     CONTAINS_EMAIL,
     MAX_PASSWORD_LENGTH,
@@ -10,6 +8,7 @@ from matching.services.passwords import (
     TOO_LONG,
     TOO_SHORT,
 )
+from matching.web.i18n import text as _
 
 
 def password_problem_text(problem: str) -> str | None:

@@ -7,8 +7,6 @@ candidate through `decide_candidate`; accepting and rejecting ask once more
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from matching.queries.proposals import inbox as inbox_rows
 from matching.queries.proposals import landlord_reasons, round_for_decision
@@ -24,6 +22,8 @@ from matching.web.errors import describe
 from matching.web.form_errors import Message, show_service_errors
 from matching.web.form_return import restore_errors, returned_name, send_back, take_back
 from matching.web.i18n import label
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.page_helpers import page_args, today
 from matching.workflow.engine import TransitionNotAllowed
 

@@ -5,9 +5,8 @@ inputs page use them too."""
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from matching.web.i18n import decimal, language
+from matching.web.i18n import lazy_text as _l
 
 
 def figure_number(value: Any, decimals: int = 1) -> str:

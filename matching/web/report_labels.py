@@ -8,9 +8,8 @@ yet still reads as words (`flip_review_due` -> "Flip review due") rather than fa
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from matching.reports.spreadsheet import Wording
+from matching.web.i18n import lazy_text as _l
 
 TITLES: dict[str, Any] = {
     "report": _l("Overzicht"),

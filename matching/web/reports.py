@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from matching.quarters import Quarter, parse_quarter, quarter_of
 from matching.queries.reports import latest_quarter_with_dwellings, report_labels
@@ -19,6 +18,7 @@ from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.i18n import quarter as quarter_name
+from matching.web.i18n import text as _
 from matching.web.recent_reports import page_figures
 from matching.web.report_downloads import download as attachment
 from matching.web.report_downloads import named

@@ -1,8 +1,6 @@
 """The sentence a dwelling back in the matcher's queue shows: why it came back, so the matcher
 knows what the next round must do differently before proposing again."""
 
-from flask_babel import gettext as _
-
 from matching.queries.requeue_cause import (
     ALL_REJECTED,
     CANCELLED,
@@ -11,6 +9,7 @@ from matching.queries.requeue_cause import (
     RequeueCause,
 )
 from matching.web.i18n import label, moment
+from matching.web.i18n import text as _
 
 
 def requeue_sentence(cause: RequeueCause | None) -> str | None:

@@ -16,10 +16,10 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from matching.vocabulary import utcnow
+from matching.web.i18n import text as _
 
 # How long a confirmation of the password (and second factor) counts as recent.
 RECENT = timedelta(minutes=15)

@@ -8,8 +8,7 @@ as typed."""
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
+from matching.web.i18n import lazy_text as _l
 from matching.web.i18n import number, quarter
 
 # The documents the seeds cite (seeds/README.md), by the number in square brackets.

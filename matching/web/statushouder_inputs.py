@@ -8,8 +8,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlmodel import col, select
 from wtforms import StringField
@@ -27,6 +25,8 @@ from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.steering_inputs import ENTERING, _count, _source_problem, half_label
 
 blueprint = Blueprint("statushouder_inputs", __name__)

@@ -8,8 +8,6 @@ from typing import Any
 from babel.numbers import get_group_symbol
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import LazyString, format_decimal, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
@@ -29,7 +27,9 @@ from matching.web.choices import choices
 from matching.web.errors import describe
 from matching.web.form_errors import show_service_errors
 from matching.web.form_return import restore_errors, returned_name, send_back, take_back
+from matching.web.i18n import lazy_text as _l
 from matching.web.i18n import quarter as quarter_label
+from matching.web.i18n import text as _
 from matching.web.page_helpers import asked_year
 from matching.web.report_format import RUNG_NAMES, rung_label
 

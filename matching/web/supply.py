@@ -8,8 +8,6 @@ from typing import Any
 
 from babel.dates import format_date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
@@ -22,6 +20,8 @@ from matching.uploads import read_rows
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.i18n import language
+from matching.web.i18n import lazy_text as _l
+from matching.web.i18n import text as _
 from matching.web.page_helpers import today
 
 blueprint = Blueprint("supply", __name__)

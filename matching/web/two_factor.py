@@ -8,7 +8,6 @@ from datetime import timedelta
 from math import ceil
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, logout_user
 
@@ -22,6 +21,7 @@ from matching.services.two_factor import (
 from matching.vocabulary import Role, utcnow
 from matching.web import db_session
 from matching.web.auth import _safe_next, current_actor, roles_required, start_session
+from matching.web.i18n import text as _
 from matching.web.sign_in_steps import forget_held_sign_in, held_sign_in
 from matching.web.two_factor_forms import AppCodeForm, ConfirmForm, RecoveryCodeForm
 

@@ -1,9 +1,10 @@
 """The forms of the second factor and of confirming one's password: their shape only."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from matching.web.i18n import lazy_text as _l
 
 REQUIRED_CODE = _l("Vul de code in.")
 

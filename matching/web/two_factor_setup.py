@@ -8,7 +8,6 @@ unattended session cannot put the thief's phone on the account (ASVS 4.0.3 2.5.x
 
 import segno
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -26,6 +25,7 @@ from matching.services.two_factor import (
 from matching.vocabulary import Role, utcnow
 from matching.web import db_session
 from matching.web.auth import ActionForm, current_actor, roles_required
+from matching.web.i18n import text as _
 from matching.web.sign_in_steps import requires_recent_sign_in
 from matching.web.two_factor import EVERYONE, blueprint, refusal_text
 from matching.web.two_factor_forms import AppCodeForm

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
@@ -18,6 +17,7 @@ from matching.upload_headers import dutch_columns, dutch_header, to_fields
 from matching.uploads import UnreadableFile, read_rows, template_csv, template_xlsx
 from matching.web import db_session
 from matching.web.auth import current_actor
+from matching.web.i18n import lazy_text as _l
 from matching.web.import_report import COLUMN_LABELS, column_label, file_text, problem_text
 
 _TYPES = {

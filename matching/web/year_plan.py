@@ -3,7 +3,6 @@ approach after January (1 August 2019) the pro-rated task beside the full-year o
 a policy choice that an administrator confirms (services/approach.py)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
@@ -11,6 +10,7 @@ from matching.services.approach import approach_plan, confirm_approach_start
 from matching.services.errors import Conflict
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.i18n import text as _
 from matching.web.page_helpers import asked_year
 
 blueprint = Blueprint("year_plan", __name__)

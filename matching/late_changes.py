@@ -60,7 +60,8 @@ REFERENCE = frozenset({
     "corporation_weight", "contingent", "institution_flip_target", "policy_confirmation",
 })
 
-# Tables the quarter report never reads: sessions, logs, mail, requests, the ledger itself.
+# Tables the quarter report never reads: sessions, logs, mail, requests, the ledger itself,
+# the figures the report pages share (recent_figures: written from a report, never read by one).
 UNREAD = frozenset({
     "app_user", "api_token", "user_session", "login_attempt", "sign_in_throttle",
     "second_factor", "recovery_code", "idempotent_request",
@@ -69,7 +70,7 @@ UNREAD = frozenset({
     "dwelling_earmark", "total_lettings_quarter", "statushouder_rung",
     "priority_lettings_reference", "allocation_target", "statushouder_task",
     "statushouder_steering", "statushouder_acceleration",
-    "pool_profile", "pool_profile_basis", "pool_group_total",
+    "pool_profile", "pool_profile_basis", "pool_group_total", "recent_figures",
 })
 
 # How far back a change reaches: the first day of which it can alter a figure, ANY_DAY

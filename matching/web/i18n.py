@@ -66,7 +66,16 @@ _l = lazy_text
 
 def decimal(value: Decimal | float | int, pattern: str) -> str:
     """`value` written with a number pattern of Babel's in the page's language."""
+    if type(value) is int and _WHOLE.match(pattern):
+        # A count with digits grouped by three and no decimals required: what Babel would
+        # write, without its pattern machinery (a report page writes hundreds of them).
+        grouped = f"{value:,}"
+        return grouped.replace(",", ".") if language() == "nl" else grouped
     return numbers.format_decimal(value, format=_number_pattern(pattern), locale=_locale())
+
+
+# `#,##0`, optionally with decimals that are written only when there are any (`#,##0.##`).
+_WHOLE = re.compile(r"^#,##0(\.#+)?$")
 
 
 @lru_cache(maxsize=32)

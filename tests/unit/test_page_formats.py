@@ -7,11 +7,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from babel import numbers
 from flask import Flask, session
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching.config import Settings
 from matching.web import create_app
-from matching.web.i18n import language, long_date, number, short_date
+from matching.web.i18n import decimal, language, long_date, number, short_date
 from matching.web.report_format import figure_number, figure_pct
 
 
@@ -57,3 +60,14 @@ def test_the_next_request_asks_for_its_own_language(app):
 def test_outside_a_request_the_default_language_applies():
     assert language() == "nl"
     assert short_date(None) == "–"
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.integers(min_value=-10**12, max_value=10**12),
+       pattern=st.sampled_from(["#,##0", "#,##0.#", "#,##0.##"]),
+       lang=st.sampled_from(["nl", "en"]))
+def test_a_count_is_written_as_babel_writes_it(app, value, pattern, lang):
+    """Whole counts skip Babel's pattern machinery: the same text, in either language."""
+    with _request_in(app, lang):
+        assert decimal(value, pattern) == numbers.format_decimal(value, format=pattern,
+                                                                 locale=lang)

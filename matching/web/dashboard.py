@@ -126,7 +126,7 @@ def _statushouder_chart(half: dict[str, Any], locale: str) -> Markup:
 def index() -> str:
     """Show the quarter's dashboard: verdeelbesluit, waiting, quotas and statushouders."""
     quarter = chosen_quarter()
-    figures, computed_at = page_figures("dashboard", str(quarter), lambda: dashboard(
+    figures, computed_at, _key = page_figures("dashboard", str(quarter), lambda: dashboard(
         db_session(), quarter=str(quarter), actor=current_actor()))
     groups = target_groups_by_code(db_session())
     names = {row["target_group"]: _group_name(groups, row["target_group"], row["label"])

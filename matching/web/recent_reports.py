@@ -9,7 +9,7 @@ application process knows it."""
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, request, session
 from flask.wrappers import Response
@@ -41,16 +41,23 @@ def init_app(app: Flask) -> None:
         return response
 
 
+class PageFigures(NamedTuple):
+    figures: dict[str, Any]
+    computed_at: datetime
+    key: str  # the report, period, role and scope they were computed for
+
+
 def page_figures(report: str, period: str, compute: Callable[[], dict[str, Any]]
-                 ) -> tuple[dict[str, Any], datetime]:
+                 ) -> PageFigures:
     """The figures of `report` for `period` as the signed-in person may see them, and the
     moment they were computed."""
     actor = current_actor()
     reader = Reader(role=actor.role, organisation_id=actor.organisation_id)
-    return recent_figures(
-        db_session(), key=f"{report}:{period}:{actor.role}:{scope_key(reader)}",
-        compute=compute, now=utcnow(), not_before=_last_change(),
+    key = f"{report}:{period}:{actor.role}:{scope_key(reader)}"
+    figures, computed_at = recent_figures(
+        db_session(), key=key, compute=compute, now=utcnow(), not_before=_last_change(),
         max_age=timedelta(seconds=current_app.config[MAX_AGE_SETTING]))
+    return PageFigures(figures, computed_at, key)
 
 
 def _last_change() -> datetime | None:

@@ -2,13 +2,17 @@
 and their downloads as CSV or XLSX in the page's language."""
 
 import re
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from matching.quarters import Quarter, parse_quarter, quarter_of
-from matching.queries.reports import latest_quarter_with_dwellings, report_labels
+from matching.queries.reports import (
+    ReportLabels,
+    latest_quarter_with_dwellings,
+    report_labels,
+)
 from matching.reports import quarter_report, year_report
 from matching.reports.steering import SteeringFigures, sees_steering, steering_figures
 from matching.reports.tables import Table, figures_tables, report_tables, rows_table
@@ -17,9 +21,10 @@ from matching.services.errors import Conflict, ValidationFailed
 from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
+from matching.web.i18n import language
 from matching.web.i18n import quarter as quarter_name
 from matching.web.i18n import text as _
-from matching.web.recent_reports import page_figures
+from matching.web.recent_reports import PageFigures, page_figures
 from matching.web.report_downloads import download as attachment
 from matching.web.report_downloads import named
 from matching.web.report_format import figure_number, figure_pct, half_name, rung_label
@@ -98,7 +103,8 @@ blueprint.add_app_template_filter(rung_label, "rung_label")
 def index():
     """Show the key figures of a quarter: quotas, matching, waiting, leases."""
     quarter = chosen_quarter()
-    report, computed_at = _quarter_figures(str(quarter))
+    shared = _quarter_figures(str(quarter))
+    report = shared.figures
     previous, following = str(quarter.previous), str(quarter.following)
     labels = report_labels(db_session(), (r["reason_code"] for r in report["matching"]["reasons"]))
     closure = quarter_closure(db_session(), str(quarter))
@@ -107,16 +113,40 @@ def index():
                  and quarter.last_day < local_date(utcnow()))
     return render_template(
         "reports/index.html", report=report, quarter=str(quarter), previous=previous,
-        following=following, totals=_totals(report), labels=labels, closure=closure,
-        may_close=may_close, year=quarter.year, shows_steering=sees_steering(current_actor()),
-        computed_at=computed_at,
+        following=following, totals=_totals(report), closure=closure, may_close=may_close,
+        year=quarter.year, shows_steering=sees_steering(current_actor()),
+        computed_at=shared.computed_at, sections=_sections(shared, labels, quarter.year),
     )
 
 
-def _quarter_figures(quarter: str) -> tuple[dict[str, Any], datetime]:
+def _quarter_figures(quarter: str) -> PageFigures:
     """The quarter's report for the page and its downloads, shared for a short while."""
     return page_figures("quarter", quarter, lambda: quarter_report(
         db_session(), quarter=quarter, actor=current_actor()))
+
+
+# The quarter page's sections as written for the figures they show: shared figures are
+# shown again and again, and writing their hundreds of numbers into the tables was most of
+# the page's work. What the sections are written from is the key: the figures (which never
+# change under their key and moment), the labels, the year and the language. This process's
+# own memo of the last few; a view that misses it writes the sections as before.
+_SECTIONS: dict[tuple[Any, ...], Markup] = {}
+_SECTIONS_KEPT = 32
+
+
+def _sections(shared: PageFigures, labels: ReportLabels, year: int) -> Markup:
+    groups = sorted((code, row.label_nl, row.label_en)
+                    for code, row in labels.target_groups.items())
+    reasons = sorted((code, row.label_nl, row.label_en) for code, row in labels.reasons.items())
+    key = (shared.key, shared.computed_at, language(), year, tuple(groups), tuple(reasons))
+    written = _SECTIONS.get(key)
+    if written is None:
+        if len(_SECTIONS) >= _SECTIONS_KEPT:
+            _SECTIONS.clear()
+        written = _SECTIONS[key] = Markup(render_template(
+            "reports/_sections.html", report=shared.figures, labels=labels, yearly=False,
+            year=year))
+    return written
 
 
 @blueprint.get("/rapportages/jaar")
@@ -176,7 +206,7 @@ def _steering_tables(steering: SteeringFigures) -> list[Table]:
 def download(quarter: str, extension: str):
     """Download the quarterly report as CSV or XLSX, in the page's language."""
     try:
-        report, _computed_at = _quarter_figures(quarter)
+        report = _quarter_figures(quarter).figures
     except ValidationFailed:
         abort(404)
     return attachment(report_tables(_report_for_download(report)),

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from matching.models import RecentFigures, User
+from matching.models import RecentFigures, TargetGroup, User
 from matching.quarters import quarter_of
 from matching.reports.recent import recent_figures
 from matching.services.clients import register_client
@@ -22,6 +22,7 @@ from matching.workdays import local_date
 from tests.dashboard_data import at, waiting
 from tests.factories import ClientData
 from tests.web.conftest import csrf_token
+from tests.web.test_english import in_english
 
 THIS_QUARTER = quarter_of(local_date(utcnow()))  # its figures are today's
 REPORT = f"/rapportages?kwartaal={THIS_QUARTER}"
@@ -120,3 +121,28 @@ def test_figures_of_an_earlier_day_are_computed_anew(reference: Session):
     later, _ = recent_figures(reference, key="k", compute=compute, now=tomorrow,
                               max_age=timedelta(days=2))
     assert later == {"count": 2}
+
+
+@pytest.mark.usefixtures("shared_for_a_minute")
+def test_shared_figures_are_written_in_the_readers_language_with_todays_labels(
+        reference: Session, users: dict[str, User], signed_in: Callable[[str], FlaskClient]):
+    waiting(reference, users, "mobw_uitstroom", date(2025, 4, 1))
+    matcher = signed_in("matcher")
+    dutch = matcher.get(REPORT).get_data(as_text=True)
+    assert "Wachtenden per doelgroep" in dutch
+    english = in_english(matcher).get(REPORT).get_data(as_text=True)
+    assert "Waiting clients per target group" in english
+    assert "Wachtenden per doelgroep" not in english
+    group = reference.get(TargetGroup, "mobw_uitstroom")
+    assert group is not None and group.label_en in english
+    group.label_en = "Leaving shelter (renamed)"
+    reference.commit()
+    renamed = matcher.get(REPORT).get_data(as_text=True)
+    assert "Leaving shelter (renamed)" in renamed
+    assert _computed_at(renamed) == _computed_at(english), "the same shared figures"
+
+
+def _computed_at(page: str) -> str:
+    found = re.search(r"Computed at (\d\d:\d\d)\.", page)
+    assert found, "the page does not say when its figures were computed"
+    return found.group(1)

@@ -19,6 +19,7 @@ Decisions:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -182,6 +183,19 @@ def quarter_quotas(
     """Split the year task into quotas and instroom quotas per corporation per quarter
     (`quarter_weights`: each quarter's part of the year, all equal unless the approach
     starts within the year; a quarter of weight 0 gets no quota)."""
+    return list(_quarter_quotas(task, tuple(weights.items()), instroom_share_pct,
+                                tuple(quarter_weights)))
+
+
+# The same split is asked for on every page that shows a quota (the dashboard, the quarter
+# overviews, the planning): worked out once per process for the same task, weights and shares,
+# as it depends on nothing else.
+@functools.lru_cache(maxsize=64)
+def _quarter_quotas(
+    task: int, weighted: tuple[tuple[str, Weight], ...], instroom_share_pct: Weight,
+    quarter_weights: tuple[Weight, ...],
+) -> tuple[QuarterQuota, ...]:
+    weights = dict(weighted)
     if len(quarter_weights) != len(QUARTERS):
         raise ValueError("give a weight for each of the four quarters")
     names, values = list(weights), list(weights.values())
@@ -194,11 +208,11 @@ def quarter_quotas(
     if instroom is None:  # tiny corporation or share near 100%: keep quarter and year totals
         instroom = _round(exact, rows, cols, quota, keep_rows=False)
     assert instroom is not None  # each quarter's instroom total fits in its quota total
-    return [
+    return tuple(
         QuarterQuota(name, q + 1, quota[i][q], instroom[i][q])
         for i, name in enumerate(names)
         for q in range(len(QUARTERS))
-    ]
+    )
 
 
 def approach_months(start_month: int) -> tuple[int, ...]:

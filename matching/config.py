@@ -39,6 +39,9 @@ class Settings:
     # How many proxies in front may be believed about the client's address and scheme
     # (X-Forwarded-For, X-Forwarded-Proto); 0 believes none, so nobody can forge them.
     trusted_proxies: int = 0
+    # How long the report pages share a report's figures (matching/web/recent_reports.py);
+    # 0 computes them on every view.
+    report_figures_seconds: int = 30
 
     def __post_init__(self) -> None:
         if self.is_production and len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH:
@@ -73,18 +76,17 @@ def _development_secret_key() -> str:
     return key
 
 
-def _trusted_proxies(value: str | None) -> int:
-    text = (value or "0").strip()
+def _whole_number(name: str, value: str | None, default: int, meaning: str) -> int:
+    text = (value or str(default)).strip()
     if not (text.isascii() and text.isdigit()):
-        raise ConfigurationError(
-            f"MATCHING_TRUSTED_PROXIES must be the number of proxies in front (0, 1, ...), "
-            f"not {value!r}")
+        raise ConfigurationError(f"{name} must be {meaning} (0, 1, ...), not {value!r}")
     return int(text)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read MATCHING_DATABASE_URL, MATCHING_SECRET_KEY, MATCHING_ENV, the mail settings
-    (MATCHING_SMTP_URL, MATCHING_MAIL_FROM, MATCHING_BASE_URL) and MATCHING_TRUSTED_PROXIES."""
+    (MATCHING_SMTP_URL, MATCHING_MAIL_FROM, MATCHING_BASE_URL), MATCHING_TRUSTED_PROXIES and
+    MATCHING_REPORT_FIGURES_SECONDS."""
     env = dict(os.environ if environ is None else environ)
     mode = env.get("MATCHING_ENV", "development")
     secret = env.get("MATCHING_SECRET_KEY", "")
@@ -99,5 +101,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sender=env.get("MATCHING_MAIL_FROM") or DEFAULT_MAIL_FROM,
         base_url=(env.get("MATCHING_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
     )
-    return Settings(database_url=url, secret_key=secret, env=mode, mail=mail,
-                    trusted_proxies=_trusted_proxies(env.get("MATCHING_TRUSTED_PROXIES")))
+    return Settings(
+        database_url=url, secret_key=secret, env=mode, mail=mail,
+        trusted_proxies=_whole_number("MATCHING_TRUSTED_PROXIES",
+                                      env.get("MATCHING_TRUSTED_PROXIES"), 0,
+                                      "the number of proxies in front"),
+        report_figures_seconds=_whole_number("MATCHING_REPORT_FIGURES_SECONDS",
+                                             env.get("MATCHING_REPORT_FIGURES_SECONDS"), 30,
+                                             "a number of seconds"),
+    )

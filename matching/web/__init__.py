@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         MATCHING_ENV=settings.env,
         MATCHING_IDLE_MINUTES=30,
         MATCHING_SESSION_HOURS=12,  # however busy, a session ends this long after sign-in
+        MATCHING_REPORT_FIGURES_SECONDS=settings.report_figures_seconds,
         SESSION_COOKIE_NAME="matching_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

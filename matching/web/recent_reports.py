@@ -29,8 +29,6 @@ _CHANGING_NO_FIGURE = {"auth", "two_factor"}
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault(MAX_AGE_SETTING, 30)
-
     @app.after_request
     def remember_a_change(response: Response) -> Response:
         if (request.method == "POST" and response.status_code < 400

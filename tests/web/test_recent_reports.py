@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from matching.config import ConfigurationError, load_settings
 from matching.models import RecentFigures, TargetGroup, User
 from matching.quarters import quarter_of
 from matching.reports.recent import recent_figures
@@ -146,3 +147,11 @@ def _computed_at(page: str) -> str:
     found = re.search(r"Computed at (\d\d:\d\d)\.", page)
     assert found, "the page does not say when its figures were computed"
     return found.group(1)
+
+
+def test_the_time_to_share_is_set_in_whole_seconds(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path))
+    assert load_settings({}).report_figures_seconds == 30
+    assert load_settings({"MATCHING_REPORT_FIGURES_SECONDS": "0"}).report_figures_seconds == 0
+    with pytest.raises(ConfigurationError, match="MATCHING_REPORT_FIGURES_SECONDS"):
+        load_settings({"MATCHING_REPORT_FIGURES_SECONDS": "half a minute"})

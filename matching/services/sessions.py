@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from matching.models import LoginAttempt, Organisation, User, UserSession
@@ -96,19 +96,23 @@ def user_for_session(
     return live.user if live is not None else None
 
 
+# One statement for the rows and the count, built once: it runs before every page, so a
+# round trip saved here is saved on every request, and so is building the statement and its
+# cache key anew (a third of a millisecond of the request's work).
+_LIVE_SESSION = (
+    select(UserSession, User, Organisation, unread_of(col(User.id)))
+    .join(User, col(User.id) == col(UserSession.user_id))
+    .join(Organisation, col(Organisation.id) == col(User.organisation_id))
+    .where(col(UserSession.id) == bindparam("session_id"))
+)
+
+
 def live_session(
     session: Session, *, session_id: str, now: datetime, idle: timedelta = DEFAULT_IDLE,
     absolute: timedelta = ABSOLUTE_LIFETIME,
 ) -> LiveSession | None:
     """As `user_for_session`, with the user's unread notifications counted as well."""
-    # One statement for the rows and the count: it runs before every page, so a round trip
-    # saved here is saved on every request.
-    found = session.exec(
-        select(UserSession, User, Organisation, unread_of(col(User.id)))
-        .join(User, col(User.id) == col(UserSession.user_id))
-        .join(Organisation, col(Organisation.id) == col(User.organisation_id))
-        .where(col(UserSession.id) == session_id)
-    ).first()
+    found = session.exec(_LIVE_SESSION, params={"session_id": session_id}).first()
     if found is None:
         return None
     record, user, organisation, unread = found

@@ -28,6 +28,7 @@ from matching.reports import sections
 from matching.reports.allocation import allocation_report
 from matching.reports.build import frozen_report, quarter_period
 from matching.reports.period import SUPPRESS_BELOW, Reader
+from matching.reports.reads import shared_reads
 from matching.reports.statushouders import statushouder_half
 from matching.vocabulary import Role, utcnow
 from matching.workdays import local_date
@@ -65,17 +66,20 @@ def dashboard(
         raise ValidationFailed({"quarter": str(error)}) from None
     reader = Reader(role=actor.role, organisation_id=actor.organisation_id)
     as_of = min(today or local_date(utcnow()), parsed.last_day)
-    frozen = frozen_report(session, parsed, reader)
-    if frozen is not None:
-        waiting, quotas = frozen["waiting"], frozen["quotas"]
-    else:
-        period = quarter_period(parsed)
-        waiting = sections.waiting(session, period, reader, as_of)
-        quotas = sections.quotas(session, period, reader, as_of)
-    try:
-        allocation = allocation_report(session, year=parsed.year, actor=actor, as_of=as_of)
-    except NotFound:
-        allocation = None
+    # The sections read some rows alike (the latest events, the year's quotas): once.
+    with shared_reads(session):
+        frozen = frozen_report(session, parsed, reader)
+        if frozen is not None:
+            waiting, quotas = frozen["waiting"], frozen["quotas"]
+        else:
+            period = quarter_period(parsed)
+            waiting = sections.waiting(session, period, reader, as_of)
+            quotas = sections.quotas(session, period, reader, as_of)
+        try:
+            allocation = allocation_report(session, year=parsed.year, actor=actor, as_of=as_of)
+        except NotFound:
+            allocation = None
+        statushouders = _statushouders(session, parsed, actor)
     return {
         "quarter": str(parsed),
         "as_of": as_of.isoformat(),
@@ -84,5 +88,5 @@ def dashboard(
         "allocation": allocation,
         "waiting": waiting,
         "quotas": quotas,
-        "statushouders": _statushouders(session, parsed, actor),
+        "statushouders": statushouders,
     }

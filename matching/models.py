@@ -923,8 +923,8 @@ class PoolGroupTotal(SQLModel, table=True):
 class RecentFigures(SQLModel, table=True):
     """A report's figures as one page view computed them, served to the next views of the
     same report and reader scope for a short while instead of computing them again
-    (matching/reports/recent.py). Shared by every application process, so all show the same
-    moment's figures; the JSON API never reads it."""
+    (matching/services/recent_figures.py). Shared by every application process, so all show
+    the same moment's figures; the JSON API never reads it."""
 
     __tablename__ = "recent_figures"
     key: str = Field(primary_key=True, max_length=120)  # report, period, role and scope

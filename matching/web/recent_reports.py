@@ -1,7 +1,7 @@
 """The report pages' figures, shared between the views of a short while
-(matching/reports/recent.py): per report, period and reader scope, computed at most once
-every `MATCHING_REPORT_FIGURES_SECONDS` (0: on every view), except for a person who changed
-something since: the page they open next computes the figures anew.
+(matching/services/recent_figures.py): per report, period and reader scope, computed at most
+once every `MATCHING_REPORT_FIGURES_SECONDS` (0: on every view), except for a person who
+changed something since: the page they open next computes the figures anew.
 
 A change is a form post that succeeded (a redirect or a page, not an error) other than
 signing in or out; its moment rides in the person's signed session cookie, so every
@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from matching.reports.build import scope_key
 from matching.reports.period import Reader
-from matching.reports.recent import recent_figures
+from matching.services.recent_figures import recent_figures
 from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor

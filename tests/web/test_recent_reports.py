@@ -1,6 +1,7 @@
-"""The report pages share a report's figures for a short while (matching/reports/recent.py):
-the next views read them back and say when they were computed, a person who changed
-something since sees figures computed after the change, and each reader scope keeps its own."""
+"""The report pages share a report's figures for a short while
+(matching/services/recent_figures.py): the next views read them back and say when they were
+computed, a person who changed something since sees figures computed after the change, and
+each reader scope keeps its own."""
 
 import re
 from collections.abc import Callable, Iterator
@@ -15,8 +16,8 @@ from sqlmodel import Session, select
 from matching.config import ConfigurationError, load_settings
 from matching.models import RecentFigures, TargetGroup, User
 from matching.quarters import quarter_of
-from matching.reports.recent import recent_figures
 from matching.services.clients import register_client
+from matching.services.recent_figures import recent_figures
 from matching.vocabulary import utcnow
 from matching.web.recent_reports import MAX_AGE_SETTING
 from matching.workdays import local_date

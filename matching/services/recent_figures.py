@@ -8,7 +8,8 @@ figures hardly change. So the first view of a report for a reader scope stores i
 something since (`not_before`: the moment of their own last change) gets figures computed
 anew, which the views after theirs then share. Figures of an earlier day are never served.
 
-The JSON API does not come here: it computes its figures on every call.
+The JSON API does not come here: it computes its figures on every call. A service, not a
+part of the reports package, because it writes: the reports only read.
 """
 
 from collections.abc import Callable

@@ -127,8 +127,9 @@ def test_after_the_last_event_the_rows_own_states_give_the_replays_figures(world
         replayed.append(model.__tablename__) or replay(model, *args, **kwargs)))
     reports = {}
     for reader in ("matcher", "analyst", "mitros"):
-        reports[reader] = from_rows = quarter_report(session, quarter="2019Q3", actor=users[reader],
+        from_rows = quarter_report(session, quarter="2019Q3", actor=users[reader],
                                    today=date(2019, 9, 30))
+        reports[reader] = from_rows
         assert replayed == []
         with monkeypatch.context() as later:  # as if an event came after: the history then
             later.setattr(history, "latest_events",

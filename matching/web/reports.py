@@ -17,7 +17,7 @@ from matching.reports import quarter_report, year_report
 from matching.reports.steering import SteeringFigures, sees_steering, steering_figures
 from matching.reports.tables import Table, figures_tables, report_tables, rows_table
 from matching.services.closing import close_quarter, quarter_closure
-from matching.services.errors import Conflict, ValidationFailed
+from matching.services.errors import Conflict
 from matching.vocabulary import utcnow
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
@@ -206,9 +206,10 @@ def _steering_tables(steering: SteeringFigures) -> list[Table]:
 def download(quarter: str, extension: str):
     """Download the quarterly report as CSV or XLSX, in the page's language."""
     try:
-        report = _quarter_figures(quarter).figures
-    except ValidationFailed:
+        quarter = str(parse_quarter(quarter))  # as written in the shared figures' key
+    except ValueError:
         abort(404)
+    report = _quarter_figures(quarter).figures
     return attachment(report_tables(_report_for_download(report)),
                       title=_("Kerncijfers %(quarter)s", quarter=quarter_name(quarter)),
                       filename=f"rapportage-{quarter}", extension=extension)

@@ -19,6 +19,9 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 T = TypeVar("T")
 LANGUAGES = ("nl", "en")
@@ -87,7 +90,16 @@ def _number_pattern(pattern: str) -> numbers.NumberPattern:
 def _day(value: date | datetime, pattern: str) -> str:
     if isinstance(value, datetime):
         return str(format_date(value, pattern))  # Flask-Babel first moves it to Utrecht's time
-    return dates.format_date(value, pattern, locale=_locale())
+    locale = _locale()
+    if locale is None:
+        return dates.format_date(value, pattern)
+    return _day_text(value, pattern, str(locale))
+
+
+@lru_cache(maxsize=4096)
+def _day_text(value: date, pattern: str, locale: str) -> str:
+    # A list writes a date or two per row, and the same days recur on every page.
+    return dates.format_date(value, pattern, locale=locale)
 
 
 def _once_per_request(key: str, look_up: Callable[[], T]) -> T:
@@ -330,16 +342,51 @@ def _lookup(table: dict[str, Any]):
     return find
 
 
+# The templates' texts as written, per language, escaping and text: a template asks for the
+# same few hundred literals on every page, up to ten per row of a list. Bounded by those
+# literals: a template passes nothing else (its variables go in `variables`).
+_WRITTEN: dict[tuple[str, bool, str], str] = {}
+
+
+@pass_eval_context
+def _template_gettext(context: EvalContext, string: str, **variables: Any) -> str:
+    """Jinja's newstyle `_()` and `gettext()`: the text in the request's language, always
+    formatted with `variables` (escaped in an HTML template). Jinja's own goes through two
+    context calls and a lookup of its own per text."""
+    if not variables:
+        key = (language(), context.autoescape, string)
+        written = _WRITTEN.get(key)
+        if written is None:
+            written = _WRITTEN[key] = _formatted(context, _translations().ugettext(string), {})
+        return written
+    return _formatted(context, _translations().ugettext(string), variables)
+
+
+@pass_eval_context
+def _template_ngettext(context: EvalContext, singular: str, plural: str, num: int,
+                       **variables: Any) -> str:
+    """Jinja's newstyle `ngettext()`: `num` is also a variable of the text."""
+    variables.setdefault("num", num)
+    return _formatted(context, _translations().ungettext(singular, plural, num), variables)
+
+
+def _formatted(context: EvalContext, translated: str, variables: dict[str, Any]) -> str:
+    return (Markup(translated) if context.autoescape else translated) % variables
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
     Babel(app, locale_selector=select_locale)
-    # The templates' _() and ngettext(), as Babel installs them but with the catalogue once.
+    # The templates' _(), gettext() and ngettext(): newstyle, as Babel installs them (the
+    # extension compiles {% trans %} for that), then answered by this module's.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda text: _translations().ugettext(text),
         ngettext=lambda one, many, n: _translations().ungettext(one, many, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     # Imported here: the source labels format with this module's quarter and number.
     from matching.web.sources import lettings_source, source_label
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from babel import numbers
+from babel import dates, numbers
 from flask import Flask, session
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,3 +71,58 @@ def test_a_count_is_written_as_babel_writes_it(app, value, pattern, lang):
     with _request_in(app, lang):
         assert decimal(value, pattern) == numbers.format_decimal(value, format=pattern,
                                                                  locale=lang)
+
+
+@settings(max_examples=200, deadline=None)
+@given(days=st.lists(st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)),
+                     min_size=1, max_size=5),
+       langs=st.lists(st.sampled_from(["nl", "en"]), min_size=1, max_size=4))
+def test_a_day_kept_from_an_earlier_row_is_written_in_this_requests_language(app, days, langs):
+    """Days are kept once written: each request still gets them in its own language."""
+    patterns = {"nl": "dd-MM-yyyy", "en": "d MMM yyyy"}
+    for lang in langs:
+        with _request_in(app, lang):
+            for day in days:
+                assert short_date(day) == dates.format_date(day, patterns[lang], locale=lang)
+
+
+def _page_text(app: Flask, lang: str, template: str, name: str = "page.html",
+               **values: object) -> str:
+    """`template` rendered as a file of that name would be (.txt: not escaped)."""
+    with _request_in(app, lang):
+        autoescape = app.jinja_env.autoescape
+        escaped = autoescape(name) if callable(autoescape) else autoescape
+        compiled = app.jinja_env.from_string(
+            "{% autoescape " + ("true" if escaped else "false") + " %}" + template
+            + "{% endautoescape %}")
+        return compiled.render(**values)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("nl", "Vorige | Vorige"),
+                                                ("en", "Previous | Previous")])
+def test_a_templates_text_is_in_the_language_of_each_request(app, lang, expected):
+    # Twice in one page and again in the other language: kept texts never cross languages.
+    for _ in range(2):
+        assert _page_text(app, lang, '{{ _("Vorige") }} | {{ gettext("Vorige") }}') == expected
+
+
+def test_a_templates_variables_are_escaped_in_a_page_and_not_in_a_mail(app):
+    template = '{{ _("Geen huurcontracten gevonden voor “%(text)s”.", text=typed) }}'
+    typed = '<script>"x" & y</script>'
+    assert _page_text(app, "nl", template, "page.html", typed=typed) == (
+        "Geen huurcontracten gevonden voor “&lt;script&gt;&#34;x&#34; &amp; y&lt;/script&gt;”.")
+    assert _page_text(app, "nl", template, "mail.txt", typed=typed) == (
+        f"Geen huurcontracten gevonden voor “{typed}”.")
+
+
+@pytest.mark.parametrize(("count", "lang", "expected"), [
+    (1, "nl", "1 volwassene"), (2, "nl", "2 volwassenen"),
+    (1, "en", "1 adult"), (3, "en", "3 adults")])
+def test_a_templates_plural_follows_the_count(app, count, lang, expected):
+    template = '{{ ngettext("%(num)s volwassene", "%(num)s volwassenen", n) }}'
+    assert _page_text(app, lang, template, n=count) == expected
+
+
+def test_a_templates_percent_sign_is_written_once(app):
+    # Jinja's newstyle texts are always formatted, so a literal % is written as %%.
+    assert _page_text(app, "nl", '{{ _("100%% bezet") }}') == "100% bezet"

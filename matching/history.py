@@ -27,6 +27,7 @@ from matching.models import (
     Proposal,
     ProposalEvent,
 )
+from matching.shared_reads import once
 from matching.vocabulary import as_utc
 from matching.workdays import UTRECHT
 
@@ -71,8 +72,7 @@ def states_as_of(model: Any, key: str, before: datetime, *, among: Any = None) -
 def latest_events(session: Session) -> dict[str, datetime | None]:
     """Per event table, the moment of its latest event (None while it has none): one
     statement, each maximum read from the end of the table's index on `at`; read once per
-    report build (matching.reports.reads)."""
-    from matching.reports.reads import once  # the reports package imports this module
+    report build (matching.shared_reads)."""
 
     def read() -> dict[str, datetime | None]:
         latest = session.exec(select(*(

@@ -1,11 +1,13 @@
-"""Reads of the history that several reports of one build share, made once.
+"""Reads that several parts of one piece of work share, made once.
 
 Closing a quarter builds its report for every reader scope (all, the municipality's, each
 corporation's), and a quarter report recomputes the closed quarters before it for its
 corrections: the same rows as of the same day are needed again and again, and only the
-filter per reader differs. Inside `shared_reads(session)` a read named by `once` is made
-the first time and then served from memory; outside it every call reads afresh, so a
-session that changes data between two reports never sees stale figures.
+filter per reader differs. A page that shows a dwelling, its suggestions and its rounds
+names the clients' target groups and care providers three times over. Inside
+`shared_reads(session)` a read named by `once` is made the first time and then served from
+memory; outside it every call reads afresh, so a session that changes data between two
+reports never sees stale figures.
 
 What `once` returns is shared: callers filter and count it, they never change it.
 """
@@ -18,7 +20,7 @@ from sqlmodel import Session
 
 T = TypeVar("T")
 
-_KEY = "matching.reports.shared_reads"
+_KEY = "matching.shared_reads"
 
 
 @contextmanager

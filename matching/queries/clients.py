@@ -23,6 +23,7 @@ from matching.models import (
     User,
 )
 from matching.parameters import year_parameters
+from matching.shared_reads import once
 from matching.vocabulary import ClientState
 
 # States in which the client is still in the process, so the waiting clock runs.
@@ -66,8 +67,9 @@ class ClientRow:
 
 
 def target_groups(session: Session) -> list[TargetGroup]:
-    """The target groups in their reference order."""
-    return list(session.exec(select(TargetGroup).order_by(col(TargetGroup.sort_order))))
+    """The target groups in their reference order (read once inside `shared_reads`)."""
+    return once(session, "target_groups", lambda: list(
+        session.exec(select(TargetGroup).order_by(col(TargetGroup.sort_order)))))
 
 
 def target_groups_by_code(session: Session) -> dict[str, TargetGroup]:

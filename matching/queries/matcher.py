@@ -23,6 +23,7 @@ from matching.models import (
 )
 from matching.paging import Page, paginate
 from matching.parameters import year_parameters
+from matching.shared_reads import once
 from matching.vocabulary import DwellingState, OrganisationKind, ProposalState, Role
 from matching.workdays import WorkCalendar, add_working_days, local_date
 
@@ -58,13 +59,11 @@ class Queue:
 
 
 def corporation_names(session: Session) -> dict[int, str]:
-    """Return the corporations by id, for filters and tables."""
-    rows = session.exec(
-        select(Organisation)
+    """Return the corporations by id, for filters and tables (read once inside
+    `shared_reads`)."""
+    return once(session, "corporation_names", lambda: _names_of(session, select(Organisation)
         .where(Organisation.kind == OrganisationKind.CORPORATION)
-        .order_by(col(Organisation.name))
-    )
-    return {o.id: o.name for o in rows if o.id is not None}
+        .order_by(col(Organisation.name))))
 
 
 def district_names(session: Session) -> list[str]:
@@ -134,10 +133,13 @@ class OfferRow:
 
 
 def care_provider_names(session: Session) -> dict[int, str]:
-    rows = session.exec(
-        select(Organisation).where(Organisation.kind == OrganisationKind.CARE_PROVIDER)
-    )
-    return {o.id: o.name for o in rows if o.id is not None}
+    """Return the care providers by id (read once inside `shared_reads`)."""
+    return once(session, "care_provider_names", lambda: _names_of(
+        session, select(Organisation).where(Organisation.kind == OrganisationKind.CARE_PROVIDER)))
+
+
+def _names_of(session: Session, organisations: Any) -> dict[int, str]:
+    return {o.id: o.name for o in session.exec(organisations) if o.id is not None}
 
 
 def offers_out(

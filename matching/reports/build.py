@@ -29,8 +29,8 @@ from matching.reports.corrections import differences
 from matching.reports.hotels_and_origin import hotel_outflow, origin_inflow
 from matching.reports.institution_flips import institution_flips
 from matching.reports.period import SUPPRESS_BELOW, Period, Reader
-from matching.reports.reads import expect_moments, once, shared_reads
 from matching.reports.spreading import spreading
+from matching.shared_reads import expect_moments, once, shared_reads
 from matching.vocabulary import OrganisationKind, Role, utcnow
 from matching.workdays import local_date
 

@@ -28,8 +28,8 @@ from matching.reports import sections
 from matching.reports.allocation import allocation_report
 from matching.reports.build import frozen_report, quarter_period
 from matching.reports.period import SUPPRESS_BELOW, Reader
-from matching.reports.reads import shared_reads
 from matching.reports.statushouders import statushouder_half
+from matching.shared_reads import shared_reads
 from matching.vocabulary import Role, utcnow
 from matching.workdays import local_date
 

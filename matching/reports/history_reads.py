@@ -29,7 +29,7 @@ from matching.models import (
     Proposal,
 )
 from matching.reports.period import Period
-from matching.reports.reads import expected_moments, once, remember
+from matching.shared_reads import expected_moments, once, remember
 from matching.vocabulary import (
     CandidateState,
     ClientState,

@@ -22,7 +22,6 @@ from sqlmodel import Session, col, func, select
 
 from matching.models import Client, ClientEvent, District
 from matching.reports.period import Period, Reader
-from matching.reports.reads import once
 from matching.reports.sections import window
 from matching.reports.spreading import CITY, lettings_per_district
 from matching.services.hotels import (
@@ -31,6 +30,7 @@ from matching.services.hotels import (
     HOTEL_OUTFLOW_SOURCE,
     UTRECHT,
 )
+from matching.shared_reads import once
 from matching.vocabulary import ClientState
 
 UNKNOWN = "unknown"

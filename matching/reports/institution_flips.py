@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from matching.models import InstitutionFlipTarget, Lease, Organisation
 from matching.reports.period import Period, Reader
-from matching.reports.reads import once
+from matching.shared_reads import once
 from matching.vocabulary import OrganisationKind
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")

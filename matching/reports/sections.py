@@ -24,8 +24,8 @@ from matching.reports.history_reads import (
     rounds_then,
 )
 from matching.reports.period import Period, Reader
-from matching.reports.reads import once
 from matching.services.planning import contingent_overview, year_quotas
+from matching.shared_reads import once
 from matching.vocabulary import (
     ClientState,
     DwellingState,

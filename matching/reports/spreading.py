@@ -11,8 +11,8 @@ from sqlmodel import Session, col, func, select
 
 from matching.models import District, Dwelling, DwellingEvent
 from matching.reports.period import SUPPRESS_BELOW, Period, Reader
-from matching.reports.reads import once
 from matching.reports.sections import window
+from matching.shared_reads import once
 from matching.vocabulary import DwellingState
 
 CITY = "wijk"  # the ten Utrecht districts; the U16 municipalities are kind "u16"

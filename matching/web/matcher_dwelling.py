@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
+from sqlmodel import Session
 
 from matching.queries.dwellings import dwelling_history
 from matching.queries.matcher import round_size
@@ -20,6 +21,7 @@ from matching.services.errors import Conflict, ValidationFailed
 from matching.services.hotels import clients_due_one_time_offer
 from matching.services.matching import dry_run, suggest_for_dwelling
 from matching.services.proposals import propose_candidates
+from matching.shared_reads import shared_reads
 from matching.web import db_session
 from matching.web.auth import current_actor, roles_required
 from matching.web.errors import describe
@@ -114,7 +116,15 @@ def propose(dwelling_id: int):
 
 def _render(dwelling_id: int, form: ProposeForm, status: int = 200, *, kept: bool = False):
     """The dwelling page; `form` as posted (or `kept` from a refused post) keeps its ticks."""
-    session, actor, day = db_session(), current_actor(), today()
+    session = db_session()
+    # The suggestions, the rounds and the dry run name the same target groups and care
+    # providers: read them once.
+    with shared_reads(session):
+        return _page(session, dwelling_id, form, status, kept=kept)
+
+
+def _page(session: Session, dwelling_id: int, form: ProposeForm, status: int, *, kept: bool):
+    actor, day = current_actor(), today()
     view = dwelling_view(session, actor=actor, dwelling_id=dwelling_id, today=day)
     size = round_size(session, day)
     more = request.args.get("meer") == "1" or request.form.get("meer") == "1"

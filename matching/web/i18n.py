@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -22,6 +22,8 @@ from flask_babel import (
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
+
+from matching.workdays import UTRECHT
 
 T = TypeVar("T")
 LANGUAGES = ("nl", "en")
@@ -88,11 +90,13 @@ def _number_pattern(pattern: str) -> numbers.NumberPattern:
 
 
 def _day(value: date | datetime, pattern: str) -> str:
-    if isinstance(value, datetime):
-        return str(format_date(value, pattern))  # Flask-Babel first moves it to Utrecht's time
     locale = _locale()
     if locale is None:
-        return dates.format_date(value, pattern)
+        return str(format_date(value, pattern))
+    if isinstance(value, datetime):
+        # The day it was in Utrecht (a moment without a zone is UTC, as Flask-Babel takes it).
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value = moment.astimezone(UTRECHT).date()
     return _day_text(value, pattern, str(locale))
 
 
@@ -150,7 +154,16 @@ def money(value: Decimal | float | int | None) -> str:
     """`€ 1.234,56` in Dutch."""
     if value is None:
         return "–"
-    return format_currency(value, "EUR")
+    locale = _locale()
+    if locale is None:
+        return str(format_currency(value, "EUR"))
+    return _money_text(value, str(locale))
+
+
+@lru_cache(maxsize=4096)
+def _money_text(value: Decimal | float | int, locale: str) -> str:
+    # Rents and incomes recur row after row; Babel works each one out from its pattern.
+    return numbers.format_currency(value, "EUR", locale=locale)
 
 
 def quarter(code: str | None) -> str:

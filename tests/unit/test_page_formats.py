@@ -5,7 +5,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import flask_babel
 import pytest
 from babel import dates, numbers
 from flask import Flask, session
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 
 from matching.config import Settings
 from matching.web import create_app
-from matching.web.i18n import decimal, language, long_date, number, short_date
+from matching.web.i18n import decimal, language, long_date, money, number, short_date
 from matching.web.report_format import figure_number, figure_pct
 
 
@@ -126,3 +128,27 @@ def test_a_templates_plural_follows_the_count(app, count, lang, expected):
 def test_a_templates_percent_sign_is_written_once(app):
     # Jinja's newstyle texts are always formatted, so a literal % is written as %%.
     assert _page_text(app, "nl", '{{ _("100%% bezet") }}') == "100% bezet"
+
+
+@settings(max_examples=200, deadline=None)
+@given(amounts=st.lists(st.decimals(min_value=-100_000, max_value=100_000, places=2,
+                                    allow_nan=False), min_size=1, max_size=4),
+       langs=st.lists(st.sampled_from(["nl", "en"]), min_size=1, max_size=3))
+def test_money_kept_from_an_earlier_row_is_written_as_babel_writes_it(app, amounts, langs):
+    for lang in langs:
+        with _request_in(app, lang):
+            for amount in amounts:
+                assert money(amount) == flask_babel.format_currency(amount, "EUR")
+
+
+@settings(max_examples=200, deadline=None)
+# Up to 2037: Flask-Babel's pytz knows no summer time after it, the zoneinfo used here does.
+@given(moment=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2037, 12, 31),
+                           timezones=st.sampled_from([None, UTC, ZoneInfo("America/New_York"),
+                                                      ZoneInfo("Asia/Tokyo")])),
+       lang=st.sampled_from(["nl", "en"]))
+def test_a_moment_is_dated_as_flask_babel_dates_it_in_utrecht(app, moment, lang):
+    """Around midnight and the clock changes too: the day it was in Utrecht."""
+    with _request_in(app, lang):
+        pattern = "dd-MM-yyyy" if lang == "nl" else "d MMM yyyy"
+        assert short_date(moment) == flask_babel.format_date(moment, pattern)

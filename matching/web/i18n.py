@@ -142,12 +142,22 @@ def moment(value: datetime | None) -> str:
     """A timestamp in Utrecht's time: `13 januari 2026 14:05` (`13 January 2026 14:05`)."""
     if value is None:
         return "–"
-    return format_datetime(value, f"{LONG_DATE} HH:mm")
+    return _at(value, f"{LONG_DATE} HH:mm")
 
 
 def clock(value: datetime) -> str:
     """The time of day in Utrecht: `14:05`."""
-    return str(format_datetime(value, "HH:mm"))
+    return _at(value, "HH:mm")
+
+
+def _at(value: datetime, pattern: str) -> str:
+    """`value` in Utrecht's time, as Flask-Babel writes it but without its lookups of the
+    zone and locale per value (a history table writes a moment per row)."""
+    locale = _locale()
+    if locale is None:
+        return str(format_datetime(value, pattern))
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)  # no zone: UTC, as Babel
+    return dates.format_datetime(aware, pattern, tzinfo=UTRECHT, locale=locale)
 
 
 def money(value: Decimal | float | int | None) -> str:

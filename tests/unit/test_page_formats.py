@@ -16,7 +16,16 @@ from hypothesis import strategies as st
 
 from matching.config import Settings
 from matching.web import create_app
-from matching.web.i18n import decimal, language, long_date, money, number, short_date
+from matching.web.i18n import (
+    clock,
+    decimal,
+    language,
+    long_date,
+    moment,
+    money,
+    number,
+    short_date,
+)
 from matching.web.report_format import figure_number, figure_pct
 
 
@@ -152,3 +161,14 @@ def test_a_moment_is_dated_as_flask_babel_dates_it_in_utrecht(app, moment, lang)
     with _request_in(app, lang):
         pattern = "dd-MM-yyyy" if lang == "nl" else "d MMM yyyy"
         assert short_date(moment) == flask_babel.format_date(moment, pattern)
+
+
+@settings(max_examples=200, deadline=None)
+@given(at=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2037, 12, 31),
+                       timezones=st.sampled_from([None, UTC, ZoneInfo("Asia/Tokyo")])),
+       lang=st.sampled_from(["nl", "en"]))
+def test_a_moment_and_its_time_of_day_are_written_as_flask_babel_writes_them(app, at, lang):
+    with _request_in(app, lang):
+        assert (moment(at), clock(at)) == (
+            flask_babel.format_datetime(at, "d MMMM yyyy HH:mm"),
+            flask_babel.format_datetime(at, "HH:mm"))

@@ -17,8 +17,6 @@ from matching.models import TargetGroup as TargetGroupRow
 from matching.paging import Page, paginate
 from matching.parameters import year_parameters
 from matching.queries.dwellings import is_late, open_rounds_query, own_dwelling, with_dwellings
-from matching.services.clients import log_client_reads
-from matching.services.unit_of_work import commit
 from matching.vocabulary import CandidateState, ProposalState, Role
 from matching.workdays import local_date
 
@@ -128,8 +126,8 @@ def round_for_decision(
 ) -> RoundView:
     """One round of the corporation's dwelling with what the decision needs per candidate.
 
-    Every candidate shown is written to the access log, committed here, since the page
-    shows their household, income band and needs.
+    The page shows each candidate's household, income band and needs: its caller writes
+    them to the access log.
     """
     require_role(actor, Role.CORPORATION)
     proposal = session.get(Proposal, proposal_id)
@@ -159,9 +157,6 @@ def round_for_decision(
     used = {c.reason_code for c, _, _ in rows if c.reason_code}
     by_code = {r.code: r for r in session.exec(
         select(ReasonCode).where(col(ReasonCode.code).in_(used)))} if used else {}
-    log_client_reads(session, actor=actor, client_ids=[c.client_id for c, _, _ in rows],
-                     purpose=f"decision on proposal round {proposal_id}")
-    commit(session)
     return RoundView(proposal=proposal, dwelling=dwelling, candidates=views,
                      late=proposal.state in (ProposalState.OPEN, ProposalState.OVERDUE)
                      and is_late(proposal, today),

@@ -8,8 +8,8 @@ candidate through `decide_candidate`; accepting and rejecting ask once more
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from matching.queries.proposals import RoundView, landlord_reasons, round_for_decision
 from matching.queries.proposals import inbox as inbox_rows
-from matching.queries.proposals import landlord_reasons, round_for_decision
 from matching.services.errors import Conflict, ValidationFailed
 from matching.services.proposals import decide_candidate
 from matching.vocabulary import ProposalState
@@ -24,7 +24,7 @@ from matching.web.form_return import restore_errors, returned_name, send_back, t
 from matching.web.i18n import label
 from matching.web.i18n import lazy_text as _l
 from matching.web.i18n import text as _
-from matching.web.page_helpers import page_args, today
+from matching.web.page_helpers import log_reads, page_args, today
 from matching.workflow.engine import TransitionNotAllowed
 
 blueprint = Blueprint("proposals", __name__)
@@ -57,10 +57,18 @@ def _reject_form(client_id: int, reasons, formdata=None) -> RejectForm:
     return form
 
 
-def render_round(proposal_id: int, *, failed: RejectForm | None = None, status: int = 200):
-    """The round page; a candidate whose rejection failed gets back its form with errors."""
+def _round(proposal_id: int) -> RoundView:
+    """The round, its candidates written to the access log (the page shows their records)."""
     view = round_for_decision(db_session(), actor=current_actor(), proposal_id=proposal_id,
                               today=today())
+    log_reads([item.candidate.client_id for item in view.candidates],
+              f"decision on proposal round {proposal_id}")
+    return view
+
+
+def render_round(proposal_id: int, *, failed: RejectForm | None = None, status: int = 200):
+    """The round page; a candidate whose rejection failed gets back its form with errors."""
+    view = _round(proposal_id)
     forms = {}
     for item in view.candidates:
         client_id = item.candidate.client_id
@@ -96,8 +104,7 @@ def _returned_rejection() -> RejectForm | None:
 def _pending(proposal_id: int, client_id: int):
     """The round and its pending candidate `client_id`; None when the round is decided or the
     client is no pending candidate of it (the service then refuses in words)."""
-    view = round_for_decision(db_session(), actor=current_actor(), proposal_id=proposal_id,
-                              today=today())
+    view = _round(proposal_id)
     item = next((i for i in view.candidates if i.candidate.client_id == client_id), None)
     undecided = view.proposal.state in (ProposalState.OPEN, ProposalState.OVERDUE)
     if item is None or not undecided or item.candidate.state != "pending":

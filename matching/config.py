@@ -40,7 +40,7 @@ class Settings:
     # (X-Forwarded-For, X-Forwarded-Proto); 0 believes none, so nobody can forge them.
     trusted_proxies: int = 0
     # How long the report pages share a report's figures (matching/web/recent_reports.py);
-    # 0 computes them on every view.
+    # 0 computes them on every view; at most a day (figures of an earlier day are never shown).
     report_figures_seconds: int = 30
 
     def __post_init__(self) -> None:
@@ -76,10 +76,16 @@ def _development_secret_key() -> str:
     return key
 
 
-def _whole_number(name: str, value: str | None, default: int, meaning: str) -> int:
+SECONDS_A_DAY = 24 * 60 * 60
+
+
+def _whole_number(name: str, value: str | None, default: int, meaning: str,
+                  at_most: int | None = None) -> int:
     text = (value or str(default)).strip()
     if not (text.isascii() and text.isdigit()):
         raise ConfigurationError(f"{name} must be {meaning} (0, 1, ...), not {value!r}")
+    if at_most is not None and int(text) > at_most:
+        raise ConfigurationError(f"{name} must be {meaning} up to {at_most}, not {value!r}")
     return int(text)
 
 
@@ -108,5 +114,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                                       "the number of proxies in front"),
         report_figures_seconds=_whole_number("MATCHING_REPORT_FIGURES_SECONDS",
                                              env.get("MATCHING_REPORT_FIGURES_SECONDS"), 30,
-                                             "a number of seconds"),
+                                             "a number of seconds", at_most=SECONDS_A_DAY),
     )

@@ -167,5 +167,8 @@ def test_the_time_to_share_is_set_in_whole_seconds(tmp_path, monkeypatch):
     monkeypatch.setenv("MATCHING_INSTANCE_DIR", str(tmp_path))
     assert load_settings({}).report_figures_seconds == 30
     assert load_settings({"MATCHING_REPORT_FIGURES_SECONDS": "0"}).report_figures_seconds == 0
-    with pytest.raises(ConfigurationError, match="MATCHING_REPORT_FIGURES_SECONDS"):
-        load_settings({"MATCHING_REPORT_FIGURES_SECONDS": "half a minute"})
+    assert load_settings({"MATCHING_REPORT_FIGURES_SECONDS": "86400"}
+                         ).report_figures_seconds == 86400
+    for refused in ("half a minute", "86401", "1" + "0" * 20):
+        with pytest.raises(ConfigurationError, match="MATCHING_REPORT_FIGURES_SECONDS"):
+            load_settings({"MATCHING_REPORT_FIGURES_SECONDS": refused})
